@@ -1,4 +1,10 @@
-var builder = WebApplication.CreateSlimBuilder(args);
+using HostedPbx.Data.Hosting;
+using HostedPbx.Provisioning;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddProvisioningServices();
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-await app.RunAsync();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealthChecks("/health");
+return await PartRunner.RunAsync(app, "provisioning");

@@ -1,4 +1,9 @@
+using HostedPbx.Data.Hosting;
+using HostedPbx.Switch;
+
+// The switch is a worker; its only HTTP is the loopback admin port (health), bound in appsettings.json.
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddSwitchServices();
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-await app.RunAsync();
+app.MapHealthChecks("/health");
+return await PartRunner.RunAsync(app, "switch");

@@ -1,4 +1,18 @@
-var builder = WebApplication.CreateSlimBuilder(args);
+using HostedPbx.Data.Hosting;
+using HostedPbx.Web;
+using HostedPbx.Web.Components;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddWebServices();
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-await app.RunAsync();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapHealthChecks("/health");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+return await PartRunner.RunAsync(app, "web");

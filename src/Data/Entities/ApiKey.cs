@@ -1,0 +1,20 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>
+/// A reseller's key for the management API. The secret is shown once; only its SHA-256 is kept (the secret is
+/// 256 random bits, so a plain hash cannot be guessed back). The prefix finds the row without scanning hashes.
+/// </summary>
+public class ApiKey
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ResellerId { get; set; }
+    public Reseller? Reseller { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required byte[] SecretHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public bool IsActive => RevokedAt is null;
+}

@@ -1,0 +1,10 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>Who acted.</summary>
+public enum AuditActorKind
+{
+    PortalUser,
+    ApiKey,
+    Device,
+    System,
+}

@@ -1,0 +1,41 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>A certificate on record for a device: issued by the platform or a vendor's factory certificate.</summary>
+public class DeviceCertificate : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid DeviceId { get; set; }
+    public Device? Device { get; set; }
+    public Guid IssuerId { get; set; }
+    public TrustAnchor? Issuer { get; set; }
+    /// <summary>Serial number, lowercase hex.</summary>
+    public required string Serial { get; set; }
+    /// <summary>SHA-256 of the DER, lowercase hex.</summary>
+    public required string Fingerprint { get; set; }
+    public required string Subject { get; set; }
+    public required string Mac { get; set; }
+    public DateTimeOffset NotBefore { get; set; }
+    public DateTimeOffset NotAfter { get; set; }
+    public CertificateSource Source { get; set; }
+    public required byte[] CertificateDer { get; set; }
+    /// <summary>Key of a platform-issued certificate, encrypted, kept only until its one download.</summary>
+    public byte[]? ProtectedPrivateKey { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public RevocationReason? RevocationReason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public bool IsRevoked => RevokedAt is not null;
+
+    public void Revoke(RevocationReason reason, DateTimeOffset now)
+    {
+        if (RevokedAt is not null)
+        {
+            return;
+        }
+
+        RevokedAt = now;
+        RevocationReason = reason;
+        ProtectedPrivateKey = null;
+    }
+}

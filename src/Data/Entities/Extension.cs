@@ -1,0 +1,26 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>A tenant's internal number, e.g. 201, with its voicemail and recording settings.</summary>
+public class Extension : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Tenant? Tenant { get; set; }
+    /// <summary>2 to 8 digits, unique within the tenant.</summary>
+    public required string Number { get; set; }
+    public required string DisplayName { get; set; }
+    public bool VoicemailEnabled { get; set; } = true;
+    /// <summary>PBKDF2 hash of the voicemail PIN; never the PIN.</summary>
+    public string? VoicemailPinHash { get; set; }
+    public string? VoicemailEmail { get; set; }
+    /// <summary>Overrides the tenant's default recording policy when set.</summary>
+    public Guid? RecordingPolicyId { get; set; }
+    public RecordingPolicy? RecordingPolicy { get; set; }
+    /// <summary>RFC 8760 digest as a second factor on top of the device certificate.</summary>
+    public bool SipDigestRequired { get; set; }
+    /// <summary>HA1 = H(user:realm:password) with SHA-256, hex; the password itself is never kept.</summary>
+    public string? SipDigestHa1Sha256 { get; set; }
+    /// <summary>HA1 with MD5 for old handsets, hex.</summary>
+    public string? SipDigestHa1Md5 { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,10 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>Life of a recording file.</summary>
+public enum RecordingStatus
+{
+    Recording,
+    Complete,
+    Deleted,
+    Failed,
+}

@@ -1,0 +1,40 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>A reseller's customer: one company's phone system.</summary>
+public class Tenant
+{
+    /// <summary>The suites allowed when a tenant does not narrow them (strongest first).</summary>
+    public static readonly string[] DefaultSrtpSuites =
+    [
+        "AEAD_AES_256_GCM", "AEAD_AES_128_GCM", "AES_256_CM_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32",
+    ];
+
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ResellerId { get; set; }
+    public Reseller? Reseller { get; set; }
+    public required string Name { get; set; }
+    public TenantStatus Status { get; set; } = TenantStatus.Active;
+    public int MaxExtensions { get; set; } = 50;
+    public int MaxConcurrentCalls { get; set; } = 10;
+    /// <summary>IANA time zone handsets display, e.g. Europe/Berlin.</summary>
+    public string TimeZone { get; set; } = "UTC";
+    public string VoicemailAccessNumber { get; set; } = "*97";
+    public string[] AllowedSrtpSuites { get; set; } = [.. DefaultSrtpSuites];
+    public Guid? DefaultRecordingPolicyId { get; set; }
+    public RecordingPolicy? DefaultRecordingPolicy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SuspendedAt { get; set; }
+    public RetentionSettings? Retention { get; set; }
+
+    public void Suspend(DateTimeOffset now)
+    {
+        Status = TenantStatus.Suspended;
+        SuspendedAt = now;
+    }
+
+    public void Activate()
+    {
+        Status = TenantStatus.Active;
+        SuspendedAt = null;
+    }
+}

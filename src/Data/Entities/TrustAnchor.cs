@@ -1,0 +1,26 @@
+namespace HostedPbx.Data.Entities;
+
+/// <summary>
+/// A CA whose device certificates the platform accepts: the platform's own root and device issuer, or a vendor's
+/// factory CA imported by the operator together with where that vendor puts the MAC. Platform-wide, not per tenant.
+/// </summary>
+public class TrustAnchor
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public TrustAnchorKind Kind { get; set; }
+    public DeviceVendor? Vendor { get; set; }
+    public required string Name { get; set; }
+    public required byte[] CertificateDer { get; set; }
+    public required string Subject { get; set; }
+    /// <summary>SHA-256 of the DER, lowercase hex.</summary>
+    public required string Fingerprint { get; set; }
+    public DateTimeOffset NotBefore { get; set; }
+    public DateTimeOffset NotAfter { get; set; }
+    public MacLocation MacLocation { get; set; } = MacLocation.SanUri;
+    /// <summary>The platform's own CA keys, encrypted under the configured master key; null for vendor anchors.</summary>
+    public byte[]? ProtectedPrivateKey { get; set; }
+    public Guid? ParentId { get; set; }
+    public TrustAnchor? Parent { get; set; }
+    public bool Enabled { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,14 @@
+using HostedPbx.Data;
+
+namespace HostedPbx.Web;
+
+public static class WebServices
+{
+    public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPbxData();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+}

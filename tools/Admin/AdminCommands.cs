@@ -1,0 +1,94 @@
+using HostedPbx.Data;
+using HostedPbx.Data.Hosting;
+using HostedPbx.Data.Seeding;
+using Npgsql;
+
+namespace HostedPbx.Admin;
+
+/// <summary>
+/// The one owner of schema changes and the demo seed: <c>migrate</c> and <c>seed-demo</c>, each given the owner's
+/// connection string. Errors are one sentence and a non-zero exit code.
+/// </summary>
+internal static class AdminCommands
+{
+    private const string Usage = "usage: HostedPbx.Admin migrate --connection CS | seed-demo --connection CS --out DIR";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var command = args.Length > 0 ? args[0] : "";
+        var connection = Option(args, "--connection");
+        if (command is not ("migrate" or "seed-demo") || connection is null)
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        try
+        {
+            return command == "migrate"
+                ? await MigrateAsync(connection, output, cancellationToken)
+                : await SeedDemoAsync(connection, Option(args, "--out"), output, error, time, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"admin: the connection string is malformed ({e.Message}).");
+            return 2;
+        }
+        catch (NpgsqlException e)
+        {
+            // Each migration and the seed run in a transaction: what failed was rolled back whole.
+            await error.WriteLineAsync($"admin: {command} failed and its transaction was rolled back: {e.Message.Trim()}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> MigrateAsync(string connection, TextWriter output, CancellationToken cancellationToken)
+    {
+        var applied = await DatabaseMigrator.MigrateAsync(connection, cancellationToken);
+        await output.WriteLineAsync(applied.Count == 0
+            ? "admin: the schema is up to date"
+            : $"admin: applied {applied.Count} migration(s): {string.Join(", ", applied)}");
+        return 0;
+    }
+
+    private static async Task<int> SeedDemoAsync(string connection, string? outDir, TextWriter output, TextWriter error,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (outDir is null)
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        await using var dataSource = new NpgsqlDataSourceBuilder(connection).Build();
+        await using var db = new PbxDbContext(DataServices.CreateOptions(dataSource));
+        var credentials = await DemoSeeder.SeedAsync(db, time, cancellationToken);
+        var file = Path.Combine(outDir, "credentials.txt");
+        if (credentials is null)
+        {
+            await output.WriteLineAsync("admin: the database already holds data; the demo is not seeded again");
+            if (!File.Exists(file))
+            {
+                await File.WriteAllTextAsync(file, "Credentials were shown when the demo was first seeded (./pbx db reset starts over).\n", cancellationToken);
+            }
+
+            return 0;
+        }
+
+        Directory.CreateDirectory(outDir);
+        await File.WriteAllTextAsync(file, credentials.ToText(), cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        await output.WriteLineAsync($"admin: seeded the demo (tenant {DemoSeeder.TenantName}); credentials in {file}");
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,3 @@
+using HostedPbx.Admin;
+
+return await AdminCommands.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
