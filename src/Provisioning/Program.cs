@@ -1,7 +1,7 @@
 using HostedPbx.Data.Hosting;
 using HostedPbx.Provisioning;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddProvisioningServices();
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -2,7 +2,7 @@ using HostedPbx.Data.Hosting;
 using HostedPbx.Switch;
 
 // The switch is a worker; its only HTTP is the loopback admin port (health), bound in appsettings.json.
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddSwitchServices();
 var app = builder.Build();
 app.MapHealthChecks("/health");

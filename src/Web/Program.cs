@@ -2,7 +2,7 @@ using HostedPbx.Data.Hosting;
 using HostedPbx.Web;
 using HostedPbx.Web.Components;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddWebServices();
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
