@@ -1,13 +1,14 @@
 namespace HostedPbx.Data.Entities;
 
 /// <summary>
-/// A reseller's key for the management API. The secret is shown once; only its SHA-256 is kept (the secret is
+/// A key for the management API: a reseller's, or (with no reseller) the operator's. The secret is shown once; only its SHA-256 is kept (the secret is
 /// 256 random bits, so a plain hash cannot be guessed back). The prefix finds the row without scanning hashes.
 /// </summary>
 public class ApiKey
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid ResellerId { get; set; }
+    /// <summary>The reseller the key acts for; null for an operator key.</summary>
+    public Guid? ResellerId { get; set; }
     public Reseller? Reseller { get; set; }
     public required string Name { get; set; }
     public required string Prefix { get; set; }

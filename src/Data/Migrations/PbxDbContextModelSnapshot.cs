@@ -50,7 +50,7 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("prefix");
 
-                    b.Property<Guid>("ResellerId")
+                    b.Property<Guid?>("ResellerId")
                         .HasColumnType("uuid")
                         .HasColumnName("reseller_id");
 
@@ -1695,7 +1695,6 @@ namespace HostedPbx.Data.Migrations
                         .WithMany("ApiKeys")
                         .HasForeignKey("ResellerId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_api_keys_resellers_reseller_id");
 
                     b.Navigation("Reseller");
