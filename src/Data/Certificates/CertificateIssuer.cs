@@ -19,8 +19,8 @@ public sealed partial class CertificateIssuer(IOptions<CertificateAuthorityOptio
         using var key = CertificateKeys.Create(algorithm);
         var request = CreateCaRequest(_options.RootCommonName, key, CertificateKeys.SigningHash(key), pathLength: null);
         var now = time.GetUtcNow();
-        using var certificate = request.CreateSelfSigned(now - ClockSkew, now.AddDays(_options.RootValidityDays));
-        return new CertificateAuthority(CertificateKeys.Attach(certificate, key), []);
+        // CreateSelfSigned already joins the key to the certificate.
+        return new CertificateAuthority(request.CreateSelfSigned(now - ClockSkew, now.AddDays(_options.RootValidityDays)), []);
     }
 
     /// <summary>An intermediate signed by <paramref name="root"/> that issues device certificates (pathLen 0).</summary>
@@ -39,8 +39,9 @@ public sealed partial class CertificateIssuer(IOptions<CertificateAuthorityOptio
     private CertificateRequest CreateCaRequest(string commonName, AsymmetricAlgorithm key, HashAlgorithmName hash, int? pathLength)
     {
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName(_options.Organization);
+        // The builder encodes in reverse order of the calls, so this gives O first on the wire and reads "CN=…, O=…".
         subject.AddCommonName(commonName);
+        subject.AddOrganizationName(_options.Organization);
         var request = NewRequest(subject.Build(), key, hash);
         // RFC 5280 §4.2.1.9: basicConstraints is critical in CA certificates; pathLen 0 lets the device CA sign only leaves.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, pathLength is not null, pathLength ?? 0, critical: true));

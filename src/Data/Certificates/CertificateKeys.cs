@@ -76,6 +76,10 @@ internal static class CertificateKeys
             key.ImportPkcs8PrivateKey(pkcs8, out _);
             return Attach(certificate, key);
         }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException and not KeyProtectionException)
+        {
+            throw new KeyProtectionException("The stored private key does not belong to the stored certificate.", ex);
+        }
         finally
         {
             CryptographicOperations.ZeroMemory(pkcs8);
