@@ -10,7 +10,6 @@ namespace HostedPbx.Data.Certificates;
 /// </summary>
 public sealed class CertificateAuthority : IDisposable
 {
-    private readonly AsymmetricAlgorithm _key;
     private readonly X509Certificate2[] _issuers;
 
     internal CertificateAuthority(X509Certificate2 certificate, IEnumerable<X509Certificate2> issuers)
@@ -21,8 +20,13 @@ public sealed class CertificateAuthority : IDisposable
             throw new ArgumentException("The certificate is not a CA certificate.", nameof(certificate));
         }
 
+        using (var key = CertificateKeys.PrivateKey(certificate))
+        {
+            UsesRsa = key is RSA;
+            SigningHash = CertificateKeys.SigningHash(key);
+        }
+
         Certificate = certificate;
-        _key = CertificateKeys.PrivateKey(certificate);
         _issuers = [.. issuers.Select(CertificateKeys.PublicCopy)];
     }
 
@@ -38,11 +42,12 @@ public sealed class CertificateAuthority : IDisposable
 
     internal DateTimeOffset NotAfter => new(Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
 
-    internal bool UsesRsa => _key is RSA;
+    internal bool UsesRsa { get; }
 
-    internal HashAlgorithmName SigningHash => CertificateKeys.SigningHash(_key);
+    internal HashAlgorithmName SigningHash { get; }
 
-    internal X509SignatureGenerator SignatureGenerator() => CertificateKeys.SignatureGenerator(_key);
+    /// <summary>A key object of its own for each signing, so that concurrent issuance shares no algorithm instance.</summary>
+    internal AsymmetricAlgorithm CreateSigningKey() => CertificateKeys.PrivateKey(Certificate);
 
     /// <summary>The private key as PKCS#8, encrypted for storage; use <see cref="KeyPurpose.CertificateAuthority"/>.</summary>
     public byte[] ExportProtectedKey(KeyProtector protector, string purpose) =>
@@ -60,7 +65,6 @@ public sealed class CertificateAuthority : IDisposable
 
     public void Dispose()
     {
-        _key.Dispose();
         Certificate.Dispose();
         foreach (var issuer in _issuers)
         {

@@ -77,7 +77,9 @@ public sealed partial class CertificateIssuer(IOptions<CertificateAuthorityOptio
             throw new InvalidOperationException($"The issuing CA '{issuer.Certificate.Subject}' is not valid now.");
         }
 
-        return request.Create(issuer.Certificate.SubjectName, issuer.SignatureGenerator(), notBefore, notAfter, NewSerialNumber());
+        using var signingKey = issuer.CreateSigningKey();
+        return request.Create(
+            issuer.Certificate.SubjectName, CertificateKeys.SignatureGenerator(signingKey), notBefore, notAfter, NewSerialNumber());
     }
 
     // RFC 5280 §4.1.2.2: a positive integer of at most 20 octets; 16 random bytes with the top bit clear and a

@@ -84,7 +84,8 @@ public sealed class ClientCertificateValidator(TimeProvider time)
         var anchorIndex = 1;
         for (; anchorIndex < elements.Count; anchorIndex++)
         {
-            anchor = anchors.FirstOrDefault(a => a.RawData.AsSpan().SequenceEqual(elements[anchorIndex].Certificate.RawData));
+            var candidate = elements[anchorIndex].Certificate.RawDataMemory;
+            anchor = anchors.FirstOrDefault(a => a.RawDataMemory.Span.SequenceEqual(candidate.Span));
             if (anchor is not null)
             {
                 break;

@@ -23,6 +23,7 @@ public sealed class KeyProtector : IDisposable
     private readonly byte[] _currentKey;
     private readonly ulong _currentKeyId;
     private readonly Dictionary<ulong, byte[]> _keys = [];
+    private bool _disposed;
 
     public KeyProtector(ReadOnlySpan<byte> masterKey)
         : this(masterKey, [])
@@ -59,6 +60,7 @@ public sealed class KeyProtector : IDisposable
 
     public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentException.ThrowIfNullOrEmpty(purpose);
         var blob = new byte[HeaderSize + plaintext.Length + TagSize];
         blob[0] = Version;
@@ -75,6 +77,7 @@ public sealed class KeyProtector : IDisposable
     /// <exception cref="KeyProtectionException">Malformed blob, unknown master key, wrong purpose or tampering.</exception>
     public byte[] Unprotect(ReadOnlySpan<byte> blob, string purpose)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentException.ThrowIfNullOrEmpty(purpose);
         if (blob.Length < HeaderSize + TagSize)
         {
@@ -112,6 +115,7 @@ public sealed class KeyProtector : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         foreach (var key in _keys.Values)
         {
             CryptographicOperations.ZeroMemory(key);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace HostedPbx.Data.Devices;
 
@@ -7,6 +8,7 @@ namespace HostedPbx.Data.Devices;
 /// An EUI-48 hardware address, the identity a handset is bound to. <see cref="ToString"/> gives the canonical
 /// form, 12 lowercase hex digits (<c>0015651a2b3c</c>), used in storage, URLs and certificate subjects.
 /// </summary>
+[JsonConverter(typeof(MacAddressJsonConverter))]
 public readonly record struct MacAddress : ISpanParsable<MacAddress>
 {
     private const string UrnPrefix = "urn:dev:mac:";
@@ -68,6 +70,9 @@ public readonly record struct MacAddress : ISpanParsable<MacAddress>
         TryParse(s.AsSpan(), out result, out _);
 
     public static bool TryParse(ReadOnlySpan<char> s, out MacAddress result) => TryParse(s, out result, out _);
+
+    public static bool TryParse(string? s, out MacAddress result, [NotNullWhen(false)] out string? error) =>
+        TryParse(s.AsSpan(), out result, out error);
 
     /// <summary>
     /// Accepts <c>0015651a2b3c</c>, <c>00:15:65:1a:2b:3c</c>, <c>00-15-65-1a-2b-3c</c> and <c>0015.651a.2b3c</c> in any case.

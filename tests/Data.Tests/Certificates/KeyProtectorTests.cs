@@ -134,4 +134,14 @@ public sealed class KeyProtectorTests
     {
         Assert.Throws<ArgumentException>(() => new KeyProtector(RandomNumberGenerator.GetBytes(16)));
     }
+
+    [Fact]
+    public void Protect_AfterDispose_Throws()
+    {
+        var protector = new KeyProtector(s_masterKey);
+        var blob = protector.Protect(s_secret, Purpose);
+        protector.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => protector.Protect(s_secret, Purpose));
+        Assert.Throws<ObjectDisposedException>(() => protector.Unprotect(blob, Purpose));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HostedPbx.Data.Devices;
 
 namespace HostedPbx.Data.Tests.Devices;
@@ -127,4 +128,27 @@ public sealed class MacAddressTests
 
         static T Parse<T>(string s) where T : IParsable<T> => T.Parse(s, null);
     }
+
+    [Fact]
+    public void Json_Serialize_WritesCanonicalString()
+    {
+        Assert.Equal("{\"Mac\":\"0015651a2b3c\"}", JsonSerializer.Serialize(new Holder(MacAddress.Parse("00:15:65:1A:2B:3C"))));
+    }
+
+    [Fact]
+    public void Json_DeserializeAnyForm_ReadsMac()
+    {
+        var holder = JsonSerializer.Deserialize<Holder>("{\"Mac\":\"0015.651a.2b3c\"}");
+        Assert.Equal(MacAddress.Parse("0015651a2b3c"), holder!.Mac);
+    }
+
+    [Theory]
+    [InlineData("{\"Mac\":\"00:15:65\"}")]
+    [InlineData("{\"Mac\":12}")]
+    public void Json_DeserializeRefusedForm_ThrowsJsonException(string json)
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Holder>(json));
+    }
+
+    private sealed record Holder(MacAddress Mac);
 }

@@ -15,8 +15,11 @@ internal static class RawCertificates
         DateTimeOffset notBefore,
         DateTimeOffset notAfter,
         string? extendedUsage = ClientAuth,
-        X509KeyUsageFlags usage = X509KeyUsageFlags.DigitalSignature) =>
-        Sign(issuer.Certificate, issuer.SignatureGenerator(), notBefore, notAfter, extendedUsage, usage);
+        X509KeyUsageFlags usage = X509KeyUsageFlags.DigitalSignature)
+    {
+        using var key = issuer.CreateSigningKey();
+        return Sign(issuer.Certificate, CertificateKeys.SignatureGenerator(key), notBefore, notAfter, extendedUsage, usage);
+    }
 
     /// <summary>A leaf naming <paramref name="issuer"/> as its issuer (name and key id) but signed by another key.</summary>
     public static X509Certificate2 Forged(X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
