@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HostedPbx.Data.Certificates;
+
+/// <summary>Policy of the platform certificate authority, bound from the "CertificateAuthority" section.</summary>
+public sealed class CertificateAuthorityOptions
+{
+    public const string SectionName = "CertificateAuthority";
+
+    [Required]
+    public string RootCommonName { get; set; } = "HostedPbx Root CA";
+
+    [Required]
+    public string DeviceCaCommonName { get; set; } = "HostedPbx Device CA";
+
+    /// <summary>Organization (O) written in the CA subjects.</summary>
+    [Required]
+    public string Organization { get; set; } = "HostedPbx";
+
+    [Range(365, 36500)]
+    public int RootValidityDays { get; set; } = 7300;
+
+    [Range(30, 36500)]
+    public int IntermediateValidityDays { get; set; } = 3650;
+
+    /// <summary>Devices are re-enrolled rarely; 825 days is the longest the CA/Browser Forum ever allowed a leaf.</summary>
+    [Range(1, 36500)]
+    public int DeviceValidityDays { get; set; } = 825;
+
+    [Range(1, 3650)]
+    public int ServerValidityDays { get; set; } = 397;
+
+    /// <summary>How far before "now" a new certificate starts, so a handset with a slow clock accepts it.</summary>
+    [Range(0, 1440)]
+    public int ClockSkewMinutes { get; set; } = 5;
+
+    public CertificateKeyAlgorithm DeviceKeyAlgorithm { get; set; } = CertificateKeyAlgorithm.EcdsaP256;
+
+    public CertificateKeyAlgorithm ServerKeyAlgorithm { get; set; } = CertificateKeyAlgorithm.EcdsaP256;
+
+    /// <summary>Where the issuing CA's CRL is published (CRL distribution point of issued certificates); none when empty.</summary>
+    [Url]
+    public string? CrlUrl { get; set; }
+
+    /// <summary>How long a CRL is current (its nextUpdate).</summary>
+    [Range(1, 8760)]
+    public int CrlValidityHours { get; set; } = 168;
+}

@@ -1,0 +1,8 @@
+namespace HostedPbx.Data.Certificates;
+
+public enum CertificateKeyAlgorithm
+{
+    EcdsaP256,
+    EcdsaP384,
+    Rsa2048,
+}

@@ -1,0 +1,14 @@
+namespace HostedPbx.Data.Certificates;
+
+/// <summary>
+/// The purposes <see cref="KeyProtector"/> binds a blob to. Each names the row that owns the key, so a blob copied
+/// onto another row fails to open.
+/// </summary>
+public static class KeyPurpose
+{
+    public static string CertificateAuthority(Guid anchorId) => $"ca-key:{anchorId:D}";
+
+    public static string ServerCertificate(Guid certificateId) => $"server-key:{certificateId:D}";
+
+    public static string DeviceCertificate(Guid certificateId) => $"device-key:{certificateId:D}";
+}
