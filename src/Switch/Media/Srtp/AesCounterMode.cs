@@ -11,18 +11,25 @@ internal sealed class AesCounterMode : IDisposable
     private const int ChunkBlocks = 32;
 
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
+
+    // The one-shot Aes.EncryptEcb creates a native cipher per call; a kept transform over kept arrays does not.
+    private readonly byte[] _counters = new byte[ChunkBlocks * BlockSize];
+    private readonly byte[] _keystream = new byte[ChunkBlocks * BlockSize];
 
     public AesCounterMode(ReadOnlySpan<byte> key)
     {
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
     }
 
     /// <summary>XORs <paramref name="data"/> with the keystream whose first counter block is <paramref name="iv"/>.</summary>
     public void Transform(ReadOnlySpan<byte> iv, Span<byte> data)
     {
-        Span<byte> counters = stackalloc byte[ChunkBlocks * BlockSize];
-        Span<byte> keystream = stackalloc byte[ChunkBlocks * BlockSize];
+        var counters = _counters.AsSpan();
         var high = BinaryPrimitives.ReadUInt64BigEndian(iv);
         var low = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
         while (!data.IsEmpty)
@@ -40,14 +47,18 @@ internal sealed class AesCounterMode : IDisposable
             }
 
             var bytes = blocks * BlockSize;
-            _aes.EncryptEcb(counters[..bytes], keystream, PaddingMode.None);
+            _ecb.TransformBlock(_counters, 0, bytes, _keystream, 0);
             var count = Math.Min(data.Length, bytes);
-            Xor(data[..count], keystream);
+            Xor(data[..count], _keystream);
             data = data[count..];
         }
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _ecb.Dispose();
+        _aes.Dispose();
+    }
 
     private static void Xor(Span<byte> data, ReadOnlySpan<byte> keystream)
     {
