@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using HostedPbx.Switch.Media.Srtp;
+
+namespace HostedPbx.Switch.Tests.Media.Srtp;
+
+/// <summary>STYLE §6: the relay's hot path allocates nothing per packet.</summary>
+public sealed class SrtpAllocationTests
+{
+    private const int Iterations = 2000;
+
+    public static TheoryData<SrtpSuite> Suites => new(Enum.GetValues<SrtpSuite>());
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void ProtectAndUnprotectRtp_SteadyState_AllocatesNothing(SrtpSuite suite)
+    {
+        var keys = SrtpKeys.Generate(suite);
+        using var sender = new SrtpContext(suite, keys);
+        using var receiver = new SrtpContext(suite, keys);
+        var template = SrtpPackets.Rtp(0);
+        var buffer = new byte[template.Length];
+        ushort sequence = 0;
+
+        RunRtp(sender, receiver, template, buffer, ref sequence, 100);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        RunRtp(sender, receiver, template, buffer, ref sequence, Iterations);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void ProtectAndUnprotectRtcp_SteadyState_AllocatesNothing(SrtpSuite suite)
+    {
+        var keys = SrtpKeys.Generate(suite);
+        using var sender = new SrtpContext(suite, keys);
+        using var receiver = new SrtpContext(suite, keys);
+        var template = SrtpPackets.Rtcp();
+        var buffer = new byte[template.Length];
+
+        RunRtcp(sender, receiver, template, buffer, 100);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        RunRtcp(sender, receiver, template, buffer, Iterations);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [InlineData(SrtpSuite.AesCm128HmacSha1Tag80)]
+    [InlineData(SrtpSuite.Aes256CmHmacSha1Tag32)]
+    public void UnprotectRtp_ForgedPackets_AllocateNothing(SrtpSuite suite)
+    {
+        // The HMAC suites reject forgeries without exceptions; AES-GCM's rejection throws inside the BCL.
+        using var receiver = new SrtpContext(suite, SrtpKeys.Generate(suite));
+        var forged = SrtpPackets.Rtp(1)[..(SrtpPackets.RtpLength() + receiver.SrtpOverhead)];
+        Assert.Equal(SrtpStatus.AuthFailed, receiver.UnprotectRtp(forged, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Iterations; i++)
+        {
+            receiver.UnprotectRtp(forged, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static void RunRtp(SrtpContext sender, SrtpContext receiver, byte[] template, byte[] buffer, ref ushort sequence, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            template.AsSpan().CopyTo(buffer);
+            BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), sequence++);
+            var status = sender.ProtectRtp(buffer, SrtpPackets.RtpLength(), out var length);
+            status |= receiver.UnprotectRtp(buffer.AsSpan(0, length), out _);
+            if (status != SrtpStatus.Ok)
+            {
+                Assert.Fail($"packet {i}: {status}");
+            }
+        }
+    }
+
+    private static void RunRtcp(SrtpContext sender, SrtpContext receiver, byte[] template, byte[] buffer, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            template.AsSpan().CopyTo(buffer);
+            var status = sender.ProtectRtcp(buffer, SrtpPackets.RtcpLength, out var length);
+            status |= receiver.UnprotectRtcp(buffer.AsSpan(0, length), out _);
+            if (status != SrtpStatus.Ok)
+            {
+                Assert.Fail($"packet {i}: {status}");
+            }
+        }
+    }
+}
