@@ -138,11 +138,8 @@ public sealed partial class SipParser(SipFraming framing)
 
         var messageLength = bodyStart + bodyLength;
         consumed = Framing == SipFraming.Datagram ? data.Length : start + messageLength;
-        reason = Report(message[..messageLength], startLineLength, slots[..headerCount], bodyStart, handler);
-        if (reason == SipRejectReason.None)
-        {
-            reason = lengthError;
-        }
+        var semanticError = Report(message[..messageLength], startLineLength, slots[..headerCount], bodyStart, handler);
+        reason = lengthError != SipRejectReason.None ? lengthError : semanticError;
 
         return reason == SipRejectReason.None ? OperationStatus.Done : OperationStatus.InvalidData;
     }
