@@ -159,10 +159,6 @@ public sealed class TortureTests
         Assert.Equal(SipMethod.Register, register.Method);
         Assert.Equal(SipMethod.Invite, invite.Method);
         Assert.Equal(150, invite.Body.Length);
-
-        // The file ends with one more CRLF: it could still become a keep-alive ping, so it waits.
-        Assert.Equal(2, reader.Remaining);
-        Assert.Equal(OperationStatus.NeedMoreData, parser.TryParse(ref reader, builder, out _));
     }
 
     [Fact]
