@@ -1,0 +1,65 @@
+using HostedPbx.Switch.Sip.Syntax;
+
+namespace HostedPbx.Switch.Sip.Messages;
+
+public sealed class SipResponse : SipMessage
+{
+    private readonly Range _reasonPhrase;
+
+    internal SipResponse(byte[] buffer, HeaderEntry[] headers, int headerCount, Range body, int statusCode, Range reasonPhrase)
+        : base(buffer, headers, headerCount, body)
+    {
+        StatusCode = statusCode;
+        _reasonPhrase = reasonPhrase;
+    }
+
+    public int StatusCode { get; }
+
+    public ReadOnlySpan<byte> ReasonPhrase => Slice(_reasonPhrase);
+
+    public bool IsProvisional => StatusCode < 200;
+
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>
+    /// Builds a response to <paramref name="request"/> (RFC 3261 §8.2.6.2): Via, From, To, Call-ID and CSeq copied,
+    /// a To tag added when the To has none, Record-Route copied for 101-299 (§12.1.1). The caller adds Contact and a body.
+    /// </summary>
+    public static SipResponse Create(
+        SipRequest request,
+        int statusCode,
+        ReadOnlySpan<byte> reasonPhrase = default,
+        ReadOnlySpan<byte> toTag = default,
+        SipMessageBuilder? builder = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        builder ??= new SipMessageBuilder();
+        builder.Reset();
+        builder.OnStatusLine(statusCode, reasonPhrase.IsEmpty ? SipStatusCodes.GetReasonPhrase(statusCode) : reasonPhrase);
+        for (var i = 0; i < request.HeaderCount; i++)
+        {
+            var entry = request.GetHeaderEntry(i);
+            var value = request.GetHeaderValue(i);
+            switch (entry.Id)
+            {
+                case KnownHeader.Via or KnownHeader.From or KnownHeader.CallId or KnownHeader.CSeq:
+                    builder.AddHeader(entry.Id, value);
+                    break;
+                case KnownHeader.To when SipMessageWriter.NeedsTag(value, toTag):
+                    builder.AddHeader(KnownHeader.To, value, ";tag="u8, toTag);
+                    break;
+                case KnownHeader.To:
+                    builder.AddHeader(KnownHeader.To, value);
+                    break;
+                case KnownHeader.RecordRoute when statusCode is > 100 and < 300:
+                    builder.AddHeader(entry.Id, value);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        builder.OnMessageEnd();
+        return (SipResponse)builder.TakeMessage()!;
+    }
+}

@@ -1,0 +1,8 @@
+namespace HostedPbx.Switch.Sip.Syntax;
+
+public enum SipHostKind : byte
+{
+    HostName,
+    IPv4,
+    IPv6,
+}

@@ -1,0 +1,36 @@
+namespace HostedPbx.Switch.Sip.Syntax;
+
+/// <summary>Why the parser refused a message; <see cref="SipRejectReasons.GetReasonPhrase"/> turns it into a 400 reason.</summary>
+public enum SipRejectReason : byte
+{
+    None,
+    MessageTooLarge,
+    LineTooLong,
+    TooManyHeaders,
+    MissingContentLength,
+    InvalidContentLength,
+    DuplicateContentLength,
+    ContentLengthTooLarge,
+    BodyShorterThanContentLength,
+    MissingHeaderTerminator,
+    InvalidStartLine,
+    InvalidMethod,
+    InvalidRequestUri,
+    RequestUriHeadersNotAllowed,
+    UnsupportedVersion,
+    InvalidStatusCode,
+    InvalidHeaderLine,
+    DuplicateHeader,
+    MissingRequiredHeader,
+    InvalidVia,
+    InvalidFrom,
+    InvalidTo,
+    InvalidCallId,
+    InvalidCSeq,
+    CSeqMethodMismatch,
+    InvalidMaxForwards,
+    InvalidContact,
+    InvalidRoute,
+    InvalidRecordRoute,
+    InvalidExpires,
+}

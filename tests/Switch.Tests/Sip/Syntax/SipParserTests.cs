@@ -1,0 +1,316 @@
+using System.Buffers;
+using System.Text;
+using HostedPbx.Switch.Sip.Messages;
+using HostedPbx.Switch.Sip.Syntax;
+using HostedPbx.Switch.Tests.Sip.Support;
+
+namespace HostedPbx.Switch.Tests.Sip.Syntax;
+
+public sealed class SipParserTests
+{
+    [Fact]
+    public void TryParse_Invite_ReportsStartLineHeadersAndBody()
+    {
+        var result = ParseResult.Parse(TestMessages.Invite);
+
+        Assert.Equal(OperationStatus.Done, result.Status);
+        Assert.Equal(TestMessages.Invite.Length, result.Consumed);
+        using var request = result.Request;
+        Assert.Equal(SipMethod.Invite, request.Method);
+        Assert.Equal("sip:bob@biloxi.example.com"u8, request.RequestUri);
+        Assert.Equal("3848276298220188511@atlanta.example.com", request.CallId);
+        Assert.Equal("9fxced76sl", request.FromTag);
+        Assert.Equal(string.Empty, request.ToTag);
+        Assert.Equal("v=0\r\ns=-\r\n"u8, request.Body);
+        Assert.True(request.TryGetTopVia(out var via));
+        Assert.Equal("z9hG4bK74bf9"u8, via.Branch);
+        Assert.Equal("TLS"u8, via.Transport);
+        Assert.Equal(5061, via.Port);
+        Assert.True(via.HasRport);
+    }
+
+    [Fact]
+    public void TryParse_Response_ReportsStatusLine()
+    {
+        using var response = ParseResult.Parse(TestMessages.Ringing).Response;
+
+        Assert.Equal(180, response.StatusCode);
+        Assert.Equal("Ringing"u8, response.ReasonPhrase);
+        Assert.True(response.IsProvisional);
+        Assert.Equal("8321234356", response.ToTag);
+    }
+
+    [Theory]
+    [InlineData("i", KnownHeader.CallId)]
+    [InlineData("m", KnownHeader.Contact)]
+    [InlineData("e", KnownHeader.ContentEncoding)]
+    [InlineData("l", KnownHeader.ContentLength)]
+    [InlineData("c", KnownHeader.ContentType)]
+    [InlineData("f", KnownHeader.From)]
+    [InlineData("s", KnownHeader.Subject)]
+    [InlineData("k", KnownHeader.Supported)]
+    [InlineData("t", KnownHeader.To)]
+    [InlineData("v", KnownHeader.Via)]
+    [InlineData("o", KnownHeader.Event)]
+    [InlineData("u", KnownHeader.AllowEvents)]
+    [InlineData("r", KnownHeader.ReferTo)]
+    [InlineData("b", KnownHeader.ReferredBy)]
+    [InlineData("V", KnownHeader.Via)]
+    [InlineData("cAlL-iD", KnownHeader.CallId)]
+    [InlineData("RECORD-ROUTE", KnownHeader.RecordRoute)]
+    [InlineData("X-Custom", KnownHeader.Unknown)]
+    public void Lookup_CompactAndAnyCaseNames_MapToKnownHeader(string name, KnownHeader expected)
+    {
+        Assert.Equal(expected, KnownHeaders.Lookup(Encoding.ASCII.GetBytes(name)));
+    }
+
+    [Fact]
+    public void TryParse_CompactForms_AreIndexedAsKnownHeaders()
+    {
+        var text = "OPTIONS sip:a@b.example SIP/2.0\r\nv: SIP/2.0/TCP h.example;branch=z9hG4bK1\r\nf: <sip:x@y.example>;tag=1\r\n" +
+            "t: <sip:a@b.example>\r\ni: abc\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n";
+
+        using var request = ParseResult.Parse(text).Request;
+
+        Assert.Equal("abc", request.CallId);
+        Assert.Equal("1", request.FromTag);
+        Assert.Equal(KnownHeader.Via, request.GetHeaderEntry(0).Id);
+    }
+
+    [Fact]
+    public void TryParse_FoldedHeader_JoinsContinuationWithSpaces()
+    {
+        var text = TestMessages.Options.Replace("Max-Forwards: 70", "Subject: first\r\n second\r\n\tthird", StringComparison.Ordinal);
+
+        using var request = ParseResult.Parse(text).Request;
+
+        Assert.True(request.TryGetHeader(KnownHeader.Subject, out var subject));
+        Assert.Equal("first   second  \tthird"u8, subject);
+    }
+
+    [Fact]
+    public void GetHeaderElements_CommasInsideQuotesAndAngles_AreNotSeparators()
+    {
+        var text = TestMessages.Options.Replace(
+            "Content-Length: 0",
+            "Contact: \"Doe, John\" <sip:j@h.example;x=a>;q=0.5;p=\"x,y\", <sip:k,l@h.example>\r\nContact: sip:l@h.example\r\nContent-Length: 0",
+            StringComparison.Ordinal);
+
+        using var request = ParseResult.Parse(text).Request;
+
+        var uris = new List<string>();
+        foreach (var element in request.GetHeaderElements(KnownHeader.Contact))
+        {
+            Assert.True(NameAddress.TryParse(element, out var contact), Encoding.UTF8.GetString(element));
+            uris.Add(Encoding.UTF8.GetString(contact.Uri));
+        }
+
+        Assert.Equal(["sip:j@h.example;x=a", "sip:k,l@h.example", "sip:l@h.example"], uris);
+    }
+
+    [Fact]
+    public void TryParse_MultipleViasOnOneLine_AreSplit()
+    {
+        var text = TestMessages.Options.Replace(
+            "Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bKhjhs8ass877",
+            "Via: SIP/2.0/TCP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP [2001:db8::9]:5070;branch=z9hG4bK2;received=192.0.2.1",
+            StringComparison.Ordinal);
+
+        using var request = ParseResult.Parse(text).Request;
+
+        var vias = new List<string>();
+        foreach (var element in request.GetHeaderElements(KnownHeader.Via))
+        {
+            Assert.True(ViaHeader.TryParse(element, out var via));
+            vias.Add($"{Encoding.ASCII.GetString(via.Host)}:{via.Port}:{Encoding.ASCII.GetString(via.Branch)}");
+        }
+
+        Assert.Equal(["p1.example.com:-1:z9hG4bK1", "[2001:db8::9]:5070:z9hG4bK2"], vias);
+    }
+
+    [Fact]
+    public void TryParse_CrlfCrlf_IsReportedAsKeepAlivePing()
+    {
+        var result = ParseResult.Parse("\r\n\r\n" + TestMessages.Options);
+
+        Assert.Equal(OperationStatus.Done, result.Status);
+        Assert.Equal(4, result.Consumed);
+        Assert.Equal(1, result.KeepAlives);
+        Assert.Null(result.Message);
+    }
+
+    [Fact]
+    public void TryParse_LoneCrlfBeforeMessage_IsSkipped()
+    {
+        var result = ParseResult.Parse("\r\n" + TestMessages.Options);
+
+        Assert.Equal(OperationStatus.Done, result.Status);
+        Assert.Equal(TestMessages.Options.Length + 2, result.Consumed);
+        Assert.Equal(0, result.KeepAlives);
+        Assert.Equal(SipMethod.Options, result.Request.Method);
+    }
+
+    [Theory]
+    [InlineData("\r")]
+    [InlineData("\r\n")]
+    [InlineData("\r\n\r")]
+    public void TryParse_PartialPing_NeedsMoreData(string input)
+    {
+        var result = ParseResult.Parse(input);
+
+        Assert.Equal(OperationStatus.NeedMoreData, result.Status);
+        Assert.Equal(0, result.Consumed);
+    }
+
+    [Fact]
+    public void TryParse_MissingContentLengthOnStream_IsFramingError()
+    {
+        var text = TestMessages.Options.Replace("Content-Length: 0\r\n", string.Empty, StringComparison.Ordinal);
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(OperationStatus.InvalidData, result.Status);
+        Assert.Equal(SipRejectReason.MissingContentLength, result.Reason);
+        Assert.Equal(0, result.Consumed);
+        Assert.True(result.Reason.BreaksStreamFraming());
+    }
+
+    [Fact]
+    public void TryParse_ContentLengthOverLimit_IsRefusedBeforeBuffering()
+    {
+        var text = TestMessages.Options.Replace("Content-Length: 0", "Content-Length: 70000", StringComparison.Ordinal);
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(SipRejectReason.ContentLengthTooLarge, result.Reason);
+        Assert.Equal(0, result.Consumed);
+    }
+
+    [Fact]
+    public void TryParse_HeadersNeverEnding_StopAtMessageLimit()
+    {
+        var text = "OPTIONS sip:a@b.example SIP/2.0\r\n" + string.Concat(Enumerable.Repeat("X-Filler: 0123456789012345678901234567890123456789\r\n", 1400));
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(OperationStatus.InvalidData, result.Status);
+        Assert.Equal(SipRejectReason.MessageTooLarge, result.Reason);
+    }
+
+    [Fact]
+    public void TryParse_LineOverLimit_IsRefusedEarly()
+    {
+        var text = "OPTIONS sip:a@b.example SIP/2.0\r\nX-Long: " + new string('a', SipParser.MaxLineLength);
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(SipRejectReason.LineTooLong, result.Reason);
+    }
+
+    [Fact]
+    public void TryParse_TooManyHeaders_IsRefused()
+    {
+        var text = TestMessages.Options.Replace("Content-Length: 0", string.Concat(Enumerable.Repeat("X-A: 1\r\n", SipParser.MaxHeaderCount)) + "Content-Length: 0", StringComparison.Ordinal);
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(SipRejectReason.TooManyHeaders, result.Reason);
+    }
+
+    [Fact]
+    public void TryParse_SemanticError_ConsumesMessageAndKeepsItAnswerable()
+    {
+        var text = TestMessages.Options.Replace("Max-Forwards: 70", "Max-Forwards: 256", StringComparison.Ordinal);
+
+        var result = ParseResult.Parse(text + TestMessages.Options);
+
+        Assert.Equal(SipRejectReason.InvalidMaxForwards, result.Reason);
+        Assert.Equal(text.Length, result.Consumed);
+        Assert.True(result.Request.CanBeAnswered);
+    }
+
+    [Fact]
+    public void TryParse_HeaderNameWithSpaceBeforeColon_IsAccepted()
+    {
+        var text = TestMessages.Options.Replace("Max-Forwards: 70", "Max-Forwards \t: 70", StringComparison.Ordinal);
+
+        using var request = ParseResult.Parse(text).Request;
+
+        Assert.True(request.TryGetHeader(KnownHeader.MaxForwards, out var value));
+        Assert.Equal("70"u8, value);
+    }
+
+    [Fact]
+    public void TryParse_SegmentedInput_GivesSameMessage()
+    {
+        var bytes = Encoding.UTF8.GetBytes(TestMessages.Invite);
+        for (var split = 1; split < bytes.Length; split += 7)
+        {
+            var result = ParseResult.Parse(SegmentedSequence.Create(bytes, split, Math.Min(bytes.Length, split + 3)));
+
+            Assert.Equal(OperationStatus.Done, result.Status);
+            Assert.Equal(bytes.Length, result.Consumed);
+            using var request = result.Request;
+            Assert.Equal("v=0\r\ns=-\r\n"u8, request.Body);
+        }
+    }
+
+    [Fact]
+    public void TryParse_GarbageBytes_NeverThrow()
+    {
+        var random = new Random(4475);
+        var parser = new SipParser(SipFraming.Stream);
+        var datagram = new SipParser(SipFraming.Datagram);
+        var seed = Encoding.UTF8.GetBytes(TestMessages.Invite);
+        for (var round = 0; round < 2000; round++)
+        {
+            var bytes = (byte[])seed.Clone();
+            for (var flips = 0; flips < 4; flips++)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            foreach (var p in new[] { parser, datagram })
+            {
+                var builder = new SipMessageBuilder();
+                var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
+                var status = p.TryParse(ref reader, builder, out _);
+                Assert.True(Enum.IsDefined(status));
+                builder.TakeMessage()?.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void TryParse_WarmParser_AllocatesNothing()
+    {
+        var bytes = Encoding.UTF8.GetBytes(TestMessages.Invite);
+        var parser = new SipParser(SipFraming.Stream);
+        var handler = new CountingHandler();
+        var sequence = new ReadOnlySequence<byte>(bytes);
+
+        // Warm up past tiered JIT, whose own bookkeeping shows up in the per-thread counter.
+        for (var i = 0; i < 500; i++)
+        {
+            Parse();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Parse();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        void Parse()
+        {
+            var reader = new SequenceReader<byte>(sequence);
+            // A plain check: Assert itself allocates.
+            if (parser.TryParse(ref reader, handler, out _) != OperationStatus.Done)
+            {
+                throw new InvalidOperationException("parse failed");
+            }
+        }
+    }
+}

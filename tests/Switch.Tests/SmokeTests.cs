@@ -1,7 +1,0 @@
-namespace HostedPbx.Switch.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void Placeholder_Removed_WhenRealTestsLand() => Assert.True(true);
-}
