@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Devices;
 using HostedPbx.Data.Tests.Certificates.Support;
 
 namespace HostedPbx.Data.Tests.Certificates;
@@ -143,6 +144,21 @@ public sealed class CertificateIssuerTests
 
         Assert.NotEqual(first.SerialNumber, second.SerialNumber);
         Assert.Equal(32, first.SerialNumber.Length);
+    }
+
+    [Fact]
+    public void IssueDevice_Concurrently_EveryCertificateChains()
+    {
+        using var pki = new TestPki();
+        var devices = new IssuedCertificate[16];
+        Parallel.For(0, devices.Length, i => devices[i] = pki.Issuer.IssueDevice(pki.DeviceCa, MacAddress.FromBytes([0, 0x15, 0x65, 0, 0, (byte)i])));
+
+        Assert.Equal(devices.Length, devices.Select(d => d.SerialNumber).Distinct().Count());
+        foreach (var device in devices)
+        {
+            AssertChainsTo(device.Certificate, pki.Root.Certificate, [pki.DeviceCa.Certificate]);
+            device.Dispose();
+        }
     }
 
     [Fact]
