@@ -36,6 +36,12 @@ public sealed class CertificateIssuerTests
         Assert.Equal(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, usage.KeyUsages);
         Assert.Equal(TestPki.Start.AddMinutes(-5).UtcDateTime, root.NotBefore.ToUniversalTime());
         Assert.Equal(TestPki.Start.AddDays(7300).UtcDateTime, root.NotAfter.ToUniversalTime());
+        Assert.Equal(16, root.SerialNumberBytes.Length);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.VerificationTime = TestPki.Start.UtcDateTime;
+        Assert.True(chain.Build(root));
     }
 
     [Fact]
