@@ -19,8 +19,9 @@ public sealed partial class CertificateIssuer(IOptions<CertificateAuthorityOptio
         using var key = CertificateKeys.Create(algorithm);
         var request = CreateCaRequest(_options.RootCommonName, key, CertificateKeys.SigningHash(key), pathLength: null);
         var now = time.GetUtcNow();
-        // CreateSelfSigned already joins the key to the certificate.
-        return new CertificateAuthority(request.CreateSelfSigned(now - ClockSkew, now.AddDays(_options.RootValidityDays)), []);
+        using var certificate = request.Create(
+            request.SubjectName, CertificateKeys.SignatureGenerator(key), now - ClockSkew, now.AddDays(_options.RootValidityDays), NewSerialNumber());
+        return new CertificateAuthority(CertificateKeys.Attach(certificate, key), []);
     }
 
     /// <summary>An intermediate signed by <paramref name="root"/> that issues device certificates (pathLen 0).</summary>

@@ -114,6 +114,11 @@ public sealed class ClientCertificateValidator(TimeProvider time)
             return CertificateValidationResult.Refused(CertificateRefusal.BadSignature);
         }
 
+        if (!MayIssue(anchor))
+        {
+            return CertificateValidationResult.Refused(CertificateRefusal.InvalidChain);
+        }
+
         var refusal = DateRefusal(anchor, now, CertificateRefusal.AnchorExpired, CertificateRefusal.AnchorNotYetValid);
         for (var i = 0; refusal == CertificateRefusal.None && i < anchorIndex; i++)
         {
@@ -153,6 +158,16 @@ public sealed class ClientCertificateValidator(TimeProvider time)
         var constraints = certificate.Extensions.OfType<X509BasicConstraintsExtension>().SingleOrDefault();
         return (usage is null || usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
             && constraints is not { CertificateAuthority: true };
+    }
+
+    // RFC 5280 §4.2.1.9 and §4.2.1.3: an anchor that says it is no CA, or may not sign certificates, vouches for
+    // nobody, even if an operator imported it by mistake. A version 1 root has no extensions and is let through.
+    private static bool MayIssue(X509Certificate2 anchor)
+    {
+        var constraints = anchor.Extensions.OfType<X509BasicConstraintsExtension>().SingleOrDefault();
+        var usage = anchor.Extensions.OfType<X509KeyUsageExtension>().SingleOrDefault();
+        return (constraints is null ? anchor.Version < 3 : constraints.CertificateAuthority)
+            && (usage is null || usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign));
     }
 
     private static X509ChainStatusFlags Flags(X509ChainStatus[] statuses)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Devices;
 using HostedPbx.Data.Tests.Certificates.Support;
 
 namespace HostedPbx.Data.Tests.Certificates;
@@ -35,6 +36,12 @@ public sealed class CertificateIssuerTests
         Assert.Equal(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, usage.KeyUsages);
         Assert.Equal(TestPki.Start.AddMinutes(-5).UtcDateTime, root.NotBefore.ToUniversalTime());
         Assert.Equal(TestPki.Start.AddDays(7300).UtcDateTime, root.NotAfter.ToUniversalTime());
+        Assert.Equal(16, root.SerialNumberBytes.Length);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.VerificationTime = TestPki.Start.UtcDateTime;
+        Assert.True(chain.Build(root));
     }
 
     [Fact]
@@ -143,6 +150,21 @@ public sealed class CertificateIssuerTests
 
         Assert.NotEqual(first.SerialNumber, second.SerialNumber);
         Assert.Equal(32, first.SerialNumber.Length);
+    }
+
+    [Fact]
+    public void IssueDevice_Concurrently_EveryCertificateChains()
+    {
+        using var pki = new TestPki();
+        var devices = new IssuedCertificate[16];
+        Parallel.For(0, devices.Length, i => devices[i] = pki.Issuer.IssueDevice(pki.DeviceCa, MacAddress.FromBytes([0, 0x15, 0x65, 0, 0, (byte)i])));
+
+        Assert.Equal(devices.Length, devices.Select(d => d.SerialNumber).Distinct().Count());
+        foreach (var device in devices)
+        {
+            AssertChainsTo(device.Certificate, pki.Root.Certificate, [pki.DeviceCa.Certificate]);
+            device.Dispose();
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Tests.Certificates.Support;
@@ -286,6 +287,47 @@ public sealed class ClientCertificateValidatorTests
         _clock.Now = TestPki.Start.AddDays(31);
 
         Assert.Equal(CertificateRefusal.BadSignature, Validator.Validate(forged, null, [pki.DeviceCa.Certificate], RevokedSerials.None).Refusal);
+    }
+
+    [Fact]
+    public void Validate_CaBelowPathLengthZeroCa_InvalidChain()
+    {
+        using var pki = new TestPki();
+        using var subordinate = pki.Issuer.CreateIntermediate(pki.DeviceCa, commonName: "Rogue CA");
+        using var device = pki.Issuer.IssueDevice(subordinate, TestPki.Mac);
+
+        Assert.Equal(
+            CertificateRefusal.InvalidChain,
+            Validator.Validate(device.Certificate, [subordinate.Certificate, pki.DeviceCa.Certificate], [pki.Root.Certificate], RevokedSerials.None).Refusal);
+        Assert.Equal(
+            CertificateRefusal.InvalidChain,
+            Validator.Validate(device.Certificate, [subordinate.Certificate], [pki.DeviceCa.Certificate], RevokedSerials.None).Refusal);
+    }
+
+    [Fact]
+    public void Validate_AnchorIsNotACa_InvalidChain()
+    {
+        using var pki = new TestPki();
+        using var device = pki.Issuer.IssueDevice(pki.DeviceCa, TestPki.Mac);
+        using var signedByDevice = RawCertificates.SignedBy(device.Certificate, TestPki.Start, TestPki.Start.AddDays(30));
+
+        Assert.Equal(CertificateRefusal.InvalidChain, Validator.Validate(signedByDevice, null, [device.Certificate], RevokedSerials.None).Refusal);
+    }
+
+    [Theory]
+    [InlineData(false, X509KeyUsageFlags.KeyCertSign)]
+    [InlineData(true, X509KeyUsageFlags.DigitalSignature)]
+    public void Validate_SelfSignedAnchorThatMayNotIssue_InvalidChain(bool isCa, X509KeyUsageFlags usage)
+    {
+        using var key = ECDsa.Create();
+        var request = new CertificateRequest("CN=Not a CA", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        using var anchor = request.CreateSelfSigned(TestPki.Start.AddDays(-1), TestPki.Start.AddDays(100));
+        using var leaf = RawCertificates.SignedBy(anchor, TestPki.Start, TestPki.Start.AddDays(30));
+
+        Assert.Equal(CertificateRefusal.InvalidChain, Validator.Validate(leaf, null, [anchor], RevokedSerials.None).Refusal);
     }
 
     private static TestPki Vendor(Action<CertificateAuthorityOptions>? configure = null) => new(o =>

@@ -21,6 +21,13 @@ internal static class RawCertificates
         return Sign(issuer.Certificate, CertificateKeys.SignatureGenerator(key), notBefore, notAfter, extendedUsage, usage);
     }
 
+    /// <summary>A leaf signed with the private key of any certificate, CA or not.</summary>
+    public static X509Certificate2 SignedBy(X509Certificate2 issuerWithKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = CertificateKeys.PrivateKey(issuerWithKey);
+        return Sign(issuerWithKey, CertificateKeys.SignatureGenerator(key), notBefore, notAfter, ClientAuth, X509KeyUsageFlags.DigitalSignature);
+    }
+
     /// <summary>A leaf naming <paramref name="issuer"/> as its issuer (name and key id) but signed by another key.</summary>
     public static X509Certificate2 Forged(X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
