@@ -69,6 +69,9 @@ public sealed partial class SrtpContext : IDisposable
         _rtcpGcm?.Dispose();
     }
 
+    /// <summary>Drops every SSRC's ROC and replay state, so that a benchmark can unprotect the same packet again.</summary>
+    internal void ForgetStreams() => Array.Clear(_streams);
+
     private static SrtpKeys Validated(SrtpSuite suite, SrtpKeys keys)
     {
         var profile = SrtpSuiteProfile.Of(suite);
