@@ -43,6 +43,7 @@ public static class SdpReader
         var session = new SessionDescription { Origin = new SdpOrigin("-", "0", "0", "IN", "IP4", "0.0.0.0") };
         MediaDescription? media = null;
         var lineNumber = 0;
+        var lines = 0;
         foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
@@ -59,7 +60,8 @@ public static class SdpReader
 
             var type = line[0];
             var value = line[2..];
-            if (lineNumber == 1 && type != 'v' || type == 'v' && lineNumber != 1)
+            var isFirstLine = ++lines == 1;
+            if (isFirstLine != (type == 'v'))
             {
                 return "SDP must start with v=";
             }
@@ -83,7 +85,7 @@ public static class SdpReader
             }
         }
 
-        if (lineNumber == 0 || text.Length == 0)
+        if (lines == 0)
         {
             return "SDP is empty";
         }

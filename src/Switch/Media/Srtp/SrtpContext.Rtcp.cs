@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using HostedPbx.Switch.Media.Rtp;
@@ -142,7 +143,7 @@ public sealed partial class SrtpContext
         // RFC 7714 §9.2: with E = 0 the whole RTCP packet and E||index are authenticated, nothing is encrypted.
         var aadLength = rtcpLength + SrtcpIndexLength;
         byte[]? rented = null;
-        var unencryptedAad = aadLength <= 1500 ? stackalloc byte[1500] : rented = System.Buffers.ArrayPool<byte>.Shared.Rent(aadLength);
+        var unencryptedAad = aadLength <= 1500 ? stackalloc byte[1500] : rented = ArrayPool<byte>.Shared.Rent(aadLength);
         try
         {
             packet[..rtcpLength].CopyTo(unencryptedAad);
@@ -153,7 +154,7 @@ public sealed partial class SrtpContext
         {
             if (rented is not null)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -68,6 +69,9 @@ public sealed partial class SrtpContext : IDisposable
         _rtpGcm?.Dispose();
         _rtcpGcm?.Dispose();
     }
+
+    /// <summary>Drops every SSRC's ROC and replay state, so that a benchmark can unprotect the same packet again.</summary>
+    internal void ForgetStreams() => Array.Clear(_streams);
 
     private static SrtpKeys Validated(SrtpSuite suite, SrtpKeys keys)
     {
@@ -153,7 +157,7 @@ public sealed partial class SrtpContext : IDisposable
         byte[]? rented = null;
         var plaintext = ciphertext.Length <= 1500
             ? stackalloc byte[1500]
-            : rented = System.Buffers.ArrayPool<byte>.Shared.Rent(ciphertext.Length);
+            : rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
         plaintext = plaintext[..ciphertext.Length];
         try
         {
@@ -170,7 +174,7 @@ public sealed partial class SrtpContext : IDisposable
             CryptographicOperations.ZeroMemory(plaintext);
             if (rented is not null)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }

@@ -77,6 +77,7 @@ public sealed class SdpReaderTests
 
     [Theory]
     [InlineData("", "empty")]
+    [InlineData("\r\n\r\n", "empty")]
     [InlineData("o=- 1 1 IN IP4 192.0.2.1\r\n", "v=")]
     [InlineData("v=1\r\n", "version")]
     [InlineData("v=0\r\ns=-\r\n", "o=")]
@@ -92,6 +93,13 @@ public sealed class SdpReaderTests
         Assert.False(SdpReader.TryRead(text, out var sdp, out var error));
         Assert.Null(sdp);
         Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryRead_LeadingAndTrailingBlankLines_Tolerated()
+    {
+        Assert.True(SdpReader.TryRead("\r\n" + SdpFiles.Read("baresip-offer.sdp") + "\r\n\r\n", out var sdp, out var error), error);
+        Assert.Single(sdp.Media);
     }
 
     [Fact]

@@ -168,6 +168,18 @@ public sealed class SrtpContextTests : IDisposable
     }
 
     [Fact]
+    public void UnprotectRtp_LatePacketFromBeforeWrap_AcceptedWithPreviousRollover()
+    {
+        var (sender, receiver) = Pair(SrtpSuite.AesCm128HmacSha1Tag80);
+        var packets = new ushort[] { 65533, 65534, 65535, 0, 1 }.Select(sequence => Protect(sender, sequence)).ToList();
+
+        foreach (var index in new[] { 0, 1, 3, 4, 2 })
+        {
+            Assert.Equal(SrtpStatus.Ok, receiver.UnprotectRtp(packets[index], out _));
+        }
+    }
+
+    [Fact]
     public void UnprotectRtp_OutOfOrderWithinWindow_Accepted()
     {
         var (sender, receiver) = Pair(SrtpSuite.AesCm128HmacSha1Tag80);

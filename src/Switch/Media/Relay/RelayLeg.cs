@@ -1,0 +1,161 @@
+using System.Net;
+using HostedPbx.Switch.Media.Rtp;
+using HostedPbx.Switch.Media.Sdp;
+using HostedPbx.Switch.Media.Srtp;
+
+namespace HostedPbx.Switch.Media.Relay;
+
+/// <summary>
+/// The socket-free core of one side of an SRTP-to-SRTP relay. A datagram that arrives from this leg is unprotected with
+/// the leg's inbound context and protected in place with the other leg's outbound context. Symmetric RTP: the leg
+/// latches to the source of the first packet that authenticates, and from then on sends there and accepts only that
+/// source. One receive loop per leg calls <see cref="Relay"/>; each context is then only ever used by one loop.
+/// </summary>
+public sealed class RelayLeg : IDisposable
+{
+    private readonly SrtpContext _inbound;
+    private readonly SrtpContext _outbound;
+    private readonly bool _rtcpMux;
+    private readonly SocketAddress? _signalledRtp;
+    private readonly SocketAddress? _signalledRtcp;
+    private SocketAddress? _latchedRtp;
+    private SocketAddress? _latchedRtcp;
+    private long _received;
+    private long _relayed;
+    private long _authFailures;
+    private long _replays;
+    private long _malformed;
+    private long _wrongSource;
+
+    /// <param name="inbound">Unprotects what the leg's peer sends (the peer's SDES key).</param>
+    /// <param name="outbound">Protects what the switch sends to the peer (our SDES key).</param>
+    /// <param name="rtcpMux">RTP and RTCP share one port (RFC 5761); RTCP is told apart by its packet type.</param>
+    /// <param name="signalledRtp">The peer's address from SDP, used until the leg latches; null if unknown.</param>
+    /// <param name="signalledRtcp">The peer's RTCP address from SDP; ignored with rtcp-mux.</param>
+    public RelayLeg(SrtpContext inbound, SrtpContext outbound, bool rtcpMux, SocketAddress? signalledRtp, SocketAddress? signalledRtcp)
+    {
+        _inbound = inbound;
+        _outbound = outbound;
+        _rtcpMux = rtcpMux;
+        _signalledRtp = signalledRtp;
+        _signalledRtcp = rtcpMux ? signalledRtp : signalledRtcp;
+    }
+
+    /// <summary>A leg from a finished offer/answer: contexts from both SDES keys, first destination from the peer's SDP.</summary>
+    public static RelayLeg FromNegotiated(NegotiatedMedia media)
+    {
+        SocketAddress? rtp = null;
+        SocketAddress? rtcp = null;
+        if (IPAddress.TryParse(media.RemoteAddress, out var address))
+        {
+            rtp = new IPEndPoint(address, media.RemoteRtpPort).Serialize();
+            rtcp = new IPEndPoint(address, media.RemoteRtcpPort).Serialize();
+        }
+
+        return new RelayLeg(media.CreateInboundContext(), media.CreateOutboundContext(), media.RtcpMux, rtp, rtcp);
+    }
+
+    /// <summary>Where RTP for this leg's peer goes: the latched source, else the SDP address.</summary>
+    public SocketAddress? RtpDestination => _latchedRtp ?? _signalledRtp;
+
+    public SocketAddress? RtcpDestination => _latchedRtcp ?? (_rtcpMux ? _latchedRtp : null) ?? _signalledRtcp;
+
+    public bool IsLatched => _latchedRtp is not null;
+
+    /// <summary>The octets protecting may add; receive buffers need this much room after the largest datagram.</summary>
+    public int MaxOverhead => Math.Max(_outbound.SrtpOverhead, _outbound.SrtcpOverhead);
+
+    public RelayLegCounters Counters => new(_received, _relayed, _authFailures, _replays, _malformed, _wrongSource);
+
+    /// <summary>
+    /// Relays a datagram that arrived from this leg's peer toward <paramref name="toward"/>. The datagram is
+    /// <paramref name="buffer"/>[..<paramref name="length"/>]; the buffer needs <see cref="MaxOverhead"/> of the other
+    /// leg spare after it. <paramref name="onRtcpPort"/> is true for the separate RTCP socket of a leg without rtcp-mux.
+    /// </summary>
+    public RelayResult Relay(Span<byte> buffer, int length, SocketAddress source, bool onRtcpPort, RelayLeg toward)
+    {
+        _received++;
+        // RFC 5761 §4: with rtcp-mux, RTP and RTCP share the port and the packet type tells them apart.
+        var isRtcp = onRtcpPort || (_rtcpMux && RtcpPacket.IsRtcp(buffer[..length]));
+        var latched = isRtcp && !_rtcpMux ? _latchedRtcp : _latchedRtp;
+        if (latched is not null && !latched.Equals(source))
+        {
+            _wrongSource++;
+            return new RelayResult(RelayOutcome.WrongSource, IsRtcp: isRtcp);
+        }
+
+        var status = isRtcp ? _inbound.UnprotectRtcp(buffer[..length], out var plainLength) : _inbound.UnprotectRtp(buffer[..length], out plainLength);
+        if (status != SrtpStatus.Ok)
+        {
+            return Refused(status, isRtcp);
+        }
+
+        if (latched is null)
+        {
+            // Symmetric RTP: the first authentic packet shows where the peer, behind its NAT, really is.
+            var copy = Copy(source);
+            if (isRtcp && !_rtcpMux)
+            {
+                _latchedRtcp = copy;
+            }
+            else
+            {
+                _latchedRtp = copy;
+            }
+        }
+
+        var destination = isRtcp ? toward.RtcpDestination : toward.RtpDestination;
+        if (destination is null)
+        {
+            return new RelayResult(RelayOutcome.NoDestination, IsRtcp: isRtcp);
+        }
+
+        status = isRtcp ? toward._outbound.ProtectRtcp(buffer, plainLength, out var sendLength) : toward._outbound.ProtectRtp(buffer, plainLength, out sendLength);
+        if (status != SrtpStatus.Ok)
+        {
+            return Refused(status, isRtcp);
+        }
+
+        _relayed++;
+        return new RelayResult(RelayOutcome.Forward, sendLength, destination, isRtcp);
+    }
+
+    public void Dispose()
+    {
+        _inbound.Dispose();
+        _outbound.Dispose();
+    }
+
+    private RelayResult Refused(SrtpStatus status, bool isRtcp)
+    {
+        var outcome = status switch
+        {
+            SrtpStatus.AuthFailed => RelayOutcome.AuthFailed,
+            SrtpStatus.Replayed => RelayOutcome.Replayed,
+            SrtpStatus.Truncated or SrtpStatus.Malformed or SrtpStatus.BufferTooSmall => RelayOutcome.Malformed,
+            SrtpStatus.Ok => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
+        switch (outcome)
+        {
+            case RelayOutcome.AuthFailed:
+                _authFailures++;
+                break;
+            case RelayOutcome.Replayed:
+                _replays++;
+                break;
+            default:
+                _malformed++;
+                break;
+        }
+
+        return new RelayResult(outcome, IsRtcp: isRtcp);
+    }
+
+    private static SocketAddress Copy(SocketAddress source)
+    {
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+}
