@@ -1,3 +1,5 @@
+using HostedPbx.Data.Certificates;
+
 namespace HostedPbx.Data.Entities;
 
 /// <summary>
