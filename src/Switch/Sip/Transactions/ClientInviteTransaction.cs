@@ -82,36 +82,17 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
 
         lock (_gate)
         {
-            switch (CurrentState, Kind(response.StatusCode))
+#pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
+            MoveTo((CurrentState, Kind(response.StatusCode)) switch
             {
-                case (State.Calling or State.Proceeding, ResponseKind.Provisional):
-                    // RFC 3261 §17.1.1.2: a provisional response stops retransmissions and goes to the TU.
-                    _timerA?.Cancel();
-                    CurrentState = State.Proceeding;
-                    _user.OnResponse(this, response);
-                    break;
-                case (State.Calling or State.Proceeding, ResponseKind.Success):
-                    // RFC 3261 §17.1.1.2: a 2xx goes to the TU, which ACKs it end to end; the transaction ends.
-                    _user.OnResponse(this, response);
-                    Terminate();
-                    break;
-                case (State.Calling or State.Proceeding, ResponseKind.Failure):
-                    _timerA?.Cancel();
-                    _timerB?.Cancel();
-                    CurrentState = State.Completed;
-                    SendAck(response);
-                    _user.OnResponse(this, response);
-                    StartTimerD();
-                    break;
-                case (State.Completed, ResponseKind.Failure):
-                    // RFC 3261 §17.1.1.2: a retransmitted final response is answered with the ACK again, not passed up.
-                    _sender.Send(Ack!);
-                    break;
-                case (State.Completed, _) or (State.Terminated, _):
-                    break;
-                case (State.Calling or State.Proceeding, _):
-                    break;
-            }
+                (State.Calling or State.Proceeding, ResponseKind.Provisional) => PassProvisional(response),
+                (State.Calling or State.Proceeding, ResponseKind.Success) => PassSuccess(response),
+                (State.Calling or State.Proceeding, ResponseKind.Failure) => CompleteWithAck(response),
+                (State.Completed, ResponseKind.Failure) => ResendAck(),
+                (State.Completed, ResponseKind.Provisional or ResponseKind.Success) => State.Completed,
+                (State.Terminated, _) => State.Terminated,
+            });
+#pragma warning restore CS8524
         }
     }
 
@@ -119,24 +100,15 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
     {
         lock (_gate)
         {
-            switch (timer, CurrentState)
+            MoveTo((timer, CurrentState) switch
             {
-                case (SipTimer.A, State.Calling):
-                    // RFC 3261 §17.1.1.2: retransmit and double the interval.
-                    _sender.Send(_invite);
-                    _timerAInterval *= 2;
-                    _timerA = _scheduler.Schedule(this, SipTimer.A, _timerAInterval);
-                    break;
-                case (SipTimer.B, State.Calling or State.Proceeding):
-                    _user.OnTimeout(this);
-                    Terminate();
-                    break;
-                case (SipTimer.D, State.Completed):
-                    Terminate();
-                    break;
-                default:
-                    break;
-            }
+                (SipTimer.A, State.Calling) => RetransmitInvite(),
+                (SipTimer.B, State.Calling or State.Proceeding) => TimeOut(),
+                (SipTimer.D, State.Completed) => State.Terminated,
+
+                // A timer that fires after its state was left (cancelled too late) changes nothing.
+                _ => CurrentState,
+            });
         }
     }
 
@@ -147,36 +119,76 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
             if (CurrentState != State.Terminated)
             {
                 _user.OnTransportError(this);
-                Terminate();
+                MoveTo(State.Terminated);
             }
         }
     }
 
-    private void StartTimerD()
+    // RFC 3261 §17.1.1.2: a provisional response stops retransmissions and goes to the TU.
+    private State PassProvisional(SipResponse response)
     {
-        var delay = _timers.GetInitialDelay(SipTimer.D, _sender.IsReliable);
-        if (delay == TimeSpan.Zero)
-        {
-            Terminate();
-            return;
-        }
-
-        _timerD = _scheduler.Schedule(this, SipTimer.D, delay);
+        _timerA?.Cancel();
+        _user.OnResponse(this, response);
+        return State.Proceeding;
     }
 
-    private void Terminate()
+    // RFC 3261 §17.1.1.2: a 2xx goes to the TU, which ACKs it end to end; the transaction ends.
+    private State PassSuccess(SipResponse response)
+    {
+        _user.OnResponse(this, response);
+        return State.Terminated;
+    }
+
+    private State CompleteWithAck(SipResponse response)
     {
         _timerA?.Cancel();
         _timerB?.Cancel();
-        _timerD?.Cancel();
-        CurrentState = State.Terminated;
-        _user.OnTerminated(this);
+        SendAck(response);
+        _user.OnResponse(this, response);
+        var delay = _timers.GetInitialDelay(SipTimer.D, _sender.IsReliable);
+        if (delay == TimeSpan.Zero)
+        {
+            return State.Terminated;
+        }
+
+        _timerD = _scheduler.Schedule(this, SipTimer.D, delay);
+        return State.Completed;
     }
 
-    private static ResponseKind Kind(int statusCode) => statusCode switch
+    // RFC 3261 §17.1.1.2: a retransmitted final response is answered with the ACK again, not passed up.
+    private State ResendAck()
     {
-        < 200 => ResponseKind.Provisional,
-        < 300 => ResponseKind.Success,
-        _ => ResponseKind.Failure,
-    };
+        _sender.Send(Ack!);
+        return State.Completed;
+    }
+
+    // RFC 3261 §17.1.1.2: Timer A fires: retransmit and double the interval.
+    private State RetransmitInvite()
+    {
+        _sender.Send(_invite);
+        _timerAInterval *= 2;
+        _timerA = _scheduler.Schedule(this, SipTimer.A, _timerAInterval);
+        return State.Calling;
+    }
+
+    private State TimeOut()
+    {
+        _user.OnTimeout(this);
+        return State.Terminated;
+    }
+
+    private void MoveTo(State next)
+    {
+        var previous = CurrentState;
+        CurrentState = next;
+        if (next == State.Terminated && previous != State.Terminated)
+        {
+            _timerA?.Cancel();
+            _timerB?.Cancel();
+            _timerD?.Cancel();
+            _user.OnTerminated(this);
+        }
+    }
+
+    private static ResponseKind Kind(int statusCode) => ResponseKinds.Of(statusCode);
 }

@@ -79,23 +79,16 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
 
         lock (_gate)
         {
-            switch (CurrentState)
+#pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
+            MoveTo((CurrentState, ResponseKinds.Of(response.StatusCode)) switch
             {
-                case State.Trying or State.Proceeding when response.StatusCode < 200:
-                    CurrentState = State.Proceeding;
-                    _user.OnResponse(this, response);
-                    break;
-                case State.Trying or State.Proceeding:
-                    _timerE?.Cancel();
-                    _timerF?.Cancel();
-                    CurrentState = State.Completed;
-                    _user.OnResponse(this, response);
-                    StartTimerK();
-                    break;
-                case State.Completed or State.Terminated:
-                    // RFC 3261 §17.1.2.2: retransmitted responses are absorbed in Completed.
-                    break;
-            }
+                (State.Trying or State.Proceeding, ResponseKind.Provisional) => Pass(response, State.Proceeding),
+                (State.Trying or State.Proceeding, ResponseKind.Success or ResponseKind.Failure) => Complete(response),
+
+                // RFC 3261 §17.1.2.2: retransmitted responses are absorbed in Completed.
+                (State.Completed or State.Terminated, _) => CurrentState,
+            });
+#pragma warning restore CS8524
         }
     }
 
@@ -103,30 +96,15 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
     {
         lock (_gate)
         {
-            switch (timer, CurrentState)
+            MoveTo((timer, CurrentState) switch
             {
-                case (SipTimer.E, State.Trying):
-                    // RFC 3261 §17.1.2.2: retransmit, doubling the interval up to T2.
-                    _sender.Send(_request);
-                    _timerEInterval = TimeSpan.FromTicks(Math.Min(_timerEInterval.Ticks * 2, _timers.T2.Ticks));
-                    _timerE = _scheduler.Schedule(this, SipTimer.E, _timerEInterval);
-                    break;
-                case (SipTimer.E, State.Proceeding):
-                    // RFC 3261 §17.1.2.2: in Proceeding, retransmit every T2.
-                    _sender.Send(_request);
-                    _timerEInterval = _timers.T2;
-                    _timerE = _scheduler.Schedule(this, SipTimer.E, _timerEInterval);
-                    break;
-                case (SipTimer.F, State.Trying or State.Proceeding):
-                    _user.OnTimeout(this);
-                    Terminate();
-                    break;
-                case (SipTimer.K, State.Completed):
-                    Terminate();
-                    break;
-                default:
-                    break;
-            }
+                // RFC 3261 §17.1.2.2: in Trying the interval doubles up to T2; in Proceeding it is T2.
+                (SipTimer.E, State.Trying) => Retransmit(TimeSpan.FromTicks(Math.Min(_timerEInterval.Ticks * 2, _timers.T2.Ticks))),
+                (SipTimer.E, State.Proceeding) => Retransmit(_timers.T2),
+                (SipTimer.F, State.Trying or State.Proceeding) => TimeOut(),
+                (SipTimer.K, State.Completed) => State.Terminated,
+                _ => CurrentState,
+            });
         }
     }
 
@@ -137,29 +115,57 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
             if (CurrentState != State.Terminated)
             {
                 _user.OnTransportError(this);
-                Terminate();
+                MoveTo(State.Terminated);
             }
         }
     }
 
-    private void StartTimerK()
+    private State Pass(SipResponse response, State next)
     {
-        var delay = _timers.GetInitialDelay(SipTimer.K, _sender.IsReliable);
-        if (delay == TimeSpan.Zero)
-        {
-            Terminate();
-            return;
-        }
-
-        _timerK = _scheduler.Schedule(this, SipTimer.K, delay);
+        _user.OnResponse(this, response);
+        return next;
     }
 
-    private void Terminate()
+    // RFC 3261 §17.1.2.2: a final response goes to the TU; Timer K absorbs retransmissions (zero when reliable).
+    private State Complete(SipResponse response)
     {
         _timerE?.Cancel();
         _timerF?.Cancel();
-        _timerK?.Cancel();
-        CurrentState = State.Terminated;
-        _user.OnTerminated(this);
+        _user.OnResponse(this, response);
+        var delay = _timers.GetInitialDelay(SipTimer.K, _sender.IsReliable);
+        if (delay == TimeSpan.Zero)
+        {
+            return State.Terminated;
+        }
+
+        _timerK = _scheduler.Schedule(this, SipTimer.K, delay);
+        return State.Completed;
+    }
+
+    private State Retransmit(TimeSpan nextInterval)
+    {
+        _sender.Send(_request);
+        _timerEInterval = nextInterval;
+        _timerE = _scheduler.Schedule(this, SipTimer.E, _timerEInterval);
+        return CurrentState;
+    }
+
+    private State TimeOut()
+    {
+        _user.OnTimeout(this);
+        return State.Terminated;
+    }
+
+    private void MoveTo(State next)
+    {
+        var previous = CurrentState;
+        CurrentState = next;
+        if (next == State.Terminated && previous != State.Terminated)
+        {
+            _timerE?.Cancel();
+            _timerF?.Cancel();
+            _timerK?.Cancel();
+            _user.OnTerminated(this);
+        }
     }
 }

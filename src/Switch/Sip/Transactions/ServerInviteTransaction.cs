@@ -69,32 +69,19 @@ public sealed class ServerInviteTransaction : ISipTransaction
         ArgumentNullException.ThrowIfNull(response);
         lock (_gate)
         {
-            if (CurrentState != State.Proceeding)
+#pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
+            MoveTo((CurrentState, Kind(response.StatusCode)) switch
             {
-                return;
-            }
+                (State.Proceeding, ResponseKind.Provisional) => Send(response, State.Proceeding),
 
-            _sender.Send(response);
-            _lastResponse = response;
-            switch (response.StatusCode)
-            {
-                case < 200:
-                    break;
-                case < 300:
-                    // RFC 3261 §17.2.1: after a 2xx the TU retransmits it until the ACK; the transaction ends.
-                    Terminate();
-                    break;
-                default:
-                    CurrentState = State.Completed;
-                    if (!_sender.IsReliable)
-                    {
-                        _timerGInterval = _timers.T1;
-                        _timerG = _scheduler.Schedule(this, SipTimer.G, _timerGInterval);
-                    }
+                // RFC 3261 §17.2.1: after a 2xx the TU retransmits it until the ACK; the transaction ends.
+                (State.Proceeding, ResponseKind.Success) => Send(response, State.Terminated),
+                (State.Proceeding, ResponseKind.Failure) => SendFailure(response),
 
-                    _timerH = _scheduler.Schedule(this, SipTimer.H, _timers.GetInitialDelay(SipTimer.H, _sender.IsReliable));
-                    break;
-            }
+                // A response after the final one is a TU bug; the peer already has its answer.
+                (State.Completed or State.Confirmed or State.Terminated, _) => CurrentState,
+            });
+#pragma warning restore CS8524
         }
     }
 
@@ -107,26 +94,15 @@ public sealed class ServerInviteTransaction : ISipTransaction
 
         lock (_gate)
         {
-            switch (request.Method, CurrentState)
+            MoveTo((request.Method, CurrentState) switch
             {
-                case (SipMethod.Invite, State.Proceeding or State.Completed):
-                    // RFC 3261 §17.2.1: absorb INVITE retransmits, resending the most recent response.
-                    if (_lastResponse is not null)
-                    {
-                        _sender.Send(_lastResponse);
-                    }
+                // RFC 3261 §17.2.1: absorb INVITE retransmits, resending the most recent response.
+                (SipMethod.Invite, State.Proceeding or State.Completed) => ResendLastResponse(),
+                (SipMethod.Ack, State.Completed) => Confirm(),
 
-                    break;
-                case (SipMethod.Ack, State.Completed):
-                    _timerG?.Cancel();
-                    _timerH?.Cancel();
-                    CurrentState = State.Confirmed;
-                    StartTimerI();
-                    break;
-                default:
-                    // ACKs in Confirmed and anything else are absorbed.
-                    break;
-            }
+                // ACK retransmits in Confirmed, and anything else, are absorbed.
+                _ => CurrentState,
+            });
         }
     }
 
@@ -134,25 +110,13 @@ public sealed class ServerInviteTransaction : ISipTransaction
     {
         lock (_gate)
         {
-            switch (timer, CurrentState)
+            MoveTo((timer, CurrentState) switch
             {
-                case (SipTimer.G, State.Completed):
-                    // RFC 3261 §17.2.1: retransmit the final response, doubling up to T2.
-                    _sender.Send(_lastResponse!);
-                    _timerGInterval = TimeSpan.FromTicks(Math.Min(_timerGInterval.Ticks * 2, _timers.T2.Ticks));
-                    _timerG = _scheduler.Schedule(this, SipTimer.G, _timerGInterval);
-                    break;
-                case (SipTimer.H, State.Completed):
-                    // RFC 3261 §17.2.1: the ACK never came.
-                    _user.OnTimeout(this);
-                    Terminate();
-                    break;
-                case (SipTimer.I, State.Confirmed):
-                    Terminate();
-                    break;
-                default:
-                    break;
-            }
+                (SipTimer.G, State.Completed) => RetransmitFinal(),
+                (SipTimer.H, State.Completed) => TimeOut(),
+                (SipTimer.I, State.Confirmed) => State.Terminated,
+                _ => CurrentState,
+            });
         }
     }
 
@@ -163,29 +127,84 @@ public sealed class ServerInviteTransaction : ISipTransaction
             if (CurrentState != State.Terminated)
             {
                 _user.OnTransportError(this);
-                Terminate();
+                MoveTo(State.Terminated);
             }
         }
     }
 
-    private void StartTimerI()
+    private State Send(SipResponse response, State next)
     {
-        var delay = _timers.GetInitialDelay(SipTimer.I, _sender.IsReliable);
-        if (delay == TimeSpan.Zero)
-        {
-            Terminate();
-            return;
-        }
-
-        _timerI = _scheduler.Schedule(this, SipTimer.I, delay);
+        _sender.Send(response);
+        _lastResponse = response;
+        return next;
     }
 
-    private void Terminate()
+    private State SendFailure(SipResponse response)
+    {
+        Send(response, State.Completed);
+        if (!_sender.IsReliable)
+        {
+            _timerGInterval = _timers.T1;
+            _timerG = _scheduler.Schedule(this, SipTimer.G, _timerGInterval);
+        }
+
+        _timerH = _scheduler.Schedule(this, SipTimer.H, _timers.GetInitialDelay(SipTimer.H, _sender.IsReliable));
+        return State.Completed;
+    }
+
+    private State ResendLastResponse()
+    {
+        if (_lastResponse is not null)
+        {
+            _sender.Send(_lastResponse);
+        }
+
+        return CurrentState;
+    }
+
+    // RFC 3261 §17.2.1: the ACK stops retransmissions; Timer I absorbs further ACKs (zero on reliable transports).
+    private State Confirm()
     {
         _timerG?.Cancel();
         _timerH?.Cancel();
-        _timerI?.Cancel();
-        CurrentState = State.Terminated;
-        _user.OnTerminated(this);
+        var delay = _timers.GetInitialDelay(SipTimer.I, _sender.IsReliable);
+        if (delay == TimeSpan.Zero)
+        {
+            return State.Terminated;
+        }
+
+        _timerI = _scheduler.Schedule(this, SipTimer.I, delay);
+        return State.Confirmed;
     }
+
+    // RFC 3261 §17.2.1: Timer G fires: retransmit the final response, doubling up to T2.
+    private State RetransmitFinal()
+    {
+        _sender.Send(_lastResponse!);
+        _timerGInterval = TimeSpan.FromTicks(Math.Min(_timerGInterval.Ticks * 2, _timers.T2.Ticks));
+        _timerG = _scheduler.Schedule(this, SipTimer.G, _timerGInterval);
+        return State.Completed;
+    }
+
+    // RFC 3261 §17.2.1: Timer H fires: the ACK never came.
+    private State TimeOut()
+    {
+        _user.OnTimeout(this);
+        return State.Terminated;
+    }
+
+    private void MoveTo(State next)
+    {
+        var previous = CurrentState;
+        CurrentState = next;
+        if (next == State.Terminated && previous != State.Terminated)
+        {
+            _timerG?.Cancel();
+            _timerH?.Cancel();
+            _timerI?.Cancel();
+            _user.OnTerminated(this);
+        }
+    }
+
+    private static ResponseKind Kind(int statusCode) => ResponseKinds.Of(statusCode);
 }

@@ -51,29 +51,16 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
         ArgumentNullException.ThrowIfNull(response);
         lock (_gate)
         {
-            if (CurrentState is State.Completed or State.Terminated)
+#pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
+            MoveTo((CurrentState, ResponseKinds.Of(response.StatusCode)) switch
             {
-                return;
-            }
+                (State.Trying or State.Proceeding, ResponseKind.Provisional) => Send(response, State.Proceeding),
+                (State.Trying or State.Proceeding, ResponseKind.Success or ResponseKind.Failure) => Complete(response),
 
-            _sender.Send(response);
-            _lastResponse = response;
-            if (response.StatusCode < 200)
-            {
-                CurrentState = State.Proceeding;
-                return;
-            }
-
-            // RFC 3261 §17.2.2: Completed keeps answering retransmissions for Timer J (64*T1, or zero when reliable).
-            CurrentState = State.Completed;
-            var delay = _timers.GetInitialDelay(SipTimer.J, _sender.IsReliable);
-            if (delay == TimeSpan.Zero)
-            {
-                Terminate();
-                return;
-            }
-
-            _timerJ = _scheduler.Schedule(this, SipTimer.J, delay);
+                // A response after the final one is a TU bug; the peer already has its answer.
+                (State.Completed or State.Terminated, _) => CurrentState,
+            });
+#pragma warning restore CS8524
         }
     }
 
@@ -86,17 +73,17 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
 
         lock (_gate)
         {
-            switch (CurrentState)
+#pragma warning disable CS8524 // See SendResponse.
+            MoveTo(CurrentState switch
             {
-                case State.Trying:
-                    // RFC 3261 §17.2.2: retransmissions in Trying are discarded.
-                    break;
-                case State.Proceeding or State.Completed:
-                    _sender.Send(_lastResponse!);
-                    break;
-                case State.Terminated:
-                    break;
-            }
+                // RFC 3261 §17.2.2: retransmissions in Trying are discarded.
+                State.Trying => State.Trying,
+
+                // RFC 3261 §17.2.2: in Proceeding and Completed the last response is sent again.
+                State.Proceeding or State.Completed => Send(_lastResponse!, CurrentState),
+                State.Terminated => State.Terminated,
+            });
+#pragma warning restore CS8524
         }
     }
 
@@ -104,10 +91,11 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
     {
         lock (_gate)
         {
-            if (timer == SipTimer.J && CurrentState == State.Completed)
+            MoveTo((timer, CurrentState) switch
             {
-                Terminate();
-            }
+                (SipTimer.J, State.Completed) => State.Terminated,
+                _ => CurrentState,
+            });
         }
     }
 
@@ -118,15 +106,40 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
             if (CurrentState != State.Terminated)
             {
                 _user.OnTransportError(this);
-                Terminate();
+                MoveTo(State.Terminated);
             }
         }
     }
 
-    private void Terminate()
+    private State Send(SipResponse response, State next)
     {
-        _timerJ?.Cancel();
-        CurrentState = State.Terminated;
-        _user.OnTerminated(this);
+        _sender.Send(response);
+        _lastResponse = response;
+        return next;
+    }
+
+    // RFC 3261 §17.2.2: Completed keeps answering retransmissions for Timer J (64*T1, or zero when reliable).
+    private State Complete(SipResponse response)
+    {
+        Send(response, State.Completed);
+        var delay = _timers.GetInitialDelay(SipTimer.J, _sender.IsReliable);
+        if (delay == TimeSpan.Zero)
+        {
+            return State.Terminated;
+        }
+
+        _timerJ = _scheduler.Schedule(this, SipTimer.J, delay);
+        return State.Completed;
+    }
+
+    private void MoveTo(State next)
+    {
+        var previous = CurrentState;
+        CurrentState = next;
+        if (next == State.Terminated && previous != State.Terminated)
+        {
+            _timerJ?.Cancel();
+            _user.OnTerminated(this);
+        }
     }
 }
