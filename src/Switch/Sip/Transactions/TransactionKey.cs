@@ -44,6 +44,14 @@ public readonly record struct TransactionKey(string Branch, string SentBy, strin
         return true;
     }
 
+    /// <summary>A new branch for a request we send: the RFC 3261 §8.1.1.7 magic cookie plus 64 random bits.</summary>
+    public static string CreateBranch()
+    {
+        Span<byte> random = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+        return "z9hG4bK" + Convert.ToHexStringLower(random);
+    }
+
     /// <summary>The key of the INVITE server transaction a CANCEL refers to (RFC 3261 §9.2: same key but the method).</summary>
     public TransactionKey ForCancelledInvite() => this with { Method = "INVITE" };
 
