@@ -170,6 +170,24 @@ public sealed class ClientInviteTransactionTests
         Assert.Equal(string.Empty, key.SentBy);
     }
 
+    [Fact]
+    public void CreateCancel_Always_MatchesInviteServerTransactionOfCancel()
+    {
+        var (transaction, _) = Start(reliable: true);
+
+        using var cancel = transaction.CreateCancel();
+
+        Assert.Equal(SipMethod.Cancel, cancel.Method);
+        Assert.Equal("sip:bob@biloxi.example.com"u8, cancel.RequestUri);
+        Assert.Equal(string.Empty, cancel.ToTag);
+        Assert.True(cancel.TryGetCSeq(out var cseq));
+        Assert.Equal(7u, cseq.Number);
+        Assert.Equal("CANCEL"u8, cseq.Method);
+        Assert.True(TransactionKey.TryCreateServerKey(cancel, out var cancelKey));
+        Assert.True(TransactionKey.TryCreateServerKey(TestRequests.Invite(), out var inviteKey));
+        Assert.Equal(inviteKey, cancelKey.ForCancelledInvite());
+    }
+
     private (ClientInviteTransaction Transaction, RecordingSender Sender) Start(bool reliable)
     {
         var sender = new RecordingSender(reliable);
