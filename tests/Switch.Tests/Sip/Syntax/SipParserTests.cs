@@ -256,28 +256,83 @@ public sealed class SipParserTests
     }
 
     [Fact]
-    public void TryParse_GarbageBytes_NeverThrow()
+    public void TryParse_MutatedMessages_NeverThrow()
     {
         var random = new Random(4475);
-        var parser = new SipParser(SipFraming.Stream);
-        var datagram = new SipParser(SipFraming.Datagram);
-        var seed = Encoding.UTF8.GetBytes(TestMessages.Invite);
-        for (var round = 0; round < 2000; round++)
+        var seeds = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "rfc4475"), "*.dat")
+            .Select(File.ReadAllBytes)
+            .Append(Encoding.UTF8.GetBytes(TestMessages.Invite))
+            .ToArray();
+        var interesting = "\r\n:;,<>\"\\ @%[]/=?\t0"u8.ToArray();
+        var parsers = new[] { new SipParser(SipFraming.Stream), new SipParser(SipFraming.Datagram) };
+        for (var round = 0; round < 3000; round++)
         {
-            var bytes = (byte[])seed.Clone();
-            for (var flips = 0; flips < 4; flips++)
-            {
-                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            }
-
-            foreach (var p in new[] { parser, datagram })
+            var bytes = Mutate(seeds[random.Next(seeds.Length)], random, interesting);
+            foreach (var parser in parsers)
             {
                 var builder = new SipMessageBuilder();
                 var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
-                var status = p.TryParse(ref reader, builder, out _);
+                var status = parser.TryParse(ref reader, builder, out _);
                 Assert.True(Enum.IsDefined(status));
-                builder.TakeMessage()?.Dispose();
+                using var message = builder.TakeMessage();
+                if (message is not null)
+                {
+                    Exercise(message);
+                }
             }
+        }
+    }
+
+    private static byte[] Mutate(byte[] seed, Random random, byte[] interesting)
+    {
+        var bytes = new List<byte>(seed);
+        for (var edits = random.Next(1, 6); edits > 0 && bytes.Count > 1; edits--)
+        {
+            var position = random.Next(bytes.Count);
+            var value = random.Next(3) == 0 ? (byte)random.Next(256) : interesting[random.Next(interesting.Length)];
+            switch (random.Next(3))
+            {
+                case 0:
+                    bytes[position] = value;
+                    break;
+                case 1:
+                    bytes.Insert(position, value);
+                    break;
+                default:
+                    bytes.RemoveAt(position);
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    // Everything a caller may do with a message the parser produced must be safe too.
+    private static void Exercise(SipMessage message)
+    {
+        foreach (var header in new[] { KnownHeader.Via, KnownHeader.Contact, KnownHeader.Route, KnownHeader.RecordRoute })
+        {
+            foreach (var element in message.GetHeaderElements(header))
+            {
+                if (ViaHeader.TryParse(element, out var via))
+                {
+                    _ = via.Branch.Length + via.Received.Length;
+                }
+
+                if (NameAddress.TryParse(element, out var address) && SipUri.TryParse(address.Uri, out var uri))
+                {
+                    _ = uri.IsLooseRouter;
+                }
+            }
+        }
+
+        _ = message.CallId + message.FromTag + message.ToTag + message.CanBeAnswered;
+        _ = message.TryGetCSeq(out _);
+        SipMessageWriter.Write(new ArrayBufferWriter<byte>(), message);
+        if (message is SipRequest request && request.CanBeAnswered)
+        {
+            SipMessageWriter.WriteReject(new ArrayBufferWriter<byte>(), request, SipRejectReason.InvalidVia);
+            SipResponse.Create(request, 400, toTag: "x"u8).Dispose();
         }
     }
 
