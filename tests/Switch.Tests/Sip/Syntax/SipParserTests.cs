@@ -176,6 +176,27 @@ public sealed class SipParserTests
     }
 
     [Fact]
+    public void TryParse_DatagramWithoutEmptyLine_IsRefusedAndDropped()
+    {
+        var text = "\r\nOPTIONS sip:a@b.example SIP/2.0\r\nVia: SIP/2.0/UDP h.example;branch=z9hG4bK1\r\n";
+
+        var result = ParseResult.Parse(text, SipFraming.Datagram);
+
+        Assert.Equal(SipRejectReason.MissingHeaderTerminator, result.Reason);
+        Assert.Equal(text.Length, result.Consumed);
+    }
+
+    [Fact]
+    public void TryParse_DatagramOfCrlfs_IsKeepAlive()
+    {
+        var result = ParseResult.Parse("\r\n\r\n\r\n", SipFraming.Datagram);
+
+        Assert.Equal(OperationStatus.Done, result.Status);
+        Assert.Equal(1, result.KeepAlives);
+        Assert.Equal(6, result.Consumed);
+    }
+
+    [Fact]
     public void TryParse_ContentLengthOverLimit_IsRefusedBeforeBuffering()
     {
         var text = TestMessages.Options.Replace("Content-Length: 0", "Content-Length: 70000", StringComparison.Ordinal);
