@@ -389,4 +389,41 @@ public sealed class SipParserTests
             }
         }
     }
+
+    [Fact]
+    public void TryParse_IntoMessage_AllocationDoesNotGrowWithHeaderCount()
+    {
+        var few = Encoding.UTF8.GetBytes(TestMessages.Invite);
+        var many = Encoding.UTF8.GetBytes(TestMessages.Invite.Replace(
+            "Content-Type", string.Concat(Enumerable.Repeat("X-Extra: some value here\r\n", 60)) + "Content-Type", StringComparison.Ordinal));
+
+        Assert.Equal(MeasurePerMessage(few), MeasurePerMessage(many));
+        Assert.True(MeasurePerMessage(few) < 256, "only the message object itself is allocated");
+    }
+
+    private static long MeasurePerMessage(byte[] bytes)
+    {
+        var parser = new SipParser(SipFraming.Stream);
+        var builder = new SipMessageBuilder();
+        var sequence = new ReadOnlySequence<byte>(bytes);
+        for (var i = 0; i < 500; i++)
+        {
+            ParseAndDispose();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ParseAndDispose();
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+
+        void ParseAndDispose()
+        {
+            var reader = new SequenceReader<byte>(sequence);
+            parser.TryParse(ref reader, builder, out _);
+            builder.TakeMessage()?.Dispose();
+        }
+    }
 }
