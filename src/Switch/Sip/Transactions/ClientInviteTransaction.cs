@@ -15,6 +15,7 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
     }
 
     private readonly Lock _gate = new();
+    private TransactionNotices _notices;
     private readonly SipRequest _invite;
     private readonly ISipSender _sender;
     private readonly ITransactionUser _user;
@@ -54,6 +55,7 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
     /// <summary>Sends the INVITE and starts timers A (unreliable transport only) and B (RFC 3261 §17.1.1.2).</summary>
     public void Start()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (_started)
@@ -70,7 +72,12 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
             }
 
             _timerB = _scheduler.Schedule(this, SipTimer.B, _timers.GetInitialDelay(SipTimer.B, _sender.IsReliable));
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnReceive(SipMessage message)
@@ -80,6 +87,7 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
             return;
         }
 
+        TransactionNotices notices;
         lock (_gate)
         {
 #pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
@@ -93,11 +101,17 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
                 (State.Terminated, _) => State.Terminated,
             });
 #pragma warning restore CS8524
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTimer(SipTimer timer)
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             MoveTo((timer, CurrentState) switch
@@ -109,33 +123,44 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
                 // A timer that fires after its state was left (cancelled too late) changes nothing.
                 _ => CurrentState,
             });
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTransportError()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (CurrentState != State.Terminated)
             {
-                _user.OnTransportError(this);
+                _notices.TransportError = true;
                 MoveTo(State.Terminated);
             }
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     // RFC 3261 §17.1.1.2: a provisional response stops retransmissions and goes to the TU.
     private State PassProvisional(SipResponse response)
     {
         _timerA?.Cancel();
-        _user.OnResponse(this, response);
+        _notices.Response = response;
         return State.Proceeding;
     }
 
     // RFC 3261 §17.1.1.2: a 2xx goes to the TU, which ACKs it end to end; the transaction ends.
     private State PassSuccess(SipResponse response)
     {
-        _user.OnResponse(this, response);
+        _notices.Response = response;
         return State.Terminated;
     }
 
@@ -144,7 +169,7 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
         _timerA?.Cancel();
         _timerB?.Cancel();
         SendAck(response);
-        _user.OnResponse(this, response);
+        _notices.Response = response;
         var delay = _timers.GetInitialDelay(SipTimer.D, _sender.IsReliable);
         if (delay == TimeSpan.Zero)
         {
@@ -173,7 +198,7 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
 
     private State TimeOut()
     {
-        _user.OnTimeout(this);
+        _notices.Timeout = true;
         return State.Terminated;
     }
 
@@ -186,7 +211,7 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
             _timerA?.Cancel();
             _timerB?.Cancel();
             _timerD?.Cancel();
-            _user.OnTerminated(this);
+            _notices.Terminated = true;
         }
     }
 

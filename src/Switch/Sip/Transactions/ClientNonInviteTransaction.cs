@@ -15,6 +15,7 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
     }
 
     private readonly Lock _gate = new();
+    private TransactionNotices _notices;
     private readonly SipRequest _request;
     private readonly ISipSender _sender;
     private readonly ITransactionUser _user;
@@ -51,6 +52,7 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
     /// <summary>Sends the request and starts timers E (unreliable transport only) and F (RFC 3261 §17.1.2.2).</summary>
     public void Start()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (_started)
@@ -67,7 +69,12 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
             }
 
             _timerF = _scheduler.Schedule(this, SipTimer.F, _timers.GetInitialDelay(SipTimer.F, _sender.IsReliable));
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnReceive(SipMessage message)
@@ -77,6 +84,7 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
             return;
         }
 
+        TransactionNotices notices;
         lock (_gate)
         {
 #pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
@@ -89,11 +97,17 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
                 (State.Completed or State.Terminated, _) => CurrentState,
             });
 #pragma warning restore CS8524
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTimer(SipTimer timer)
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             MoveTo((timer, CurrentState) switch
@@ -105,24 +119,35 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
                 (SipTimer.K, State.Completed) => State.Terminated,
                 _ => CurrentState,
             });
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTransportError()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (CurrentState != State.Terminated)
             {
-                _user.OnTransportError(this);
+                _notices.TransportError = true;
                 MoveTo(State.Terminated);
             }
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     private State Pass(SipResponse response, State next)
     {
-        _user.OnResponse(this, response);
+        _notices.Response = response;
         return next;
     }
 
@@ -131,7 +156,7 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
     {
         _timerE?.Cancel();
         _timerF?.Cancel();
-        _user.OnResponse(this, response);
+        _notices.Response = response;
         var delay = _timers.GetInitialDelay(SipTimer.K, _sender.IsReliable);
         if (delay == TimeSpan.Zero)
         {
@@ -152,7 +177,7 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
 
     private State TimeOut()
     {
-        _user.OnTimeout(this);
+        _notices.Timeout = true;
         return State.Terminated;
     }
 
@@ -165,7 +190,7 @@ public sealed class ClientNonInviteTransaction : ISipTransaction
             _timerE?.Cancel();
             _timerF?.Cancel();
             _timerK?.Cancel();
-            _user.OnTerminated(this);
+            _notices.Terminated = true;
         }
     }
 }

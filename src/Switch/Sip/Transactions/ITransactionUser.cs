@@ -2,7 +2,10 @@ using HostedPbx.Switch.Sip.Messages;
 
 namespace HostedPbx.Switch.Sip.Transactions;
 
-/// <summary>The transaction user (RFC 3261 §17): the layer above that owns dialogs and calls. Called under the transaction's lock.</summary>
+/// <summary>
+/// The transaction user (RFC 3261 §17): the layer above that owns dialogs and calls. Called after the transaction has
+/// released its lock, so the TU may call into this or other transactions.
+/// </summary>
 public interface ITransactionUser
 {
     /// <summary>A provisional or final response passed up by a client transaction (retransmissions are absorbed).</summary>

@@ -15,6 +15,7 @@ public sealed class ServerInviteTransaction : ISipTransaction
     }
 
     private readonly Lock _gate = new();
+    private TransactionNotices _notices;
     private readonly SipRequest _invite;
     private readonly ISipSender _sender;
     private readonly ITransactionUser _user;
@@ -53,6 +54,7 @@ public sealed class ServerInviteTransaction : ISipTransaction
     /// <summary>RFC 3261 §17.2.1: answer at once with 100 Trying, so the client stops retransmitting.</summary>
     public void Start()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (_lastResponse is null && CurrentState == State.Proceeding)
@@ -60,13 +62,19 @@ public sealed class ServerInviteTransaction : ISipTransaction
                 _lastResponse = SipResponse.Create(_invite, SipStatusCodes.Trying);
                 _sender.Send(_lastResponse);
             }
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     /// <summary>The TU responds; the transaction sends, and retransmits a 300-699 on unreliable transports.</summary>
     public void SendResponse(SipResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
+        TransactionNotices notices;
         lock (_gate)
         {
 #pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
@@ -82,7 +90,12 @@ public sealed class ServerInviteTransaction : ISipTransaction
                 (State.Completed or State.Confirmed or State.Terminated, _) => CurrentState,
             });
 #pragma warning restore CS8524
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnReceive(SipMessage message)
@@ -92,6 +105,7 @@ public sealed class ServerInviteTransaction : ISipTransaction
             return;
         }
 
+        TransactionNotices notices;
         lock (_gate)
         {
             MoveTo((request.Method, CurrentState) switch
@@ -103,11 +117,17 @@ public sealed class ServerInviteTransaction : ISipTransaction
                 // ACK retransmits in Confirmed, and anything else, are absorbed.
                 _ => CurrentState,
             });
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTimer(SipTimer timer)
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             MoveTo((timer, CurrentState) switch
@@ -117,19 +137,30 @@ public sealed class ServerInviteTransaction : ISipTransaction
                 (SipTimer.I, State.Confirmed) => State.Terminated,
                 _ => CurrentState,
             });
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTransportError()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (CurrentState != State.Terminated)
             {
-                _user.OnTransportError(this);
+                _notices.TransportError = true;
                 MoveTo(State.Terminated);
             }
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     private State Send(SipResponse response, State next)
@@ -189,7 +220,7 @@ public sealed class ServerInviteTransaction : ISipTransaction
     // RFC 3261 §17.2.1: Timer H fires: the ACK never came.
     private State TimeOut()
     {
-        _user.OnTimeout(this);
+        _notices.Timeout = true;
         return State.Terminated;
     }
 
@@ -202,7 +233,7 @@ public sealed class ServerInviteTransaction : ISipTransaction
             _timerG?.Cancel();
             _timerH?.Cancel();
             _timerI?.Cancel();
-            _user.OnTerminated(this);
+            _notices.Terminated = true;
         }
     }
 

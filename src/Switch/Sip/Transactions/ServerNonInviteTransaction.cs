@@ -15,6 +15,7 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
     }
 
     private readonly Lock _gate = new();
+    private TransactionNotices _notices;
     private readonly ISipSender _sender;
     private readonly ITransactionUser _user;
     private readonly SipTimerScheduler _scheduler;
@@ -49,6 +50,7 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
     public void SendResponse(SipResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
+        TransactionNotices notices;
         lock (_gate)
         {
 #pragma warning disable CS8524 // State is private to this machine and never holds unnamed values; CS8509 still checks every named one.
@@ -61,7 +63,12 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
                 (State.Completed or State.Terminated, _) => CurrentState,
             });
 #pragma warning restore CS8524
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnReceive(SipMessage message)
@@ -71,6 +78,7 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
             return;
         }
 
+        TransactionNotices notices;
         lock (_gate)
         {
 #pragma warning disable CS8524 // See SendResponse.
@@ -84,11 +92,17 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
                 State.Terminated => State.Terminated,
             });
 #pragma warning restore CS8524
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTimer(SipTimer timer)
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             MoveTo((timer, CurrentState) switch
@@ -96,19 +110,30 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
                 (SipTimer.J, State.Completed) => State.Terminated,
                 _ => CurrentState,
             });
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     public void OnTransportError()
     {
+        TransactionNotices notices;
         lock (_gate)
         {
             if (CurrentState != State.Terminated)
             {
-                _user.OnTransportError(this);
+                _notices.TransportError = true;
                 MoveTo(State.Terminated);
             }
+
+            notices = _notices;
+            _notices = default;
         }
+
+        notices.Deliver(this, _user);
     }
 
     private State Send(SipResponse response, State next)
@@ -139,7 +164,7 @@ public sealed class ServerNonInviteTransaction : ISipTransaction
         if (next == State.Terminated && previous != State.Terminated)
         {
             _timerJ?.Cancel();
-            _user.OnTerminated(this);
+            _notices.Terminated = true;
         }
     }
 }

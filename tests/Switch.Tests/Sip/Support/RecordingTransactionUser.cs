@@ -13,7 +13,14 @@ internal sealed class RecordingTransactionUser : ITransactionUser
 
     public int Terminations { get; private set; }
 
-    public void OnResponse(ISipTransaction transaction, SipResponse response) => Responses.Add(response);
+    /// <summary>Runs inside OnResponse, to check what a TU sees and that it may call back in.</summary>
+    public Action<ISipTransaction, SipResponse>? ResponseHook { get; set; }
+
+    public void OnResponse(ISipTransaction transaction, SipResponse response)
+    {
+        Responses.Add(response);
+        ResponseHook?.Invoke(transaction, response);
+    }
 
     public void OnTimeout(ISipTransaction transaction) => Timeouts++;
 

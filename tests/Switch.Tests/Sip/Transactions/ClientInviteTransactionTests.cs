@@ -111,6 +111,24 @@ public sealed class ClientInviteTransactionTests
     }
 
     [Fact]
+    public void OnResponse_TuCallsBackIn_SeesStepCompletedAndAckSent()
+    {
+        var (transaction, sender) = Start(reliable: false);
+        var seen = (State: ClientInviteTransaction.State.Calling, Acks: 0);
+        _user.ResponseHook = (t, _) =>
+        {
+            var invite = (ClientInviteTransaction)t;
+            seen = (invite.CurrentState, sender.CountRequests("ACK"));
+            invite.OnTimer(SipTimer.A);
+        };
+
+        transaction.OnReceive(TestRequests.Response(TestRequests.Invite(), 486));
+
+        Assert.Equal((ClientInviteTransaction.State.Completed, 1), seen);
+        Assert.Equal(1, sender.CountRequests("INVITE"));
+    }
+
+    [Fact]
     public void OnReceive_RetransmittedFailureInCompleted_ResendsAckOnly()
     {
         var (transaction, sender) = Start(reliable: false);
