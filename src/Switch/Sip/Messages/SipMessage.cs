@@ -118,6 +118,19 @@ public abstract class SipMessage : IDisposable
         return TryGetHeader(KnownHeader.To, out var value) && NameAddress.TryParse(value, out to);
     }
 
+    /// <summary>Max-Forwards (RFC 3261 §20.22); false when absent, as from RFC 2543 clients (a proxy then uses 70, §16.6).</summary>
+    public bool TryGetMaxForwards(out int maxForwards)
+    {
+        maxForwards = 0;
+        if (!TryGetHeader(KnownHeader.MaxForwards, out var value) || !SipGrammar.TryParseDigits(value, 255, out var parsed))
+        {
+            return false;
+        }
+
+        maxForwards = (int)parsed;
+        return true;
+    }
+
     /// <summary>The Call-ID as a string, created once (it is a dictionary key for dialogs and calls).</summary>
     public string CallId => _callId ??= TryGetHeader(KnownHeader.CallId, out var value) ? Encoding.UTF8.GetString(value) : string.Empty;
 
