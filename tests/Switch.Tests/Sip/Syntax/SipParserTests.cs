@@ -27,6 +27,7 @@ public sealed class SipParserTests
         Assert.Equal("TLS"u8, via.Transport);
         Assert.Equal(5061, via.Port);
         Assert.True(via.HasRport);
+        Assert.Equal("INVITE sip:bob@biloxi.example.com", request.ToString());
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public sealed class SipParserTests
         Assert.Equal("Ringing"u8, response.ReasonPhrase);
         Assert.True(response.IsProvisional);
         Assert.Equal("8321234356", response.ToTag);
+        Assert.Equal("180 Ringing", response.ToString());
     }
 
     [Theory]
