@@ -252,6 +252,20 @@ public sealed class SipParserTests
         Assert.True(result.Request.CanBeAnswered);
     }
 
+    [Theory]
+    [InlineData("Supported: timer\r\nk: replaces\r\n", SipRejectReason.None)]
+    [InlineData("Content-Encoding: gzip\r\ne: deflate\r\n", SipRejectReason.None)]
+    [InlineData("Expires: 60\r\nExpires: 70\r\n", SipRejectReason.DuplicateHeader)]
+    [InlineData("i: other\r\n", SipRejectReason.DuplicateHeader)]
+    public void TryParse_RepeatedHeaders_OnlySingleValuedAreRefused(string extra, SipRejectReason expected)
+    {
+        var text = TestMessages.Options.Replace("Content-Length: 0", extra + "Content-Length: 0", StringComparison.Ordinal);
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(expected, result.Reason);
+    }
+
     [Fact]
     public void TryParse_HeaderNameWithSpaceBeforeColon_IsAccepted()
     {
