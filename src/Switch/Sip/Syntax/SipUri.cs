@@ -6,7 +6,7 @@ namespace HostedPbx.Switch.Sip.Syntax;
 /// userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"
 /// Components stay %-escaped; use <see cref="TryUnescape"/> to decode them.
 /// </summary>
-public readonly ref struct SipUri
+public readonly ref partial struct SipUri
 {
     public bool IsSecure { get; init; }
 
