@@ -16,6 +16,8 @@ public abstract class SipMessage : IDisposable
     private readonly int _headerCount;
     private readonly Range _body;
     private string? _callId;
+    private string? _fromTag;
+    private string? _toTag;
 
     private protected SipMessage(byte[] buffer, HeaderEntry[] headers, int headerCount, Range body)
     {
@@ -116,14 +118,27 @@ public abstract class SipMessage : IDisposable
         return TryGetHeader(KnownHeader.To, out var value) && NameAddress.TryParse(value, out to);
     }
 
+    /// <summary>Max-Forwards (RFC 3261 §20.22); false when absent, as from RFC 2543 clients (a proxy then uses 70, §16.6).</summary>
+    public bool TryGetMaxForwards(out int maxForwards)
+    {
+        maxForwards = 0;
+        if (!TryGetHeader(KnownHeader.MaxForwards, out var value) || !SipGrammar.TryParseDigits(value, 255, out var parsed))
+        {
+            return false;
+        }
+
+        maxForwards = (int)parsed;
+        return true;
+    }
+
     /// <summary>The Call-ID as a string, created once (it is a dictionary key for dialogs and calls).</summary>
     public string CallId => _callId ??= TryGetHeader(KnownHeader.CallId, out var value) ? Encoding.UTF8.GetString(value) : string.Empty;
 
-    /// <summary>The From tag as a string, or empty.</summary>
-    public string FromTag => TryGetFrom(out var from) ? Encoding.UTF8.GetString(from.Tag) : string.Empty;
+    /// <summary>The From tag as a string (created once), or empty.</summary>
+    public string FromTag => _fromTag ??= TryGetFrom(out var from) ? Encoding.UTF8.GetString(from.Tag) : string.Empty;
 
-    /// <summary>The To tag as a string, or empty.</summary>
-    public string ToTag => TryGetTo(out var to) ? Encoding.UTF8.GetString(to.Tag) : string.Empty;
+    /// <summary>The To tag as a string (created once), or empty.</summary>
+    public string ToTag => _toTag ??= TryGetTo(out var to) ? Encoding.UTF8.GetString(to.Tag) : string.Empty;
 
     /// <summary>True when the headers a response must copy are present (RFC 3261 §8.2.6.2), so a 400 can be sent.</summary>
     public bool CanBeAnswered =>

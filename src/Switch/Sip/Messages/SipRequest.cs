@@ -23,4 +23,7 @@ public sealed class SipRequest : SipMessage
     public ReadOnlySpan<byte> RequestUri => Slice(_requestUri);
 
     public string MethodName => SipMethods.ToString(Method, MethodToken);
+
+    /// <summary>"METHOD request-uri", for logs.</summary>
+    public override string ToString() => $"{MethodName} {System.Text.Encoding.UTF8.GetString(RequestUri)}";
 }

@@ -21,6 +21,10 @@ public sealed class SipResponse : SipMessage
 
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 
+    /// <summary>"code reason", for logs.</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StatusCode} {System.Text.Encoding.UTF8.GetString(ReasonPhrase)}");
+
     /// <summary>
     /// Builds a response to <paramref name="request"/> (RFC 3261 §8.2.6.2): Via, From, To, Call-ID and CSeq copied,
     /// a To tag added when the To has none, Record-Route copied for 101-299 (§12.1.1). The caller adds Contact and a body.

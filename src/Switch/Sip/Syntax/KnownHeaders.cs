@@ -89,7 +89,7 @@ public static class KnownHeaders
     {
         KnownHeader.CallId or KnownHeader.ContentLength or KnownHeader.ContentType or KnownHeader.CSeq
             or KnownHeader.Expires or KnownHeader.From or KnownHeader.MaxForwards or KnownHeader.To
-            or KnownHeader.MinExpires or KnownHeader.ContentEncoding => true,
+            or KnownHeader.MinExpires => true,
         _ => false,
     };
 

@@ -1,30 +1,17 @@
+using System.Buffers;
+
 namespace HostedPbx.Switch.Sip.Syntax;
 
 /// <summary>Character classes and LWS handling from the RFC 3261 §25.1 ABNF.</summary>
 public static class SipGrammar
 {
     // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
-    private static ReadOnlySpan<byte> TokenSymbols => "-.!%*_+`'~"u8;
+    private static readonly SearchValues<byte> s_token =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~"u8);
 
-    public static bool IsTokenChar(byte c) => char.IsAsciiLetterOrDigit((char)c) || TokenSymbols.Contains(c);
+    public static bool IsTokenChar(byte c) => s_token.Contains(c);
 
-    public static bool IsToken(ReadOnlySpan<byte> value)
-    {
-        if (value.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!IsTokenChar(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsToken(ReadOnlySpan<byte> value) => !value.IsEmpty && value.IndexOfAnyExcept(s_token) < 0;
 
     /// <summary>SP, HTAB, or the CR/LF of a folded line (RFC 3261 §7.3.1: folding is equivalent to a single SP).</summary>
     public static bool IsLws(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

@@ -125,6 +125,9 @@ public static class SipMessageWriter
         WriteBody(output, []);
     }
 
+    /// <summary>RFC 5626 §4.4.1: the pong that answers a CRLFCRLF keep-alive ping on a stream is a single CRLF.</summary>
+    public static void WriteKeepAlivePong(IBufferWriter<byte> output) => Write(output, Crlf);
+
     /// <summary>Answers a request the parser refused with 400 (or 505/513), naming the reason in the reason phrase.</summary>
     public static void WriteReject(IBufferWriter<byte> output, SipRequest request, SipRejectReason reason) =>
         WriteResponse(output, request, reason.GetStatusCode(), reason.GetReasonPhrase(), []);

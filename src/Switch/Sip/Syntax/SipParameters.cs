@@ -115,23 +115,8 @@ public ref struct SipParameters
         return rest.Length;
     }
 
-    private readonly bool IsValidName(ReadOnlySpan<byte> name)
-    {
-        if (name.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (_uriForm ? !SipUriCharacters.IsParamChar(c) : !SipGrammar.IsTokenChar(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private readonly bool IsValidName(ReadOnlySpan<byte> name) =>
+        _uriForm ? !name.IsEmpty && SipUriCharacters.IsParam(name) : SipGrammar.IsToken(name);
 
     private readonly bool IsValidValue(ReadOnlySpan<byte> value)
     {
@@ -142,15 +127,7 @@ public ref struct SipParameters
 
         if (_uriForm)
         {
-            foreach (var c in value)
-            {
-                if (!SipUriCharacters.IsParamChar(c))
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return SipUriCharacters.IsParam(value);
         }
 
         if (value[0] == '"')

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace HostedPbx.Switch.Sip.Syntax;
 
 public sealed partial class SipParser
@@ -230,23 +232,8 @@ public sealed partial class SipParser
         return at < 0 ? IsWord(value) : IsWord(value[..at]) && IsWord(value[(at + 1)..]);
     }
 
-    private static ReadOnlySpan<byte> WordSymbols => "-.!%*_+`'~()<>:\\\"/[]?{}"u8;
+    private static readonly SearchValues<byte> s_word =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~()<>:\\\"/[]?{}"u8);
 
-    private static bool IsWord(ReadOnlySpan<byte> value)
-    {
-        if (value.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiLetterOrDigit((char)c) && !WordSymbols.Contains(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsWord(ReadOnlySpan<byte> value) => !value.IsEmpty && value.IndexOfAnyExcept(s_word) < 0;
 }

@@ -82,7 +82,7 @@ public sealed partial class SipParser(SipFraming framing)
         {
             if (IsAllCrlf(data) && Framing == SipFraming.Datagram)
             {
-                // RFC 5626 §4.4.1 (and §3.5.1 for datagrams): a packet of only CRLFs is a keep-alive.
+                // A datagram of only CRLFs carries no message; it can only be a keep-alive (RFC 5626 §4.4.1 style).
                 consumed = data.Length;
                 handler.OnKeepAlive();
                 return OperationStatus.Done;
@@ -112,7 +112,7 @@ public sealed partial class SipParser(SipFraming framing)
         var headerEnd = message.IndexOf(CrlfCrlf);
         if (headerEnd < 0)
         {
-            return NoHeaderTerminator(message, out reason, out consumed);
+            return NoHeaderTerminator(message, data.Length, out reason, out consumed);
         }
 
         // The header block keeps the CRLF of its last line, so every line ends with CRLF.
@@ -144,14 +144,14 @@ public sealed partial class SipParser(SipFraming framing)
         return reason == SipRejectReason.None ? OperationStatus.Done : OperationStatus.InvalidData;
     }
 
-    private OperationStatus NoHeaderTerminator(ReadOnlySpan<byte> message, out SipRejectReason reason, out int consumed)
+    private OperationStatus NoHeaderTerminator(ReadOnlySpan<byte> message, int dataLength, out SipRejectReason reason, out int consumed)
     {
         reason = SipRejectReason.None;
         consumed = 0;
         if (Framing == SipFraming.Datagram)
         {
             reason = SipRejectReason.MissingHeaderTerminator;
-            consumed = message.Length;
+            consumed = dataLength;
             return OperationStatus.InvalidData;
         }
 

@@ -6,7 +6,7 @@ namespace HostedPbx.Switch.Sip.Syntax;
 /// userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"
 /// Components stay %-escaped; use <see cref="TryUnescape"/> to decode them.
 /// </summary>
-public readonly ref struct SipUri
+public readonly ref partial struct SipUri
 {
     public bool IsSecure { get; init; }
 
@@ -84,13 +84,13 @@ public readonly ref struct SipUri
             {
                 password = userInfo[(colon + 1)..];
                 hasPassword = true;
-                if (!AllMatch(password, SipUriCharacters.IsPasswordChar))
+                if (!SipUriCharacters.IsPassword(password))
                 {
                     return false;
                 }
             }
 
-            if (user.IsEmpty || !AllMatch(user, SipUriCharacters.IsUserChar))
+            if (user.IsEmpty || !SipUriCharacters.IsUser(user))
             {
                 return false;
             }
@@ -215,21 +215,8 @@ public readonly ref struct SipUri
         {
             var header = headers[range];
             var equals = header.IndexOf((byte)'=');
-            if (equals <= 0 || !AllMatch(header[..equals], SipUriCharacters.IsHeaderChar)
-                || !AllMatch(header[(equals + 1)..], SipUriCharacters.IsHeaderChar))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool AllMatch(ReadOnlySpan<byte> value, Func<byte, bool> predicate)
-    {
-        foreach (var c in value)
-        {
-            if (!predicate(c))
+            if (equals <= 0 || !SipUriCharacters.IsHeader(header[..equals])
+                || !SipUriCharacters.IsHeader(header[(equals + 1)..]))
             {
                 return false;
             }

@@ -1,46 +1,41 @@
+using System.Buffers;
+
 namespace HostedPbx.Switch.Sip.Syntax;
 
-/// <summary>Character classes of the RFC 3261 §25.1 SIP-URI grammar (bytes, before unescaping).</summary>
+/// <summary>Character classes of the RFC 3261 §25.1 SIP-URI grammar (bytes, before unescaping), as vectorized sets.</summary>
 internal static class SipUriCharacters
 {
-    // mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")"
-    private static ReadOnlySpan<byte> Mark => "-_.!~*'()"u8;
+    // unreserved = alphanum / mark; mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")"
+    // '%' is let through by every set and checked by IsValidEscapes (escaped = "%" HEXDIG HEXDIG).
+    private const string Unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()%";
 
-    // user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/"
-    private static ReadOnlySpan<byte> UserUnreserved => "&=+$,;?/"u8;
+    // user = 1*( unreserved / escaped / user-unreserved ); user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/"
+    private static readonly SearchValues<byte> s_user = Create(Unreserved + "&=+$,;?/");
 
     // password = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," )
-    private static ReadOnlySpan<byte> PasswordExtra => "&=+$,"u8;
+    private static readonly SearchValues<byte> s_password = Create(Unreserved + "&=+$,");
 
-    // param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$"
-    private static ReadOnlySpan<byte> ParamUnreserved => "[]/:&+$"u8;
+    // paramchar = param-unreserved / unreserved / escaped; param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$"
+    private static readonly SearchValues<byte> s_param = Create(Unreserved + "[]/:&+$");
 
-    // hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$"
-    private static ReadOnlySpan<byte> HeaderUnreserved => "[]/?:+$"u8;
+    // hname / hvalue = *( hnv-unreserved / unreserved / escaped ); hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$"
+    private static readonly SearchValues<byte> s_header = Create(Unreserved + "[]/?:+$");
 
-    public static bool IsUnreserved(byte c) => char.IsAsciiLetterOrDigit((char)c) || Mark.Contains(c);
+    public static bool IsUser(ReadOnlySpan<byte> value) => value.IndexOfAnyExcept(s_user) < 0;
 
-    // '%' is let through here and checked by IsValidEscapes (escaped = "%" HEXDIG HEXDIG).
-    public static bool IsUserChar(byte c) => IsUnreserved(c) || UserUnreserved.Contains(c) || c == '%';
+    public static bool IsPassword(ReadOnlySpan<byte> value) => value.IndexOfAnyExcept(s_password) < 0;
 
-    public static bool IsPasswordChar(byte c) => IsUnreserved(c) || PasswordExtra.Contains(c) || c == '%';
+    public static bool IsParam(ReadOnlySpan<byte> value) => value.IndexOfAnyExcept(s_param) < 0;
 
-    public static bool IsParamChar(byte c) => IsUnreserved(c) || ParamUnreserved.Contains(c) || c == '%';
-
-    public static bool IsHeaderChar(byte c) => IsUnreserved(c) || HeaderUnreserved.Contains(c) || c == '%';
+    public static bool IsHeader(ReadOnlySpan<byte> value) => value.IndexOfAnyExcept(s_header) < 0;
 
     public static bool IsValidEscapes(ReadOnlySpan<byte> value)
     {
-        for (var i = 0; i < value.Length; i++)
+        for (var i = value.IndexOf((byte)'%'); i >= 0 && i < value.Length; i++)
         {
             if (value[i] == '%')
             {
-                if (i + 2 >= value.Length)
-                {
-                    return false;
-                }
-
-                if (!char.IsAsciiHexDigit((char)value[i + 1]) || !char.IsAsciiHexDigit((char)value[i + 2]))
+                if (i + 2 >= value.Length || !char.IsAsciiHexDigit((char)value[i + 1]) || !char.IsAsciiHexDigit((char)value[i + 2]))
                 {
                     return false;
                 }
@@ -51,4 +46,6 @@ internal static class SipUriCharacters
 
         return true;
     }
+
+    private static SearchValues<byte> Create(string characters) => SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(characters));
 }

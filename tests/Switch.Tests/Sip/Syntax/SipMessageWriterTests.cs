@@ -101,4 +101,14 @@ public sealed class SipMessageWriterTests
         Assert.Equal(486, reparsed.Response.StatusCode);
         Assert.Equal("t1", reparsed.Response.ToTag);
     }
+
+    [Fact]
+    public void WriteKeepAlivePong_Always_WritesSingleCrlf()
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        SipMessageWriter.WriteKeepAlivePong(output);
+
+        Assert.Equal("\r\n"u8, output.WrittenSpan);
+    }
 }

@@ -27,6 +27,7 @@ public sealed class SipParserTests
         Assert.Equal("TLS"u8, via.Transport);
         Assert.Equal(5061, via.Port);
         Assert.True(via.HasRport);
+        Assert.Equal("INVITE sip:bob@biloxi.example.com", request.ToString());
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public sealed class SipParserTests
         Assert.Equal("Ringing"u8, response.ReasonPhrase);
         Assert.True(response.IsProvisional);
         Assert.Equal("8321234356", response.ToTag);
+        Assert.Equal("180 Ringing", response.ToString());
     }
 
     [Theory]
@@ -176,6 +178,27 @@ public sealed class SipParserTests
     }
 
     [Fact]
+    public void TryParse_DatagramWithoutEmptyLine_IsRefusedAndDropped()
+    {
+        var text = "\r\nOPTIONS sip:a@b.example SIP/2.0\r\nVia: SIP/2.0/UDP h.example;branch=z9hG4bK1\r\n";
+
+        var result = ParseResult.Parse(text, SipFraming.Datagram);
+
+        Assert.Equal(SipRejectReason.MissingHeaderTerminator, result.Reason);
+        Assert.Equal(text.Length, result.Consumed);
+    }
+
+    [Fact]
+    public void TryParse_DatagramOfCrlfs_IsKeepAlive()
+    {
+        var result = ParseResult.Parse("\r\n\r\n\r\n", SipFraming.Datagram);
+
+        Assert.Equal(OperationStatus.Done, result.Status);
+        Assert.Equal(1, result.KeepAlives);
+        Assert.Equal(6, result.Consumed);
+    }
+
+    [Fact]
     public void TryParse_ContentLengthOverLimit_IsRefusedBeforeBuffering()
     {
         var text = TestMessages.Options.Replace("Content-Length: 0", "Content-Length: 70000", StringComparison.Ordinal);
@@ -229,6 +252,20 @@ public sealed class SipParserTests
         Assert.True(result.Request.CanBeAnswered);
     }
 
+    [Theory]
+    [InlineData("Supported: timer\r\nk: replaces\r\n", SipRejectReason.None)]
+    [InlineData("Content-Encoding: gzip\r\ne: deflate\r\n", SipRejectReason.None)]
+    [InlineData("Expires: 60\r\nExpires: 70\r\n", SipRejectReason.DuplicateHeader)]
+    [InlineData("i: other\r\n", SipRejectReason.DuplicateHeader)]
+    public void TryParse_RepeatedHeaders_OnlySingleValuedAreRefused(string extra, SipRejectReason expected)
+    {
+        var text = TestMessages.Options.Replace("Content-Length: 0", extra + "Content-Length: 0", StringComparison.Ordinal);
+
+        var result = ParseResult.Parse(text);
+
+        Assert.Equal(expected, result.Reason);
+    }
+
     [Fact]
     public void TryParse_HeaderNameWithSpaceBeforeColon_IsAccepted()
     {
@@ -256,28 +293,83 @@ public sealed class SipParserTests
     }
 
     [Fact]
-    public void TryParse_GarbageBytes_NeverThrow()
+    public void TryParse_MutatedMessages_NeverThrow()
     {
         var random = new Random(4475);
-        var parser = new SipParser(SipFraming.Stream);
-        var datagram = new SipParser(SipFraming.Datagram);
-        var seed = Encoding.UTF8.GetBytes(TestMessages.Invite);
-        for (var round = 0; round < 2000; round++)
+        var seeds = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "rfc4475"), "*.dat")
+            .Select(File.ReadAllBytes)
+            .Append(Encoding.UTF8.GetBytes(TestMessages.Invite))
+            .ToArray();
+        var interesting = "\r\n:;,<>\"\\ @%[]/=?\t0"u8.ToArray();
+        var parsers = new[] { new SipParser(SipFraming.Stream), new SipParser(SipFraming.Datagram) };
+        for (var round = 0; round < 3000; round++)
         {
-            var bytes = (byte[])seed.Clone();
-            for (var flips = 0; flips < 4; flips++)
-            {
-                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            }
-
-            foreach (var p in new[] { parser, datagram })
+            var bytes = Mutate(seeds[random.Next(seeds.Length)], random, interesting);
+            foreach (var parser in parsers)
             {
                 var builder = new SipMessageBuilder();
                 var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
-                var status = p.TryParse(ref reader, builder, out _);
+                var status = parser.TryParse(ref reader, builder, out _);
                 Assert.True(Enum.IsDefined(status));
-                builder.TakeMessage()?.Dispose();
+                using var message = builder.TakeMessage();
+                if (message is not null)
+                {
+                    Exercise(message);
+                }
             }
+        }
+    }
+
+    private static byte[] Mutate(byte[] seed, Random random, byte[] interesting)
+    {
+        var bytes = new List<byte>(seed);
+        for (var edits = random.Next(1, 6); edits > 0 && bytes.Count > 1; edits--)
+        {
+            var position = random.Next(bytes.Count);
+            var value = random.Next(3) == 0 ? (byte)random.Next(256) : interesting[random.Next(interesting.Length)];
+            switch (random.Next(3))
+            {
+                case 0:
+                    bytes[position] = value;
+                    break;
+                case 1:
+                    bytes.Insert(position, value);
+                    break;
+                default:
+                    bytes.RemoveAt(position);
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    // Everything a caller may do with a message the parser produced must be safe too.
+    private static void Exercise(SipMessage message)
+    {
+        foreach (var header in new[] { KnownHeader.Via, KnownHeader.Contact, KnownHeader.Route, KnownHeader.RecordRoute })
+        {
+            foreach (var element in message.GetHeaderElements(header))
+            {
+                if (ViaHeader.TryParse(element, out var via))
+                {
+                    _ = via.Branch.Length + via.Received.Length;
+                }
+
+                if (NameAddress.TryParse(element, out var address) && SipUri.TryParse(address.Uri, out var uri))
+                {
+                    _ = uri.IsLooseRouter;
+                }
+            }
+        }
+
+        _ = message.CallId + message.FromTag + message.ToTag + message.CanBeAnswered;
+        _ = message.TryGetCSeq(out _);
+        SipMessageWriter.Write(new ArrayBufferWriter<byte>(), message);
+        if (message is SipRequest request && request.CanBeAnswered)
+        {
+            SipMessageWriter.WriteReject(new ArrayBufferWriter<byte>(), request, SipRejectReason.InvalidVia);
+            SipResponse.Create(request, 400, toTag: "x"u8).Dispose();
         }
     }
 
@@ -311,6 +403,43 @@ public sealed class SipParserTests
             {
                 throw new InvalidOperationException("parse failed");
             }
+        }
+    }
+
+    [Fact]
+    public void TryParse_IntoMessage_AllocationDoesNotGrowWithHeaderCount()
+    {
+        var few = Encoding.UTF8.GetBytes(TestMessages.Invite);
+        var many = Encoding.UTF8.GetBytes(TestMessages.Invite.Replace(
+            "Content-Type", string.Concat(Enumerable.Repeat("X-Extra: some value here\r\n", 60)) + "Content-Type", StringComparison.Ordinal));
+
+        Assert.Equal(MeasurePerMessage(few), MeasurePerMessage(many));
+        Assert.True(MeasurePerMessage(few) < 256, "only the message object itself is allocated");
+    }
+
+    private static long MeasurePerMessage(byte[] bytes)
+    {
+        var parser = new SipParser(SipFraming.Stream);
+        var builder = new SipMessageBuilder();
+        var sequence = new ReadOnlySequence<byte>(bytes);
+        for (var i = 0; i < 500; i++)
+        {
+            ParseAndDispose();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ParseAndDispose();
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+
+        void ParseAndDispose()
+        {
+            var reader = new SequenceReader<byte>(sequence);
+            parser.TryParse(ref reader, builder, out _);
+            builder.TakeMessage()?.Dispose();
         }
     }
 }

@@ -307,5 +307,34 @@ public sealed class TortureTests
         Assert.True(result.Request.CanBeAnswered);
     }
 
+    [Fact]
+    public void TryParse_Zeromf_ExposesMaxForwardsZero()
+    {
+        using var request = ParseResult.Parse(Load("zeromf"), SipFraming.Datagram).Request;
+
+        Assert.True(request.TryGetMaxForwards(out var maxForwards));
+        Assert.Equal(0, maxForwards);
+    }
+
+    [Fact]
+    public void TryParse_Wsinv_MaxForwardsWithLeadingZeros()
+    {
+        using var request = ParseResult.Parse(Load("wsinv"), SipFraming.Datagram).Request;
+
+        Assert.True(request.TryGetMaxForwards(out var maxForwards));
+        Assert.Equal(68, maxForwards);
+    }
+
+    [Fact]
+    public void TryParse_Inv2543_HasNoMaxForwardsAndNoBranch()
+    {
+        using var request = ParseResult.Parse(Load("inv2543"), SipFraming.Datagram).Request;
+
+        Assert.False(request.TryGetMaxForwards(out _));
+        Assert.Equal(105, request.Body.Length);
+        Assert.True(request.TryGetTopVia(out var via));
+        Assert.False(via.HasRfc3261Branch);
+    }
+
     private static byte[] Load(string name) => File.ReadAllBytes(Path.Combine(s_directory, name + ".dat"));
 }
