@@ -11,13 +11,15 @@ namespace HostedPbx.Admin;
 /// </summary>
 internal static class AdminCommands
 {
-    private const string Usage = "usage: HostedPbx.Admin migrate --connection CS | seed-demo --connection CS --out DIR";
+    private const string Usage = "usage: HostedPbx.Admin migrate --connection CS"
+        + " | ensure-ca --connection CS --master-key-file F --out DIR [--hosts 127.0.0.1,localhost]"
+        + " | seed-demo --connection CS --master-key-file F --out DIR";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
     {
         var command = args.Length > 0 ? args[0] : "";
         var connection = Option(args, "--connection");
-        if (command is not ("migrate" or "seed-demo") || connection is null)
+        if (command is not ("migrate" or "seed-demo" or "ensure-ca") || connection is null)
         {
             await error.WriteLineAsync(Usage);
             return 2;
@@ -25,13 +27,21 @@ internal static class AdminCommands
 
         try
         {
-            return command == "migrate"
-                ? await MigrateAsync(connection, output, cancellationToken)
-                : await SeedDemoAsync(connection, Option(args, "--out"), output, error, time, cancellationToken);
+            return command switch
+            {
+                "migrate" => await MigrateAsync(connection, output, cancellationToken),
+                "ensure-ca" => await EnsureCaAsync(connection, args, output, error, time, cancellationToken),
+                _ => await SeedDemoAsync(connection, args, output, error, time, cancellationToken),
+            };
         }
         catch (ArgumentException e)
         {
             await error.WriteLineAsync($"admin: the connection string is malformed ({e.Message}).");
+            return 2;
+        }
+        catch (Data.Hosting.StartupCheckException e)
+        {
+            await error.WriteLineAsync($"admin: {e.Message}");
             return 2;
         }
         catch (NpgsqlException e)
@@ -51,10 +61,27 @@ internal static class AdminCommands
         return 0;
     }
 
-    private static async Task<int> SeedDemoAsync(string connection, string? outDir, TextWriter output, TextWriter error,
+    private static async Task<int> EnsureCaAsync(string connection, string[] args, TextWriter output, TextWriter error,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        if (outDir is null)
+        var (keyFile, outDir) = (Option(args, "--master-key-file"), Option(args, "--out"));
+        if (keyFile is null || outDir is null)
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var hosts = (Option(args, "--hosts") ?? "127.0.0.1,localhost").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        using var platform = new PlatformCommands(connection, keyFile, time);
+        await output.WriteLineAsync(await platform.EnsureCaAsync(outDir, hosts, cancellationToken));
+        return 0;
+    }
+
+    private static async Task<int> SeedDemoAsync(string connection, string[] args, TextWriter output, TextWriter error,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (keyFile, outDir) = (Option(args, "--master-key-file"), Option(args, "--out"));
+        if (outDir is null || keyFile is null)
         {
             await error.WriteLineAsync(Usage);
             return 2;
@@ -64,6 +91,7 @@ internal static class AdminCommands
         await using var db = new PbxDbContext(DataServices.CreateOptions(dataSource));
         var credentials = await DemoSeeder.SeedAsync(db, time, cancellationToken);
         var file = Path.Combine(outDir, "credentials.txt");
+        Directory.CreateDirectory(outDir);
         if (credentials is null)
         {
             await output.WriteLineAsync("admin: the database already holds data; the demo is not seeded again");
@@ -71,18 +99,21 @@ internal static class AdminCommands
             {
                 await File.WriteAllTextAsync(file, "Credentials were shown when the demo was first seeded (./pbx db reset starts over).\n", cancellationToken);
             }
-
-            return 0;
         }
-
-        Directory.CreateDirectory(outDir);
-        await File.WriteAllTextAsync(file, credentials.ToText(), cancellationToken);
-        if (!OperatingSystem.IsWindows())
+        else
         {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await File.WriteAllTextAsync(file, credentials.ToText(), cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            await output.WriteLineAsync($"admin: seeded the demo (tenant {DemoSeeder.TenantName}); credentials in {file}");
         }
 
-        await output.WriteLineAsync($"admin: seeded the demo (tenant {DemoSeeder.TenantName}); credentials in {file}");
+        // Handsets whose certificate file is missing get one (again); the files are what the demo handsets use.
+        using var platform = new PlatformCommands(connection, keyFile, time);
+        await platform.IssueDemoHandsetsAsync(Path.Combine(outDir, "devices"), cancellationToken);
         return 0;
     }
 
