@@ -1,4 +1,7 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Provisioning.Security;
+using Microsoft.AspNetCore.Authentication;
 
 namespace HostedPbx.Provisioning;
 
@@ -7,8 +10,17 @@ public static class ProvisioningServices
     public static IHostApplicationBuilder AddProvisioningServices(this IHostApplicationBuilder builder)
     {
         builder.AddPbxData();
+        builder.AddPlatformAuthority();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
         return builder;
     }
 }

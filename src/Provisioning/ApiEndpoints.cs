@@ -1,0 +1,19 @@
+using HostedPbx.Provisioning.Features.ApiKeys;
+using HostedPbx.Provisioning.Features.Devices;
+using HostedPbx.Provisioning.Features.Extensions;
+using HostedPbx.Provisioning.Features.Tenants;
+
+namespace HostedPbx.Provisioning;
+
+internal static class ApiEndpoints
+{
+    /// <summary>Everything under /api/v1: an API key is required on every route.</summary>
+    public static void MapManagementApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        var tenant = api.MapTenantsApi();
+        tenant.MapExtensionsApi();
+        tenant.MapDevicesApi();
+        api.MapApiKeysApi();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using HostedPbx.Provisioning.Tests.Support;
+using HostedPbx.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Provisioning.Tests.Api;
+
+/// <summary>One reseller's key can neither see nor change anything of another reseller's, on every route.</summary>
+public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifetime
+{
+    private readonly ProvisioningFactory _factory = new(database);
+    private TestTenants.Arranged _mine = null!;
+    private TestTenants.Arranged _theirs = null!;
+    private Guid _theirKeyId;
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await database.ResetAsync();
+        await using var owner = database.CreateOwnerContext();
+        _mine = await TestTenants.AddAsync(owner, "Mine", "0015651a0001");
+        _theirs = await TestTenants.AddAsync(owner, "Theirs", "0015651a0002");
+        _client = _factory.ClientWithKey(await _factory.AddKeyAsync(_mine.Reseller.Id));
+        await _factory.AddKeyAsync(_theirs.Reseller.Id, "theirs");
+        _theirKeyId = (await owner.ApiKeys.SingleAsync(k => k.Name == "theirs")).Id;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task EveryRouteWithAnotherResellersIds_Returns404AndChangesNothing()
+    {
+        var routes = ApiRoutes.All(_factory.Services).Where(r => r.Pattern.Contains('{', StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(routes);
+        var before = await SnapshotAsync();
+
+        foreach (var route in routes)
+        {
+            var path = route.Pattern.Replace("{tenantId}", _theirs.Tenant.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{extensionId}", _theirs.Extension.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{deviceId}", _theirs.Device.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{keyId}", _theirKeyId.ToString(), StringComparison.Ordinal)
+                .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("{", path, StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
+            if (route.Method is "POST" or "PUT")
+            {
+                request.Content = JsonContent.Create(new { });
+            }
+
+            var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{route.Method} {route.Pattern} answered {(int)response.StatusCode}");
+        }
+
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task ListTenants_ShowsOnlyTheCallersTenants()
+    {
+        var body = await _client.GetStringAsync("/api/v1/tenants", TestContext.Current.CancellationToken);
+
+        Assert.Contains(_mine.Tenant.Id.ToString(), body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_theirs.Tenant.Id.ToString(), body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BindLines_ToAnotherTenantsExtension_IsRefused()
+    {
+        var response = await _client.PutAsJsonAsync($"/api/v1/tenants/{_mine.Tenant.Id}/devices/{_mine.Device.Id}/lines",
+            new { lines = new[] { _theirs.Extension.Id } }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await using var owner = database.CreateOwnerContext();
+        Assert.Equal(_mine.Extension.Id, (await owner.DeviceLines.SingleAsync(l => l.DeviceId == _mine.Device.Id, TestContext.Current.CancellationToken)).ExtensionId);
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        await using var owner = database.CreateOwnerContext();
+        var theirs = _theirs.Tenant.Id;
+        var tenant = await owner.Tenants.AsNoTracking().SingleAsync(t => t.Id == theirs);
+        var extensions = await owner.Extensions.AsNoTracking().Where(e => e.TenantId == theirs).Select(e => e.Number + e.DisplayName).ToListAsync();
+        var devices = await owner.Devices.AsNoTracking().Where(d => d.TenantId == theirs).Select(d => d.Mac + d.Status).ToListAsync();
+        var lines = await owner.DeviceLines.AsNoTracking().CountAsync(l => l.TenantId == theirs);
+        var keys = await owner.ApiKeys.AsNoTracking().Where(k => k.Id == _theirKeyId).Select(k => k.RevokedAt).SingleAsync();
+        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}";
+    }
+}

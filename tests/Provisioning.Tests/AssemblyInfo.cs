@@ -1,0 +1,4 @@
+using HostedPbx.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
