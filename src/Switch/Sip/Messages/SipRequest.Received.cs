@@ -57,7 +57,7 @@ public sealed partial class SipRequest
             }
         }
 
-        // RFC 3261 §18.2.1 / RFC 3581 §4: received carries the source address (IPv6 without brackets, RFC 5118 §4.5).
+        // RFC 3261 §18.2.1 / RFC 3581 §4: received carries the source address (via-received takes IPv6address, no brackets).
         output.Write(";received="u8);
         output.Write(sourceAddress);
         output.Write(firstLine[(elementStart + element.Length)..]);

@@ -27,7 +27,7 @@ public sealed partial class SipParser
             var statusError = TryParseStatusLine(startLine, out var statusCode, out var reasonPhrase);
             if (statusError != SipRejectReason.None)
             {
-                // RFC 3261 §18.1.2: a malformed response is discarded; there is nobody to answer.
+                // RFC 4475 §3.1.2.19: a malformed response is discarded; there is nobody to answer.
                 return statusError;
             }
 

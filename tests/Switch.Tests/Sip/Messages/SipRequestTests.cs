@@ -56,4 +56,20 @@ public sealed class SipRequestTests
 
         Assert.Same(request, request.WithReceived("2001:db8::7"u8, 5061));
     }
+
+    [Fact]
+    public void WithReceived_IPv6Source_ReparsesInResponses()
+    {
+        using var request = ParseResult.Parse(TestMessages.Invite).Request;
+
+        using var stamped = request.WithReceived("2001:db8::7"u8, 5061);
+        using var response = SipResponse.Create(stamped, 180);
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        SipMessageWriter.Write(output, response);
+
+        var reparsed = ParseResult.Parse(output.WrittenSpan.ToArray());
+        Assert.Equal(System.Buffers.OperationStatus.Done, reparsed.Status);
+        Assert.True(reparsed.Response.TryGetTopVia(out var via));
+        Assert.Equal("2001:db8::7"u8, via.Received);
+    }
 }
