@@ -1,4 +1,5 @@
 using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Tests.Sip.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HostedPbx.Switch.Tests.Sip.Transactions;
