@@ -24,6 +24,7 @@ public sealed class SipMessageBuilder : ISipMessageHandler
     private Range _reasonPhrase;
     private Range _body;
 
+    /// <summary>RFC 5626 pings seen. A Done that leaves <see cref="TakeMessage"/> returning null was a ping: answer with a pong.</summary>
     public int KeepAliveCount { get; private set; }
 
     /// <summary>True once a complete message is ready for <see cref="TakeMessage"/>.</summary>

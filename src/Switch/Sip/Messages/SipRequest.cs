@@ -2,7 +2,7 @@ using HostedPbx.Switch.Sip.Syntax;
 
 namespace HostedPbx.Switch.Sip.Messages;
 
-public sealed class SipRequest : SipMessage
+public sealed partial class SipRequest : SipMessage
 {
     private readonly Range _method;
     private readonly Range _requestUri;

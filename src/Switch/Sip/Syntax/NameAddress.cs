@@ -53,8 +53,9 @@ public readonly ref struct NameAddress
         }
         else
         {
-            var angle = value.IndexOf((byte)'<');
-            if (angle < 0)
+            // A '<' after a ';' or '"' sits in a parameter of an addr-spec (e.g. +sip.instance="<urn:...>").
+            var angle = value.IndexOfAny("<;\""u8);
+            if (angle < 0 || value[angle] != '<')
             {
                 return TryParseAddrSpec(value, out address);
             }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace HostedPbx.Switch.Sip.Syntax;
 
 /// <summary>
@@ -141,6 +143,11 @@ public ref struct SipParameters
             return value[^1] == ']';
         }
 
-        return SipGrammar.IsToken(value);
+        // via-received takes a bare IPv6address (RFC 3261 §25.1), which is not a token because of its colons.
+        return SipGrammar.IsToken(value) || IsBareIPv6(value);
     }
+
+    private static readonly SearchValues<byte> s_ipv6 = SearchValues.Create("0123456789abcdefABCDEF:."u8);
+
+    private static bool IsBareIPv6(ReadOnlySpan<byte> value) => value.Contains((byte)':') && value.IndexOfAnyExcept(s_ipv6) < 0;
 }

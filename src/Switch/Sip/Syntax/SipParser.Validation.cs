@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace HostedPbx.Switch.Sip.Syntax;
 
 public sealed partial class SipParser
@@ -27,7 +25,7 @@ public sealed partial class SipParser
             var statusError = TryParseStatusLine(startLine, out var statusCode, out var reasonPhrase);
             if (statusError != SipRejectReason.None)
             {
-                // RFC 3261 §18.1.2: a malformed response is discarded; there is nobody to answer.
+                // RFC 4475 §3.1.2.19: a malformed response is discarded; there is nobody to answer.
                 return statusError;
             }
 
@@ -223,17 +221,7 @@ public sealed partial class SipParser
 
     private delegate bool ElementCheck(ReadOnlySpan<byte> element);
 
-    // callid = word [ "@" word ]
-    // word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" / "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE
-    //        / "/" / "[" / "]" / "?" / "{" / "}" )
-    private static bool IsCallId(ReadOnlySpan<byte> value)
-    {
-        var at = value.IndexOf((byte)'@');
-        return at < 0 ? IsWord(value) : IsWord(value[..at]) && IsWord(value[(at + 1)..]);
-    }
-
-    private static readonly SearchValues<byte> s_word =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~()<>:\\\"/[]?{}"u8);
-
-    private static bool IsWord(ReadOnlySpan<byte> value) => !value.IsEmpty && value.IndexOfAnyExcept(s_word) < 0;
+    // callid = word [ "@" word ]. Checked liberally: any visible ASCII without LWS, because real user agents put base64
+    // ('=' padding) and other non-word characters in Call-IDs, and the value is only ever compared, never interpreted.
+    private static bool IsCallId(ReadOnlySpan<byte> value) => !value.IsEmpty && value.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0;
 }

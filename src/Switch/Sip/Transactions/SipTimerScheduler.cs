@@ -1,3 +1,6 @@
+using HostedPbx.Switch.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace HostedPbx.Switch.Sip.Transactions;
 
 /// <summary>
@@ -11,12 +14,15 @@ public sealed class SipTimerScheduler : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly PriorityQueue<SipTimerRegistration, (long Due, long Sequence)> _queue = new();
     private readonly ITimer _timer;
+    private readonly ILogger _logger;
     private long _sequence;
     private long _armedFor = long.MaxValue;
 
-    public SipTimerScheduler(TimeProvider timeProvider)
+    public SipTimerScheduler(TimeProvider timeProvider, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        _logger = logger ?? NullLogger.Instance;
         _timer = timeProvider.CreateTimer(static state => ((SipTimerScheduler)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -79,9 +85,19 @@ public sealed class SipTimerScheduler : IDisposable
 
         foreach (var registration in due)
         {
-            if (!registration.IsCancelled)
+            if (registration.IsCancelled)
+            {
+                continue;
+            }
+
+            try
             {
                 registration.Target.OnTimer(registration.Timer);
+            }
+            catch (Exception exception)
+            {
+                // One failing transaction user must not stop every other timer of the switch (Kestrel's heartbeat does the same).
+                SwitchLog.SipTimerCallbackFailed(_logger, registration.Timer, exception);
             }
         }
     }

@@ -10,7 +10,7 @@ public sealed class IncompleteInputTests
 {
     public static TheoryData<string> ValidMessages()
     {
-        var data = new TheoryData<string> { "invite", "options", "ringing" };
+        var data = new TheoryData<string> { "invite", "options", "ringing", "crlf-options" };
         foreach (var name in new[] { "wsinv", "esc01", "longreq", "mpart01", "unreason", "intmeth", "semiuri", "transports" })
         {
             data.Add("rfc4475/" + name);
@@ -47,6 +47,7 @@ public sealed class IncompleteInputTests
         "invite" => Encoding.UTF8.GetBytes(TestMessages.Invite),
         "options" => Encoding.UTF8.GetBytes(TestMessages.Options),
         "ringing" => Encoding.UTF8.GetBytes(TestMessages.Ringing),
+        "crlf-options" => Encoding.UTF8.GetBytes("\r\n" + TestMessages.Options),
         _ => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", name + ".dat")),
     };
 }

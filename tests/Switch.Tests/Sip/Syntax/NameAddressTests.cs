@@ -13,6 +13,8 @@ public sealed class NameAddressTests
     [InlineData("sip:a@b.example;tag=x", "", "sip:a@b.example", "x")]
     [InlineData("<http://www.example.com>;tag=3", "", "http://www.example.com", "3")]
     [InlineData("isbn:2983792873", "", "isbn:2983792873", "")]
+    [InlineData("sip:a@b.example;+sip.instance=\"<urn:uuid:f81d4fae>\";tag=7", "", "sip:a@b.example", "7")]
+    [InlineData("<sip:a@b.example>;+sip.instance=\"<urn:uuid:f81d4fae>\";reg-id=1", "", "sip:a@b.example", "")]
     public void TryParse_Forms_SplitDisplayNameUriAndTag(string text, string displayName, string uri, string tag)
     {
         Assert.True(NameAddress.TryParse(Encoding.UTF8.GetBytes(text), out var address));

@@ -266,6 +266,16 @@ public sealed class SipParserTests
         Assert.Equal(expected, result.Reason);
     }
 
+    [Theory]
+    [InlineData("YWJjZGVmZ2g=@host", SipRejectReason.None)]
+    [InlineData("abc def", SipRejectReason.InvalidCallId)]
+    public void TryParse_CallId_IsCheckedLiberally(string callId, SipRejectReason expected)
+    {
+        var text = TestMessages.Options.Replace("Call-ID: a84b4c76e66710", "Call-ID: " + callId, StringComparison.Ordinal);
+
+        Assert.Equal(expected, ParseResult.Parse(text).Reason);
+    }
+
     [Fact]
     public void TryParse_HeaderNameWithSpaceBeforeColon_IsAccepted()
     {

@@ -31,6 +31,15 @@ public sealed class ViaHeaderTests
         Assert.Equal("z9hG4bK1"u8, via.Branch);
     }
 
+    [Fact]
+    public void TryParse_ReceivedBareIPv6_IsAccepted()
+    {
+        Assert.True(ViaHeader.TryParse("SIP/2.0/TLS [2001:db8::9]:5061;branch=z9hG4bK1;received=2001:db8::7;rport=5061"u8, out var via));
+
+        Assert.Equal("2001:db8::7"u8, via.Received);
+        Assert.Equal("[2001:db8::9]"u8, via.Host);
+    }
+
     [Theory]
     [InlineData("SIP/2.0/UDP host.example.com;branch=z9hG4bK", false)]
     [InlineData("SIP/2.0/UDP host.example.com;branch=1234", false)]

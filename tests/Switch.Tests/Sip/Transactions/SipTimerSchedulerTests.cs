@@ -1,4 +1,5 @@
 using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Tests.Sip.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HostedPbx.Switch.Tests.Sip.Transactions;
@@ -48,6 +49,20 @@ public sealed class SipTimerSchedulerTests
         Assert.Equal([SipTimer.E], target.Fired);
     }
 
+    [Fact]
+    public void OnTick_TargetThrows_OtherTimersStillFire()
+    {
+        using var scheduler = new SipTimerScheduler(_time);
+        var target = new Target();
+        scheduler.Schedule(new ThrowingTarget(), SipTimer.H, TimeSpan.FromSeconds(1));
+        scheduler.Schedule(target, SipTimer.I, TimeSpan.FromSeconds(1));
+        scheduler.Schedule(target, SipTimer.J, TimeSpan.FromSeconds(2));
+
+        _time.AdvanceInSteps(TimeSpan.FromSeconds(2));
+
+        Assert.Equal([SipTimer.I, SipTimer.J], target.Fired);
+    }
+
     [Theory]
     [InlineData(SipTimer.A, false, 500)]
     [InlineData(SipTimer.B, true, 32_000)]
@@ -74,6 +89,11 @@ public sealed class SipTimerSchedulerTests
         var timers = new SipTimers { T1 = TimeSpan.FromMilliseconds(100) };
 
         Assert.Equal(TimeSpan.FromMilliseconds(6_400), timers.GetInitialDelay(SipTimer.B, reliableTransport: true));
+    }
+
+    private sealed class ThrowingTarget : ISipTimerTarget
+    {
+        public void OnTimer(SipTimer timer) => throw new InvalidOperationException("a transaction user bug");
     }
 
     private sealed class Target : ISipTimerTarget

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace HostedPbx.Switch.Tests.Sip.Transactions;
+namespace HostedPbx.Switch.Tests.Sip.Support;
 
 internal static class FakeTimeSteps
 {
