@@ -1,0 +1,17 @@
+namespace HostedPbx.Provisioning.Features.Vendors;
+
+/// <summary>
+/// One IANA zone in each vendor's notation. Offsets and transitions drive the numeric formats (Polycom, Cisco); the names are
+/// the entries of the vendors' own lists (Yealink <c>local_time.time_zone_name</c>, Snom <c>timezone</c>, Grandstream P64).
+/// </summary>
+internal sealed record HandsetTimeZone(
+    string IanaId,
+    int StandardOffsetMinutes,
+    DaylightTransition? DaylightStart,
+    DaylightTransition? DaylightEnd,
+    string YealinkName,
+    string SnomName,
+    string GrandstreamRule)
+{
+    public bool HasDaylightSaving => DaylightStart is not null;
+}
