@@ -1,5 +1,6 @@
 using HostedPbx.Data.Hosting;
 using HostedPbx.Provisioning;
+using HostedPbx.Provisioning.Features.Handsets;
 using HostedPbx.Provisioning.Security;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -14,5 +15,6 @@ app.UseMiddleware<TenantAccessFilter>();
 app.MapHealthChecks("/health");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapManagementApi();
+app.MapHandsetProvisioning();
 return await PartRunner.RunAsync(app, "provisioning");
 public partial class Program;

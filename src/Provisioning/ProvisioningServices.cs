@@ -12,6 +12,9 @@ public static class ProvisioningServices
         builder.AddPbxData();
         builder.AddPlatformAuthority();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<HandsetIdentityCheck>();
+        builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -20,7 +23,16 @@ public static class ProvisioningServices
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
-            kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
+        {
+            kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes;
+            // Handsets present a certificate on the provisioning port; it is checked against the anchors on record
+            // by ServeConfig, not by the platform's trust store. TLS 1.2 or 1.3 only.
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                https.AllowAnyClientCertificate();
+            });
+        });
         return builder;
     }
 }

@@ -99,10 +99,18 @@ public sealed class StartupTests(PostgresFixture database)
     private Dictionary<string, string?> Settings(string part, int port)
     {
         var endpoint = part switch { "Switch" => "Admin", "Provisioning" => "Api", _ => "Https" };
-        return new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Database__ConnectionString"] = part == "Switch" ? database.SwitchConnectionString : database.AppConnectionString,
             [$"Kestrel__Endpoints__{endpoint}__Url"] = $"http://127.0.0.1:{port}",
+            ["Keys__MasterKey"] = Convert.ToBase64String(new byte[32]),
         };
+        if (part == "Provisioning")
+        {
+            settings["Kestrel__Endpoints__Provision__Url"] = $"http://127.0.0.1:{PartProcess.FreePort()}";
+            settings["Provisioning__SwitchCaPath"] = "/dev/null";
+        }
+
+        return settings;
     }
 }

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace HostedPbx.Provisioning.Features.Handsets;
+
+internal static class HandsetEndpoints
+{
+    /// <summary>Where handsets that fetch their trust anchor find the CA that signed the switch's certificate.</summary>
+    public const string TrustAnchorPath = "/provision/trust/ca.crt";
+
+    /// <summary>Handset provisioning: mutual TLS, no API key (the certificate is the credential).</summary>
+    public static void MapHandsetProvisioning(this WebApplication app)
+    {
+        app.MapGet("/provision/{fileName}", ServeConfig.HandleAsync).WithName(nameof(ServeConfig)).ExcludeFromDescription().AllowAnonymous();
+        // Public by nature: a CA certificate is what a handset needs before it trusts anything.
+        app.MapGet(TrustAnchorPath, async (IOptions<ProvisioningOptions> options, CancellationToken ct) =>
+            TypedResults.Text(await File.ReadAllTextAsync(options.Value.SwitchCaPath, ct), "application/x-pem-file"))
+            .ExcludeFromDescription().AllowAnonymous();
+    }
+}

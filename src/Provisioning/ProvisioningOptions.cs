@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HostedPbx.Provisioning;
+
+/// <summary>What handsets are told (section "Provisioning").</summary>
+public sealed class ProvisioningOptions
+{
+    public const string SectionName = "Provisioning";
+
+    /// <summary>The switch's SIP/TLS host as handsets reach it.</summary>
+    [Required]
+    public string SwitchHost { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int SwitchPort { get; set; } = 5061;
+
+    /// <summary>PEM file of the CA that signed the switch's certificate (the platform root); handsets verify the switch with it.</summary>
+    [Required(ErrorMessage = "Provisioning:SwitchCaPath is missing: give the PEM file of the CA that signed the switch's certificate.")]
+    public string SwitchCaPath { get; set; } = "";
+
+    /// <summary>For softphones: the folder on the handset's machine holding {mac}.pem and ca.crt (the demo's .data/demo).</summary>
+    public string SoftphoneFilesDirectory { get; set; } = ".data/demo";
+}

@@ -1,0 +1,220 @@
+using System.Net;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Devices;
+using HostedPbx.Data.Entities;
+using HostedPbx.Provisioning.Features.Vendors;
+using HostedPbx.Provisioning.Tests.Support;
+using HostedPbx.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HostedPbx.Provisioning.Tests.Handsets;
+
+/// <summary>
+/// /provision/ over real HTTPS with real certificates and a real database: A's certificate gets A's files, and each
+/// way of being someone else, or no longer valid, is refused with a bare 403 and an audit event.
+/// </summary>
+public sealed class ServeConfigTests(PostgresFixture database) : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pbx-prov-").FullName;
+    private readonly KeyProtector _protector = KeyProtector.FromBase64(ProvisioningFactory.MasterKey);
+    private readonly CertificateIssuer _issuer = new(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
+    private TlsProvisioningServer _server = null!;
+    private CertificateAuthority _root = null!;
+    private IssuedCertificate _serverCertificate = null!;
+    private TestTenants.Arranged _a = null!;
+    private TestTenants.Arranged _b = null!;
+    private IssuedCertificate _certA = null!;
+
+    private PlatformAuthority Authority => new(_issuer, _protector, TimeProvider.System);
+
+    public async ValueTask InitializeAsync()
+    {
+        await database.ResetAsync();
+        await using var owner = database.CreateOwnerContext();
+        // The CA dates from long ago, so that certificates can be issued "in the past" for the expiry test.
+        await new PlatformAuthority(new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()),
+            new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-500))), _protector, TimeProvider.System).EnsureAsync(owner, TestContext.Current.CancellationToken);
+        _root = await Authority.LoadRootAsync(owner, TestContext.Current.CancellationToken);
+        _serverCertificate = _issuer.IssueServer(_root, ["127.0.0.1"]);
+        _a = await TestTenants.AddAsync(owner, "Alpha", "0015651a0001");
+        _b = await TestTenants.AddAsync(owner, "Bravo", "0015651a0002");
+        (_, _certA) = await Authority.IssueDeviceAsync(owner, await owner.Devices.SingleAsync(d => d.Id == _a.Device.Id), null, TestContext.Current.CancellationToken);
+        _server = new TlsProvisioningServer(database, _directory, _root, _serverCertificate);
+        _server.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _protector.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(DeviceVendor.Yealink)]
+    [InlineData(DeviceVendor.Polycom)]
+    [InlineData(DeviceVendor.Snom)]
+    [InlineData(DeviceVendor.Grandstream)]
+    [InlineData(DeviceVendor.Cisco)]
+    [InlineData(DeviceVendor.Baresip)]
+    public async Task OwnCertificate_GetsItsConfigurationInEveryFileOfItsFormat(DeviceVendor vendor)
+    {
+        await using (var owner = database.CreateOwnerContext())
+        {
+            await owner.Devices.Where(d => d.Id == _a.Device.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Vendor, vendor), TestContext.Current.CancellationToken);
+        }
+
+        using var client = _server.Handset(_certA.Certificate);
+        var names = HandsetTemplates.For(vendor)!.FileNames(MacAddress.Parse(_a.Device.Mac));
+        Assert.NotEmpty(names);
+        var all = "";
+        foreach (var name in names)
+        {
+            var response = await client.GetAsync($"/provision/{name}", TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {(int)response.StatusCode}");
+            all += body;
+        }
+
+        // Together the files carry the bound extension and the switch's TLS address.
+        Assert.Contains("201", all, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", all, StringComparison.Ordinal);
+
+        await using var check = database.CreateOwnerContext();
+        Assert.NotNull((await check.Devices.SingleAsync(d => d.Id == _a.Device.Id, TestContext.Current.CancellationToken)).LastProvisionedAt);
+        Assert.All(await check.AuditEvents.Where(e => e.Action == "handset.provision").ToListAsync(TestContext.Current.CancellationToken),
+            e => Assert.Equal(AuditOutcome.Success, e.Outcome));
+    }
+
+    [Fact]
+    public async Task NoClientCertificate_IsRefused()
+    {
+        using var client = _server.Handset(null);
+
+        await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg", expectAudit: false);
+    }
+
+    [Fact]
+    public async Task CertificateFromUnknownCa_IsRefused()
+    {
+        using var strangerRoot = _issuer.CreateRoot();
+        using var strangerCa = _issuer.CreateIntermediate(strangerRoot);
+        using var forged = _issuer.IssueDevice(strangerCa, MacAddress.Parse(_a.Device.Mac));
+        using var client = _server.Handset(forged.Certificate);
+
+        await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
+    }
+
+    [Fact]
+    public async Task ExpiredCertificate_IsRefused()
+    {
+        var past = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-60));
+        await AssertEnrolledButRefusedAsync(past, validityDays: 30);
+    }
+
+    [Fact]
+    public async Task NotYetValidCertificate_IsRefused()
+    {
+        var future = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(30));
+        await AssertEnrolledButRefusedAsync(future, validityDays: 365);
+    }
+
+    [Fact]
+    public async Task RevokedCertificate_IsRefused()
+    {
+        await using (var owner = database.CreateOwnerContext())
+        {
+            var certificate = await owner.DeviceCertificates.SingleAsync(c => c.DeviceId == _a.Device.Id, TestContext.Current.CancellationToken);
+            certificate.Revoke(RevocationReason.KeyCompromise, DateTimeOffset.UtcNow);
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var client = _server.Handset(_certA.Certificate);
+
+        await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
+    }
+
+    [Fact]
+    public async Task OwnCertificateAskingForAnotherMac_IsRefused()
+    {
+        using var client = _server.Handset(_certA.Certificate);
+
+        await AssertRefusedAsync(client, $"{_b.Device.Mac}.cfg");
+    }
+
+    [Fact]
+    public async Task SecondTrustedCertificateForSameMac_NotOnRecord_IsRefused()
+    {
+        await using var owner = database.CreateOwnerContext();
+        var (ca, _) = await Authority.LoadDeviceIssuerAsync(owner, TestContext.Current.CancellationToken);
+        using (ca)
+        {
+            using var twin = _issuer.IssueDevice(ca, MacAddress.Parse(_a.Device.Mac));
+            using var client = _server.Handset(twin.Certificate);
+
+            await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
+        }
+    }
+
+    [Fact]
+    public async Task DisabledDevice_IsRefused()
+    {
+        await using (var owner = database.CreateOwnerContext())
+        {
+            await owner.Devices.Where(d => d.Id == _a.Device.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeviceStatus.Disabled), TestContext.Current.CancellationToken);
+        }
+
+        using var client = _server.Handset(_certA.Certificate);
+
+        await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
+    }
+
+    /// <summary>A certificate otherwise right (platform CA, A's MAC, enrolled) whose validity is off now.</summary>
+    private async Task AssertEnrolledButRefusedAsync(TimeProvider issuedAt, int validityDays)
+    {
+        var issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), issuedAt);
+        await using var owner = database.CreateOwnerContext();
+        var (ca, anchor) = await Authority.LoadDeviceIssuerAsync(owner, TestContext.Current.CancellationToken);
+        using (ca)
+        {
+            using var odd = issuer.IssueDevice(ca, MacAddress.Parse(_a.Device.Mac), validityDays: validityDays);
+            var device = await owner.Devices.SingleAsync(d => d.Id == _a.Device.Id, TestContext.Current.CancellationToken);
+            await Authority.EnrolAsync(owner, device, Authority.ToDeviceCertificate(odd.Certificate, device, anchor.Id, CertificateSource.Issued),
+                TestContext.Current.CancellationToken);
+            using var client = _server.Handset(odd.Certificate);
+
+            await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
+        }
+    }
+
+    private async Task AssertRefusedAsync(HttpClient client, string file, bool expectAudit = true)
+    {
+        string? body = null;
+        try
+        {
+            var response = await client.GetAsync($"/provision/{file}", TestContext.Current.CancellationToken);
+            body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        catch (HttpRequestException)
+        {
+            // The TLS handshake itself refused: nothing was served.
+        }
+
+        // Nothing of the configuration, and nothing that says which check failed.
+        Assert.DoesNotContain("201", body ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("\"detail\"", body ?? "", StringComparison.Ordinal);
+        await using var check = database.CreateOwnerContext();
+        var audit = await check.AuditEvents.Where(e => e.Action == "handset.provision").ToListAsync(TestContext.Current.CancellationToken);
+        if (expectAudit)
+        {
+            Assert.Contains(audit, e => e.Outcome == AuditOutcome.Denied && !string.IsNullOrEmpty(e.Reason));
+        }
+
+        Assert.DoesNotContain(audit, e => e.Outcome == AuditOutcome.Success);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Security.Cryptography.X509Certificates;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HostedPbx.Provisioning.Tests.Support;
+
+/// <summary>The real Provisioning app on Kestrel with real HTTPS: the provisioning endpoint asks for client certificates.</summary>
+public sealed class TlsProvisioningServer(PostgresFixture database, string directory, CertificateAuthority root, IssuedCertificate server)
+    : WebApplicationFactory<Program>
+{
+    public Uri ProvisionAddress { get; private set; } = null!;
+
+    public void Start()
+    {
+        File.WriteAllText(Path.Combine(directory, "server.crt"), server.CertificatePem());
+        File.WriteAllText(Path.Combine(directory, "server.key"), server.PrivateKeyPem());
+        File.WriteAllText(Path.Combine(directory, "ca.crt"), root.Certificate.ExportCertificatePem());
+        UseKestrel();
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        ProvisionAddress = new Uri(addresses.Single(a => a.StartsWith("https", StringComparison.Ordinal)));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Database:ConnectionString", database.AppConnectionString);
+        builder.UseSetting("Keys:MasterKey", ProvisioningFactory.MasterKey);
+        builder.UseSetting("Provisioning:SwitchCaPath", Path.Combine(directory, "ca.crt"));
+        builder.UseSetting("Kestrel:Endpoints:Api:Url", "http://127.0.0.1:0");
+        builder.UseSetting("Kestrel:Endpoints:Provision:Url", "https://127.0.0.1:0");
+        builder.UseSetting("Kestrel:Endpoints:Provision:Certificate:Path", Path.Combine(directory, "server.crt"));
+        builder.UseSetting("Kestrel:Endpoints:Provision:Certificate:KeyPath", Path.Combine(directory, "server.key"));
+    }
+
+    /// <summary>A handset's HTTP client: presents the certificate (if any) and trusts only the platform root for the server.</summary>
+    public HttpClient Handset(X509Certificate2? certificate)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.ClientCertificates = certificate is null ? null : [certificate];
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+            presented is not null && presented.Issuer == root.Certificate.Subject;
+        return new HttpClient(handler) { BaseAddress = ProvisionAddress };
+    }
+}
