@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.DataProtection;
+
+namespace HostedPbx.Provisioning.Features.Certificates;
+
+/// <summary>Short-lived, tamper-proof download tokens for a certificate's key (the key itself is downloadable once).</summary>
+public sealed class DownloadLinks(IDataProtectionProvider provider)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+    private readonly ITimeLimitedDataProtector _protector = provider.CreateProtector("certificate-download").ToTimeLimitedDataProtector();
+
+    public string Create(Guid certificateId, string format, string password) =>
+        _protector.Protect($"{certificateId:N}|{format}|{password}", Lifetime);
+
+    public bool TryRead(string token, out Guid certificateId, out string format, out string password)
+    {
+        (certificateId, format, password) = (Guid.Empty, "", "");
+        try
+        {
+            var parts = _protector.Unprotect(token).Split('|');
+            if (parts.Length != 3 || !Guid.TryParse(parts[0], out certificateId))
+            {
+                return false;
+            }
+
+            (format, password) = (parts[1], parts[2]);
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+}
