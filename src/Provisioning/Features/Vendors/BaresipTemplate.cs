@@ -4,11 +4,9 @@ using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// baresip 1.0, the softphone the end-to-end tests run: a <c>config</c> and an <c>accounts</c> file for <c>baresip -f dir</c>,
-/// in the forms proven in shared/peers/README.md §3. They are served as <c>{mac}.baresip-config</c> and
-/// <c>{mac}.baresip-accounts</c>; whoever fetches them saves them as <c>config</c> and <c>accounts</c>.
-/// </summary>
+// baresip 1.0, the softphone the end-to-end tests run: a config and an accounts file for baresip -f dir,
+// in the forms proven in shared/peers/README.md §3. They are served as {mac}.baresip-config and
+// {mac}.baresip-accounts; whoever fetches them saves them as config and accounts.
 internal sealed class BaresipTemplate : IHandsetTemplate
 {
     public const string ConfigSuffix = ".baresip-config";

@@ -5,10 +5,8 @@ using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// Cisco multiplatform (MPP) phones: a <c>&lt;flat-profile&gt;</c> <c>{mac}.xml</c> with one element per parameter,
-/// <c>_n_</c> naming the extension, <c>ua="na"</c> hiding it from the user. The CA is fetched from <c>Custom_CA_Rule</c>.
-/// </summary>
+// Cisco multiplatform (MPP) phones: a <flat-profile> {mac}.xml with one element per parameter,
+// _n_ naming the extension, ua="na" hiding it from the user. The CA is fetched from Custom_CA_Rule.
 internal sealed class CiscoTemplate : IHandsetTemplate
 {
     public DeviceVendor Vendor => DeviceVendor.Cisco;

@@ -4,10 +4,10 @@ using System.Text;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>Checks and escapes the values the templates write, so that no value can add a key, a line or an element.</summary>
+// Checks and escapes the values the templates write, so that no value can add a key, a line or an element.
 internal static class ConfigValue
 {
-    /// <summary>Refuses control characters (CR and LF among them): in a key=value file they would start a new key.</summary>
+    // Refuses control characters (CR and LF among them): in a key=value file they would start a new key.
     public static string SingleLine(string value, string what)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -22,10 +22,8 @@ internal static class ConfigValue
         return value;
     }
 
-    /// <summary>
-    /// An extension number goes into SIP URIs and key names: letters, digits and <c>+ * . _ -</c> only
-    /// (RFC 3261 §25.1 user = unreserved characters, a safe subset that needs no escaping).
-    /// </summary>
+    // An extension number goes into SIP URIs and key names: letters, digits and + * . _ - only
+    // (RFC 3261 §25.1 user = unreserved characters, a safe subset that needs no escaping).
     public static string UserPart(string number)
     {
         ArgumentNullException.ThrowIfNull(number);
@@ -37,7 +35,7 @@ internal static class ConfigValue
         return number;
     }
 
-    /// <summary>A host name, IPv4 literal or bracketed IPv6 literal (RFC 3261 §25.1 host).</summary>
+    // A host name, IPv4 literal or bracketed IPv6 literal (RFC 3261 §25.1 host).
     public static string Host(string host)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -53,7 +51,7 @@ internal static class ConfigValue
     public static int Port(int port) =>
         port is > 0 and <= 65535 ? port : throw new ArgumentOutOfRangeException(nameof(port), port, "A TCP port is 1-65535.");
 
-    /// <summary>The lines in order, positions 1..n without gaps, at most <paramref name="maxLines"/>.</summary>
+    // The lines in order, positions 1..n without gaps, at most maxLines.
     public static IReadOnlyList<HandsetLine> Lines(HandsetConfigModel model, int maxLines)
     {
         var lines = model.Lines;
@@ -80,16 +78,14 @@ internal static class ConfigValue
             ? url
             : throw new ArgumentException("This vendor fetches its trust anchor: SwitchCaUrl must be an absolute https URL.", nameof(model));
 
-    /// <summary>XML 1.0 §2.4 character data: &amp; and &lt; are escaped, and &gt; too so that <c>]]&gt;</c> cannot appear.</summary>
+    // XML 1.0 §2.4 character data: & and < are escaped, and > too so that ]]> cannot appear.
     public static string XmlText(string value) => Xml(value, attribute: false);
 
-    /// <summary>
-    /// XML 1.0 §3.3.3 normalizes white space in attribute values, so TAB, LF and CR are written as character references
-    /// to keep them (a PEM certificate keeps its line breaks).
-    /// </summary>
+    // XML 1.0 §3.3.3 normalizes white space in attribute values, so TAB, LF and CR are written as character references
+    // to keep them (a PEM certificate keeps its line breaks).
     public static string XmlAttribute(string value) => Xml(value, attribute: true);
 
-    /// <summary>The DER of the first certificate in <paramref name="pem"/>, base64 in one line (RFC 7468 §2 textual encoding).</summary>
+    // The DER of the first certificate in pem, base64 in one line (RFC 7468 §2 textual encoding).
     public static string CertificateBase64(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
@@ -101,7 +97,7 @@ internal static class ConfigValue
         return Convert.ToBase64String(Convert.FromBase64String(pem[fields.Base64Data]));
     }
 
-    /// <summary>The PEM certificate alone, LF line ends, no trailing line break: what inline CA settings take.</summary>
+    // The PEM certificate alone, LF line ends, no trailing line break: what inline CA settings take.
     public static string CertificatePem(string pem) =>
         new string(PemEncoding.Write("CERTIFICATE", Convert.FromBase64String(CertificateBase64(pem)))).Replace("\r\n", "\n", StringComparison.Ordinal);
 

@@ -1,4 +1,4 @@
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>A daylight-saving change on a Sunday: <paramref name="Week"/> 1-4 counts Sundays in the month, -1 is the last one.</summary>
+// A daylight-saving change on a Sunday: Week 1-4 counts Sundays in the month, -1 is the last one.
 internal readonly record struct DaylightTransition(int Month, int Week, int LocalHour);

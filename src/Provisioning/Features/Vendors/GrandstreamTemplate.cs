@@ -5,10 +5,8 @@ using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// Grandstream GXP/GRP <c>cfg{mac}.xml</c>: <c>&lt;gs_provision&gt;</c> with numbered P-values. Account 1 has its own numbers;
-/// accounts 2-6 repeat one layout 100 apart (P401.., P501.., ...).
-/// </summary>
+// Grandstream GXP/GRP cfg{mac}.xml: <gs_provision> with numbered P-values. Account 1 has its own numbers;
+// accounts 2-6 repeat one layout 100 apart (P401.., P501.., ...).
 internal sealed class GrandstreamTemplate : IHandsetTemplate
 {
     public DeviceVendor Vendor => DeviceVendor.Grandstream;

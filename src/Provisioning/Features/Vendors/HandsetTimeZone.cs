@@ -1,9 +1,7 @@
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// One IANA zone in each vendor's notation. Offsets and transitions drive the numeric formats (Polycom, Cisco); the names are
-/// the entries of the vendors' own lists (Yealink <c>local_time.time_zone_name</c>, Snom <c>timezone</c>, Grandstream P64).
-/// </summary>
+// One IANA zone in each vendor's notation. Offsets and transitions drive the numeric formats (Polycom, Cisco); the names are
+// the entries of the vendors' own lists (Yealink local_time.time_zone_name, Snom timezone, Grandstream P64).
 internal sealed record HandsetTimeZone(
     string IanaId,
     int StandardOffsetMinutes,

@@ -2,10 +2,8 @@ using System.Collections.Frozen;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// IANA zones the templates can express. An id not in the table falls back to UTC rather than guessing: the handset then
-/// shows UTC, which is wrong in a visible way, never silently an hour off.
-/// </summary>
+// IANA zones the templates can express. An id not in the table falls back to UTC rather than guessing: the handset then
+// shows UTC, which is wrong in a visible way, never silently an hour off.
 internal static class HandsetTimeZones
 {
     private static readonly DaylightTransition s_euStartGmt = new(3, -1, 1);
@@ -32,6 +30,6 @@ internal static class HandsetTimeZones
 
     public static bool IsKnown(string ianaId) => s_zones.ContainsKey(ianaId);
 
-    /// <summary>The zone for <paramref name="ianaId"/>, or <see cref="Utc"/> when the table has no entry for it.</summary>
+    // The zone for ianaId, or Utc when the table has no entry for it.
     public static HandsetTimeZone Resolve(string ianaId) => s_zones.GetValueOrDefault(ianaId, Utc);
 }

@@ -5,10 +5,8 @@ using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// Poly UC Software (VVX, Trio): the master file <c>{mac}.cfg</c> names the per-phone file <c>{mac}-phone.cfg</c>, whose
-/// parameters are attributes of one element. The CA goes inline as PEM (<c>device.sec.TLS.customCaCert1</c>).
-/// </summary>
+// Poly UC Software (VVX, Trio): the master file {mac}.cfg names the per-phone file {mac}-phone.cfg, whose
+// parameters are attributes of one element. The CA goes inline as PEM (device.sec.TLS.customCaCert1).
 internal sealed class PolycomTemplate : IHandsetTemplate
 {
     public DeviceVendor Vendor => DeviceVendor.Polycom;

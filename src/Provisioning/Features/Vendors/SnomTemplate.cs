@@ -5,10 +5,8 @@ using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// Snom D-series settings XML <c>{mac}.xml</c>: indexed <c>user_*</c> settings per identity, read-only to the user
-/// (<c>perm="R"</c>), and the trust anchor as a base64 DER certificate in <c>&lt;certificates&gt;</c>.
-/// </summary>
+// Snom D-series settings XML {mac}.xml: indexed user_* settings per identity, read-only to the user
+// (perm="R"), and the trust anchor as a base64 DER certificate in <certificates>.
 internal sealed class SnomTemplate : IHandsetTemplate
 {
     public DeviceVendor Vendor => DeviceVendor.Snom;

@@ -5,10 +5,8 @@ using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Provisioning.Features.Vendors;
 
-/// <summary>
-/// Yealink T4x/T5x MAC-oriented <c>{mac}.cfg</c>: <c>#!version:1.0.0.1</c> then <c>key = value</c> lines. Values cannot span
-/// lines, so the trust anchor is fetched from <see cref="HandsetConfigModel.SwitchCaUrl"/> and line breaks are refused.
-/// </summary>
+// Yealink T4x/T5x MAC-oriented {mac}.cfg: #!version:1.0.0.1 then key = value lines. Values cannot span
+// lines, so the trust anchor is fetched from SwitchCaUrl and line breaks are refused.
 internal sealed class YealinkTemplate : IHandsetTemplate
 {
     public DeviceVendor Vendor => DeviceVendor.Yealink;
