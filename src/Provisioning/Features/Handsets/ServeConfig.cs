@@ -95,7 +95,15 @@ public static class ServeConfig
             Lines = lines, SwitchCaPem = await File.ReadAllTextAsync(options.SwitchCaPath, ct), SwitchCaUrl = caUrl, VoicemailNumber = tenant.VoicemailAccessNumber,
             TimeZone = tenant.TimeZone, Baresip = device.Vendor == DeviceVendor.Baresip ? Softphone(request, lines.FirstOrDefault()?.Number, options) : null,
         };
-        return template.Render(model).FirstOrDefault(f => string.Equals(f.Name, request.FileName, StringComparison.OrdinalIgnoreCase));
+        try
+        {
+            return template.Render(model).FirstOrDefault(f => string.Equals(f.Name, request.FileName, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (ArgumentException)
+        {
+            // A handset with no line, or a value no file of this vendor may carry safely: nothing to serve.
+            return null;
+        }
     }
 
     /// <summary>Where a softphone on the demo machine keeps its files, and ports derived from its first extension so two run side by side.</summary>
