@@ -3,6 +3,7 @@ using HostedPbx.Provisioning.Features.Certificates;
 using HostedPbx.Provisioning.Features.Devices;
 using HostedPbx.Provisioning.Features.Extensions;
 using HostedPbx.Provisioning.Features.Tenants;
+using HostedPbx.Provisioning.Features.TrustAnchors;
 
 namespace HostedPbx.Provisioning;
 
@@ -16,5 +17,6 @@ internal static class ApiEndpoints
         tenant.MapExtensionsApi();
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
+        api.MapTrustAnchorsApi();
     }
 }

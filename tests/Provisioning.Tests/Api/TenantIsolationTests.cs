@@ -42,7 +42,8 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{deviceId}", _theirs.Device.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{keyId}", _theirKeyId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+                .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{token}", "not-a-token", StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal);
             using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
             if (route.Method is "POST" or "PUT")

@@ -18,6 +18,7 @@ public sealed class ProvisioningFactory(PostgresFixture database) : WebApplicati
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:ConnectionString", database.AppConnectionString);
         builder.UseSetting("Keys:MasterKey", MasterKey);
+        builder.UseSetting("Provisioning:SwitchCaPath", "/dev/null");
     }
 
     /// <summary>A client that sends the given key.</summary>
