@@ -116,6 +116,9 @@ public static class ServeConfig
             CertificatePath = Path.Combine(root, "devices", $"{request.Mac}.pem"), CaPath = Path.Combine(root, "ca.crt"),
             SipListen = $"127.0.0.1:{16000 + (2 * slot)}", RtpPorts = $"{40000 + (50 * slot)}-{40000 + (50 * slot) + 49}",
             ControlListen = $"127.0.0.1:{17000 + slot}",
+            // The demo machine has no sound card: play a file and record what arrives beside it.
+            AudioSource = $"aufile,{Path.Combine(root, "audio", "demo.wav")}",
+            RecordingPath = Path.Combine(root, "recordings", request.Mac.ToString()),
         };
     }
 
