@@ -7,8 +7,15 @@ namespace HostedPbx.Switch.Sip.Transport;
 internal sealed class DeviceDirectory(
     IReadOnlyList<DirectoryAnchor> anchors,
     IRevocationLookup revocations,
-    IEnumerable<DirectoryDevice> devices)
+    IEnumerable<DirectoryDevice> devices,
+    IEnumerable<DirectoryExtension>? extensions = null,
+    IReadOnlyDictionary<Guid, IReadOnlyList<string>>? tenantSuites = null)
 {
+    private readonly FrozenDictionary<(Guid, string), DirectoryExtension> _extensions =
+        (extensions ?? []).ToFrozenDictionary(e => (e.TenantId, e.Number));
+
+    private readonly IReadOnlyDictionary<Guid, IReadOnlyList<string>> _tenantSuites = tenantSuites ?? new Dictionary<Guid, IReadOnlyList<string>>();
+
     private readonly FrozenDictionary<string, DirectoryDevice> _devices =
         devices.ToFrozenDictionary(d => d.Mac, StringComparer.Ordinal);
 
@@ -17,6 +24,13 @@ internal sealed class DeviceDirectory(
     public IReadOnlyList<DirectoryAnchor> Anchors { get; } = anchors;
 
     public IRevocationLookup Revocations { get; } = revocations;
+
+    public bool TryFindExtension(Guid tenantId, string number, out DirectoryExtension extension) =>
+        _extensions.TryGetValue((tenantId, number), out extension!);
+
+    /// <summary>The tenant's allowed SRTP suites by name, or the platform default when the tenant is unknown.</summary>
+    public IReadOnlyList<string> SuitesOf(Guid tenantId) =>
+        _tenantSuites.TryGetValue(tenantId, out var suites) ? suites : HostedPbx.Data.Entities.Tenant.DefaultSrtpSuites;
 
     public bool TryFindDevice(string mac, out DirectoryDevice device) => _devices.TryGetValue(mac, out device!);
 }

@@ -30,10 +30,16 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 Lines = d.Lines.OrderBy(l => l.Position).Select(l => l.Extension!.Number).ToList(),
             })
             .ToListAsync(cancellationToken);
+        var extensions = await db.Extensions.AsNoTracking()
+            .Select(e => new DirectoryExtension(e.Id, e.TenantId, e.Number, e.DisplayName, e.SipDigestRequired, e.SipDigestHa1Sha256, e.SipDigestHa1Md5))
+            .ToListAsync(cancellationToken);
+        var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites }).ToListAsync(cancellationToken);
         return new DeviceDirectory(
             [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
-                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines)));
+                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines)),
+            extensions,
+            suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites));
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     private readonly ITimer _idleTimer;
     private long _lastActivity;
     private int _closed;
+    private SipFlow? _flow;
 
     public SipConnection(
         long id, Stream stream, IPEndPoint remote, DeviceIdentity device, SslProtocols protocol, string cipher,
@@ -58,6 +59,8 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     public string TlsVersion { get; }
 
     public string TlsCipher { get; }
+
+    public SipFlow Flow => _flow ??= new SipFlow(Id, Remote, Device, TlsVersion, TlsCipher);
 
     public bool IsReliable => true;
 
