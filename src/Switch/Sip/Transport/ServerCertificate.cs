@@ -11,12 +11,12 @@ internal static class ServerCertificate
     {
         if (!File.Exists(certificatePath))
         {
-            throw new InvalidOperationException($"Switch:CertificatePath '{certificatePath}' does not exist; the switch needs its TLS certificate (PEM) there.");
+            throw new HostedPbx.Data.Hosting.StartupCheckException($"Switch:CertificatePath '{certificatePath}' does not exist; the switch needs its TLS certificate (PEM) there.");
         }
 
         if (!File.Exists(privateKeyPath))
         {
-            throw new InvalidOperationException($"Switch:PrivateKeyPath '{privateKeyPath}' does not exist; the switch needs its TLS private key (PEM) there.");
+            throw new HostedPbx.Data.Hosting.StartupCheckException($"Switch:PrivateKeyPath '{privateKeyPath}' does not exist; the switch needs its TLS private key (PEM) there.");
         }
 
         try
@@ -32,7 +32,7 @@ internal static class ServerCertificate
         }
         catch (CryptographicException ex)
         {
-            throw new InvalidOperationException(
+            throw new HostedPbx.Data.Hosting.StartupCheckException(
                 $"Switch:CertificatePath '{certificatePath}' and Switch:PrivateKeyPath '{privateKeyPath}' do not hold a matching PEM certificate and key: {ex.Message}", ex);
         }
     }
