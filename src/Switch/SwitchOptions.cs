@@ -17,9 +17,38 @@ public sealed class SwitchOptions
     [RegularExpression(@"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$", ErrorMessage = "Switch:SipListen must be ip:port, e.g. 127.0.0.1:5061.")]
     public string SipListen { get; set; } = "127.0.0.1:5061";
 
+    /// <summary>The switch's TLS certificate, PEM, leaf first then its chain. Empty: Kestrel:Certificates:Default:Path.</summary>
+    public string CertificatePath { get; set; } = "";
+
+    /// <summary>The private key of <see cref="CertificatePath"/>, PEM. Empty: Kestrel:Certificates:Default:KeyPath.</summary>
+    public string PrivateKeyPath { get; set; } = "";
+
     [Range(1024, 65535, ErrorMessage = "Switch:MediaPortMin must be between 1024 and 65535.")]
     public int MediaPortMin { get; set; } = 30000;
 
     [Range(1024, 65535, ErrorMessage = "Switch:MediaPortMax must be between 1024 and 65535.")]
     public int MediaPortMax { get; set; } = 30999;
+
+    [Range(1, 3600, ErrorMessage = "Switch:DirectoryRefreshSeconds must be between 1 and 3600.")]
+    public int DirectoryRefreshSeconds { get; set; } = 5;
+
+    [Range(10, 86400, ErrorMessage = "Switch:IdleTimeoutSeconds must be between 10 and 86400.")]
+    public int IdleTimeoutSeconds { get; set; } = 900;
+
+    [Range(1, 3600, ErrorMessage = "Switch:MinExpiresSeconds must be between 1 and 3600.")]
+    public int MinExpiresSeconds { get; set; } = 60;
+
+    [Range(60, 86400, ErrorMessage = "Switch:MaxExpiresSeconds must be between 60 and 86400.")]
+    public int MaxExpiresSeconds { get; set; } = 3600;
+
+    [Range(5, 600, ErrorMessage = "Switch:NoAnswerSeconds must be between 5 and 600.")]
+    public int NoAnswerSeconds { get; set; } = 60;
+
+    [Range(5, 3600, ErrorMessage = "Switch:MediaTimeoutSeconds must be between 5 and 3600.")]
+    public int MediaTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Filled from Kestrel's default certificate when the switch's own paths are not set (set by SwitchServices).</summary>
+    internal string ResolvedCertificatePath { get; set; } = "";
+
+    internal string ResolvedPrivateKeyPath { get; set; } = "";
 }

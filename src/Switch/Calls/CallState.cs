@@ -1,0 +1,8 @@
+namespace HostedPbx.Switch.Calls;
+
+internal enum CallState
+{
+    Ringing,
+    Answered,
+    Ended,
+}

@@ -1,0 +1,44 @@
+using System.Text;
+using HostedPbx.Switch.Sip.Messages;
+using HostedPbx.Switch.Sip.Syntax;
+using HostedPbx.Switch.Sip.Transactions;
+
+namespace HostedPbx.Switch.Calls;
+
+/// <summary>Builds the requests the B2BUA sends as a UAC (RFC 3261 §8.1.1, §12.2.1.1).</summary>
+internal static class SipRequests
+{
+    public static SipRequest Create(
+        string method, string requestUri, string viaSentBy, string from, string to, string callId, uint cseq,
+        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null)
+    {
+        var builder = new SipMessageBuilder();
+        builder.OnRequestLine(Encoding.ASCII.GetBytes(method), Encoding.UTF8.GetBytes(requestUri));
+        // RFC 3261 §8.1.1.7: a fresh branch with the magic cookie for every new transaction; RFC 3581 rport.
+        Add(builder, KnownHeader.Via, $"SIP/2.0/TLS {viaSentBy};branch={TransactionKey.CreateBranch()};rport");
+        Add(builder, KnownHeader.MaxForwards, "70");
+        Add(builder, KnownHeader.From, from);
+        Add(builder, KnownHeader.To, to);
+        Add(builder, KnownHeader.CallId, callId);
+        Add(builder, KnownHeader.CSeq, $"{cseq.ToString(System.Globalization.CultureInfo.InvariantCulture)} {method}");
+        if (contact is not null)
+        {
+            Add(builder, KnownHeader.Contact, contact);
+        }
+
+        if (contentType is not null)
+        {
+            Add(builder, KnownHeader.ContentType, contentType);
+        }
+
+        builder.OnBody(body);
+        builder.OnMessageEnd();
+        return (SipRequest)builder.TakeMessage()!;
+    }
+
+    public static string NewTag() => Guid.NewGuid().ToString("N")[..12];
+
+    public static string NewCallId(string host) => $"{Guid.NewGuid():N}@{host}";
+
+    private static void Add(SipMessageBuilder builder, KnownHeader header, string value) => builder.AddHeader(header, Encoding.UTF8.GetBytes(value));
+}

@@ -1,0 +1,31 @@
+namespace HostedPbx.Switch.Diagnostics;
+
+internal static partial class SwitchLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "Call {CallId}: {Caller} -> {Callee}, forking to {Targets} binding(s)")]
+    public static partial void CallStarted(ILogger logger, string callId, string caller, string callee, int targets);
+
+    [LoggerMessage(4001, LogLevel.Debug, "Call {CallId}: INVITE to {Contact}")]
+    public static partial void ForkStarted(ILogger logger, string callId, string contact);
+
+    [LoggerMessage(4002, LogLevel.Information, "Call {CallId}: {Caller} -> {Callee} answered")]
+    public static partial void CallAnswered(ILogger logger, string callId, string caller, string callee);
+
+    [LoggerMessage(4003, LogLevel.Information, "Call {CallId} ended: {Outcome}, {Packets} packets relayed")]
+    public static partial void CallEnded(ILogger logger, string callId, string outcome, long packets);
+
+    [LoggerMessage(4004, LogLevel.Information, "Call {CallId}: offer refused: {Reason}")]
+    public static partial void OfferRefused(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(4005, LogLevel.Warning, "Call {CallId}: answer from a fork refused: {Reason}")]
+    public static partial void ForkAnswerRefused(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(4006, LogLevel.Information, "Call {CallId}: re-INVITE answered, direction {Direction}")]
+    public static partial void ReInviteAnswered(ILogger logger, string callId, string direction);
+
+    [LoggerMessage(4007, LogLevel.Error, "Writing the record of call {CallId} failed")]
+    public static partial void CallRecordWriteFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(5000, LogLevel.Information, "Call {CallId}: no media for too long, hanging up")]
+    public static partial void MediaTimeout(ILogger logger, string callId);
+}

@@ -1,0 +1,75 @@
+namespace HostedPbx.Switch.Sip.Registrar;
+
+/// <summary>The location service of this node: bindings per (tenant, extension), several per extension.</summary>
+internal sealed class BindingTable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(Guid TenantId, string Extension), List<Binding>> _bindings = [];
+
+    public IReadOnlyList<Binding> Find(Guid tenantId, string extension, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _bindings.TryGetValue((tenantId, extension), out var list) ? [.. list.Where(b => b.ExpiresAt > now)] : [];
+        }
+    }
+
+    /// <summary>Adds or refreshes the binding for the same contact URI; returns the one replaced, if any.</summary>
+    public Binding? Upsert(Binding binding)
+    {
+        lock (_gate)
+        {
+            var key = (binding.TenantId, binding.Extension);
+            if (!_bindings.TryGetValue(key, out var list))
+            {
+                _bindings[key] = list = [];
+            }
+
+            // RFC 3261 §10.3 step 7: a binding is identified by its contact URI (compared per §19.1.4; equal text here).
+            var index = list.FindIndex(b => string.Equals(b.ContactUri, binding.ContactUri, StringComparison.OrdinalIgnoreCase));
+            Binding? replaced = null;
+            if (index >= 0)
+            {
+                replaced = list[index];
+                list[index] = binding with { Id = replaced.Id };
+            }
+            else
+            {
+                list.Add(binding);
+            }
+
+            return replaced;
+        }
+    }
+
+    public List<Binding> Remove(Guid tenantId, string extension, Func<Binding, bool> match)
+    {
+        lock (_gate)
+        {
+            if (!_bindings.TryGetValue((tenantId, extension), out var list))
+            {
+                return [];
+            }
+
+            var removed = list.Where(match).ToList();
+            list.RemoveAll(b => match(b));
+            return removed;
+        }
+    }
+
+    /// <summary>RFC 5626 §5.3: when the flow dies, its bindings go with it.</summary>
+    public List<Binding> RemoveConnection(long connectionId)
+    {
+        lock (_gate)
+        {
+            var removed = new List<Binding>();
+            foreach (var list in _bindings.Values)
+            {
+                removed.AddRange(list.Where(b => b.ConnectionId == connectionId));
+                list.RemoveAll(b => b.ConnectionId == connectionId);
+            }
+
+            return removed;
+        }
+    }
+}

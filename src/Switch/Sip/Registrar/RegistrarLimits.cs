@@ -1,0 +1,4 @@
+namespace HostedPbx.Switch.Sip.Registrar;
+
+/// <summary>Registration intervals in seconds (RFC 3261 §10.2.1.1 default 3600; §10.3 step 7 minimum via 423).</summary>
+internal sealed record RegistrarLimits(int MinExpires = 60, int MaxExpires = 3600, int DefaultExpires = 3600);

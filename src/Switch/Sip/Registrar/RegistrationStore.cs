@@ -1,0 +1,66 @@
+using System.Threading.Channels;
+using HostedPbx.Data;
+using HostedPbx.Data.Entities;
+using HostedPbx.Switch.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Switch.Sip.Registrar;
+
+/// <summary>Mirrors this node's bindings into the registrations table, off the signalling path.</summary>
+internal sealed class RegistrationStore(IDbContextFactory<PbxDbContext> contexts, string switchNode, ILogger logger)
+{
+    private readonly Channel<(Binding Binding, bool Remove)> _changes = Channel.CreateUnbounded<(Binding, bool)>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Save(Binding binding) => _changes.Writer.TryWrite((binding, false));
+
+    public void Delete(Binding binding) => _changes.Writer.TryWrite((binding, true));
+
+    /// <summary>Rows this node left behind when it last stopped describe connections that no longer exist.</summary>
+    public async Task ClearNodeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Registrations.Where(r => r.SwitchNode == switchNode).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var (binding, remove) in _changes.Reader.ReadAllAsync(cancellationToken))
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var row = await db.Registrations.FirstOrDefaultAsync(r => r.Id == binding.Id, cancellationToken);
+                if (remove)
+                {
+                    if (row is not null)
+                    {
+                        db.Registrations.Remove(row);
+                    }
+                }
+                else
+                {
+                    if (row is null)
+                    {
+                        row = new Registration { Id = binding.Id, ContactUri = binding.ContactUri, SourceAddress = binding.SourceAddress, SwitchNode = switchNode };
+                        db.Registrations.Add(row);
+                    }
+
+                    row.TenantId = binding.TenantId;
+                    row.ExtensionId = binding.ExtensionId;
+                    row.DeviceId = binding.DeviceId;
+                    row.ContactUri = binding.ContactUri;
+                    row.SourceAddress = binding.SourceAddress;
+                    row.UserAgent = binding.UserAgent;
+                    row.RegisteredAt = binding.RegisteredAt;
+                    row.ExpiresAt = binding.ExpiresAt;
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                SwitchLog.RegistrationWriteFailed(logger, binding.Extension, ex);
+            }
+        }
+    }
+}

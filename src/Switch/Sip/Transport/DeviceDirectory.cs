@@ -1,0 +1,36 @@
+using System.Collections.Frozen;
+using HostedPbx.Data.Certificates;
+
+namespace HostedPbx.Switch.Sip.Transport;
+
+/// <summary>An immutable snapshot of the trust anchors, revocations and devices, swapped whole on refresh.</summary>
+internal sealed class DeviceDirectory(
+    IReadOnlyList<DirectoryAnchor> anchors,
+    IRevocationLookup revocations,
+    IEnumerable<DirectoryDevice> devices,
+    IEnumerable<DirectoryExtension>? extensions = null,
+    IReadOnlyDictionary<Guid, IReadOnlyList<string>>? tenantSuites = null)
+{
+    private readonly FrozenDictionary<(Guid, string), DirectoryExtension> _extensions =
+        (extensions ?? []).ToFrozenDictionary(e => (e.TenantId, e.Number));
+
+    private readonly IReadOnlyDictionary<Guid, IReadOnlyList<string>> _tenantSuites = tenantSuites ?? new Dictionary<Guid, IReadOnlyList<string>>();
+
+    private readonly FrozenDictionary<string, DirectoryDevice> _devices =
+        devices.ToFrozenDictionary(d => d.Mac, StringComparer.Ordinal);
+
+    public static DeviceDirectory Empty { get; } = new([], RevokedSerials.None, []);
+
+    public IReadOnlyList<DirectoryAnchor> Anchors { get; } = anchors;
+
+    public IRevocationLookup Revocations { get; } = revocations;
+
+    public bool TryFindExtension(Guid tenantId, string number, out DirectoryExtension extension) =>
+        _extensions.TryGetValue((tenantId, number), out extension!);
+
+    /// <summary>The tenant's allowed SRTP suites by name, or the platform default when the tenant is unknown.</summary>
+    public IReadOnlyList<string> SuitesOf(Guid tenantId) =>
+        _tenantSuites.TryGetValue(tenantId, out var suites) ? suites : HostedPbx.Data.Entities.Tenant.DefaultSrtpSuites;
+
+    public bool TryFindDevice(string mac, out DirectoryDevice device) => _devices.TryGetValue(mac, out device!);
+}

@@ -1,0 +1,45 @@
+using System.Security.Cryptography.X509Certificates;
+using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Switch.Sip.Transport;
+
+/// <summary>Reads a <see cref="DeviceDirectory"/> snapshot as the switch's role (which may read every tenant's configuration).</summary>
+internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> contexts)
+{
+    public async Task<DeviceDirectory> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var anchors = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled)
+            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation })
+            .ToListAsync(cancellationToken);
+        var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
+            .Select(c => new { IssuerFingerprint = c.Issuer!.Fingerprint, c.Serial })
+            .ToListAsync(cancellationToken);
+        var devices = await db.Devices.AsNoTracking()
+            .Select(d => new
+            {
+                d.Id,
+                d.TenantId,
+                d.Mac,
+                d.Status,
+                TenantStatus = d.Tenant!.Status,
+                Fingerprint = d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
+                Lines = d.Lines.OrderBy(l => l.Position).Select(l => l.Extension!.Number).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        var extensions = await db.Extensions.AsNoTracking()
+            .Select(e => new DirectoryExtension(e.Id, e.TenantId, e.Number, e.DisplayName, e.SipDigestRequired, e.SipDigestHa1Sha256, e.SipDigestHa1Md5))
+            .ToListAsync(cancellationToken);
+        var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites }).ToListAsync(cancellationToken);
+        return new DeviceDirectory(
+            [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation))],
+            new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
+            devices.Select(d => new DirectoryDevice(
+                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines)),
+            extensions,
+            suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites));
+    }
+}

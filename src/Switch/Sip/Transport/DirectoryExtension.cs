@@ -1,0 +1,11 @@
+namespace HostedPbx.Switch.Sip.Transport;
+
+/// <summary>An extension as routing and registration need it.</summary>
+internal sealed record DirectoryExtension(
+    Guid Id,
+    Guid TenantId,
+    string Number,
+    string DisplayName,
+    bool DigestRequired,
+    string? Ha1Sha256,
+    string? Ha1Md5);

@@ -1,0 +1,78 @@
+using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Sip.Messages;
+using HostedPbx.Switch.Sip.Syntax;
+using HostedPbx.Switch.Sip.Transactions;
+
+namespace HostedPbx.Switch.Sip.Transport;
+
+/// <summary>
+/// Where each framed message goes: to its transaction when one matches (RFC 3261 §17.1.3, §17.2.3), else by method to the
+/// registrar or the B2BUA.
+/// </summary>
+internal sealed class SipDispatcher(
+    TransactionTable transactions,
+    SipTimerScheduler scheduler,
+    SipTimers timers,
+    Registrar.Registrar registrar,
+    CallController calls,
+    Func<DeviceDirectory> directory) : ISipConnectionHandler
+{
+    private readonly TransactionCleanup _cleanup = new(transactions);
+
+    public void OnMessage(SipConnection connection, SipMessage message)
+    {
+        if (transactions.TryDispatch(message))
+        {
+            return;
+        }
+
+        if (message is SipResponse response)
+        {
+            calls.OnStrayResponse(connection, response);
+            return;
+        }
+
+        var request = (SipRequest)message;
+        switch (request.Method)
+        {
+            case SipMethod.Invite:
+                calls.OnInvite(connection, request, directory());
+                break;
+            case SipMethod.Ack:
+                // RFC 3261 §17.2.3: an ACK without a transaction acknowledges a 2xx; nothing is retransmitted over TLS.
+                break;
+            case SipMethod.Bye:
+                calls.OnBye(connection, request);
+                break;
+            case SipMethod.Cancel:
+                calls.OnCancel(connection, request);
+                break;
+            case SipMethod.Register:
+                Answer(connection, request, transaction => registrar.Register(connection.Flow, request, directory()));
+                break;
+            case SipMethod.Options:
+                Answer(connection, request, _ => SipResponses.Create(request, SipStatusCodes.Ok, SipRequests.NewTag(),
+                    [("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER")]));
+                break;
+            default:
+                // RFC 3261 §8.2.1: a method we do not implement is answered 501 (405 would claim we know it).
+                Answer(connection, request, _ => SipResponses.Create(request, SipStatusCodes.NotImplemented, SipRequests.NewTag()));
+                break;
+        }
+    }
+
+    public void OnClosed(SipConnection connection)
+    {
+        registrar.OnConnectionClosed(connection.Id);
+        calls.OnConnectionClosed(connection.Id);
+    }
+
+    private void Answer(SipConnection connection, SipRequest request, Func<ServerNonInviteTransaction, SipResponse> respond)
+    {
+        var transaction = new ServerNonInviteTransaction(request, connection, _cleanup, scheduler, timers);
+        if (transactions.TryAddServer(transaction))
+        {
+            transaction.SendResponse(respond(transaction));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using HostedPbx.Data;
+using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Media.Relay;
+using HostedPbx.Switch.Sip.Registrar;
+using HostedPbx.Switch.Sip.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace HostedPbx.Switch.Sip.Transport;
+
+/// <summary>
+/// The switch's SIP service: loads the device directory, binds the TLS port, and builds everything below with <c>new</c>
+/// (STYLE §6 Composition).
+/// </summary>
+internal sealed class SipServer(
+    IOptions<SwitchOptions> options,
+    IDbContextFactory<PbxDbContext> contexts,
+    SwitchAudit audit,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger("HostedPbx.Switch.Sip");
+    private Socket? _listening;
+    private TlsListener? _listener;
+    private DeviceDirectoryCache? _directory;
+    private RegistrationStore? _registrations;
+    private CallRecordStore? _records;
+    private SipTimerScheduler? _scheduler;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var certificate = ServerCertificate.Load(o.ResolvedCertificatePath, o.ResolvedPrivateKeyPath);
+        var endpoint = IPEndPoint.Parse(o.SipListen);
+        _directory = new DeviceDirectoryCache(new DeviceDirectoryLoader(contexts), time, TimeSpan.FromSeconds(o.DirectoryRefreshSeconds), _logger);
+        await _directory.RefreshAsync(cancellationToken);
+        _registrations = new RegistrationStore(contexts, o.NodeName, _logger);
+        await _registrations.ClearNodeAsync(cancellationToken);
+        _records = new CallRecordStore(contexts, _logger);
+        _scheduler = new SipTimerScheduler(time);
+        var timers = new SipTimers();
+        var transactions = new TransactionTable();
+        var connections = new ConnectionTable();
+        var bindings = new BindingTable();
+        var registrar = new Registrar.Registrar(bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds), _logger);
+        var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time);
+        var calls = new CallController(
+            transactions, _scheduler, timers, connections, bindings, relay, _records, audit, time,
+            new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5)),
+            _logger);
+        var directory = _directory;
+        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
+        _listener = new TlsListener(
+            certificate, () => directory.Current, new DeviceAuthenticator(time), connections, dispatcher, audit, time,
+            new SipConnectionLimits(TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(10)), _logger);
+        _listening = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listening.Bind(endpoint);
+        _listening.Listen(512);
+        SwitchLog.Listening(_logger, endpoint);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listening?.Dispose();
+        await base.StopAsync(cancellationToken);
+        _scheduler?.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(
+            Guard(_directory!.RunAsync(stoppingToken)),
+            Guard(_registrations!.RunAsync(stoppingToken)),
+            Guard(_records!.RunAsync(stoppingToken)),
+            Guard(_listener!.RunAsync(_listening!, stoppingToken)));
+    }
+
+    private static async Task Guard(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+}

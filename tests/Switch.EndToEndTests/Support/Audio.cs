@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace HostedPbx.Switch.EndToEndTests.Support;
+
+/// <summary>Speech made with espeak-ng and sox (shared/peers/README.md §2), and the check that it arrived.</summary>
+internal static class Audio
+{
+    public static async Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken)
+    {
+        var raw = Path.Combine(directory, "speech_raw.wav");
+        var speech = Path.Combine(directory, "speech_8k.wav");
+        var padded = Path.Combine(directory, "speech_pad_8k.wav");
+        await RunAsync("espeak-ng", ["-w", raw, "Hello, this is a secure call test. One two three four five."], cancellationToken);
+        await RunAsync("sox", [raw, "-r", "8000", "-c", "1", "-b", "16", speech], cancellationToken);
+        // baresip hangs up when its source file ends, so the padding sets the call's length.
+        await RunAsync("sox", [speech, padded, "pad", "0.5", "1.5"], cancellationToken);
+        return padded;
+    }
+
+    /// <summary>The 16-bit mono samples of a WAV file (the data chunk of a RIFF file).</summary>
+    public static float[] ReadWav(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var offset = 12;
+        while (offset + 8 <= bytes.Length)
+        {
+            var id = System.Text.Encoding.ASCII.GetString(bytes, offset, 4);
+            var size = BitConverter.ToInt32(bytes, offset + 4);
+            if (id == "data")
+            {
+                var length = Math.Min(size < 0 ? int.MaxValue : size, bytes.Length - offset - 8) / 2;
+                var samples = new float[length];
+                for (var i = 0; i < length; i++)
+                {
+                    samples[i] = BitConverter.ToInt16(bytes, offset + 8 + (i * 2));
+                }
+
+                return samples;
+            }
+
+            offset += 8 + size + (size & 1);
+        }
+
+        return [];
+    }
+
+    /// <summary>The highest normalized cross-correlation of <paramref name="received"/> against <paramref name="sent"/> within ±maxLag samples.</summary>
+    public static double MaxNormalizedCorrelation(float[] sent, float[] received, int maxLag)
+    {
+        var best = 0.0;
+        for (var lag = -maxLag; lag <= maxLag; lag++)
+        {
+            var start = Math.Max(0, -lag);
+            var end = Math.Min(sent.Length, received.Length - lag);
+            if (end - start < 8000)
+            {
+                continue;
+            }
+
+            double dot = 0, energySent = 0, energyReceived = 0;
+            for (var i = start; i < end; i++)
+            {
+                double a = sent[i], b = received[i + lag];
+                dot += a * b;
+                energySent += a * a;
+                energyReceived += b * b;
+            }
+
+            if (energySent > 0 && energyReceived > 0)
+            {
+                best = Math.Max(best, dot / Math.Sqrt(energySent * energyReceived));
+            }
+        }
+
+        return best;
+    }
+
+    private static async Task RunAsync(string file, string[] args, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(limit.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed: {await process.StandardError.ReadToEndAsync(cancellationToken)}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace HostedPbx.Switch.EndToEndTests.Support;
+
+/// <summary>A real baresip handset (shared/peers/README.md §3): TLS with a device certificate, SRTP mandatory, WAV in, WAV out.</summary>
+internal sealed class BaresipPeer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly int _controlPort;
+
+    private BaresipPeer(Process process, string directory, int controlPort)
+    {
+        _process = process;
+        Directory = directory;
+        _controlPort = controlPort;
+    }
+
+    public string Directory { get; }
+
+    public string RecordingDirectory => Path.Combine(Directory, "rec");
+
+    public string Log { get { lock (_log) { return _log.ToString(); } } }
+
+    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds)
+    {
+        var directory = Path.Combine(root, name);
+        System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
+        var certificate = Path.Combine(directory, "device.pem");
+        File.WriteAllText(certificate, combinedPem);
+        var ca = Path.Combine(directory, "ca.crt");
+        File.WriteAllText(ca, caPem);
+        var sipPort = PartProcess.FreePort();
+        var controlPort = PartProcess.FreePort();
+        var consolePort = PartProcess.FreePort();
+        var rtp = 20000 + (Random.Shared.Next(0, 400) * 50);
+        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
+            "poll_method epoll",
+            $"sip_listen 127.0.0.1:{sipPort}",
+            $"sip_certificate {certificate}",
+            $"sip_cafile {ca}",
+            "call_local_timeout 120",
+            "call_max_calls 4",
+            "audio_buffer 40",
+            "audio_player alsa,null",
+            "audio_alert alsa,null",
+            $"audio_source aufile,{audioSource}",
+            "ausrc_srate 8000",
+            "auplay_srate 8000",
+            "ausrc_channels 1",
+            "auplay_channels 1",
+            "audio_level no",
+            "ausrc_format s16",
+            "auplay_format s16",
+            "auenc_format s16",
+            "audec_format s16",
+            $"rtp_ports {rtp}-{rtp + 49}",
+            "rtcp_mux no",
+            "jitter_buffer_delay 5-10",
+            "net_interface 127.0.0.1",
+            "dns_server 127.0.0.1:53",
+            "module_path /usr/lib/baresip/modules",
+            "module cons.so",
+            "module g711.so",
+            "module sndfile.so",
+            "module alsa.so",
+            "module aufile.so",
+            "module srtp.so",
+            "module_tmp uuid.so",
+            "module_tmp account.so",
+            "module_app menu.so",
+            "module_app ctrl_tcp.so",
+            $"cons_listen 127.0.0.1:{consolePort}",
+            $"ctrl_tcp_listen 127.0.0.1:{controlPort}",
+            $"snd_path {Path.Combine(directory, "rec")}",
+            ""));
+        File.WriteAllText(Path.Combine(directory, "accounts"),
+            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu\n");
+
+        var info = new ProcessStartInfo("baresip") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = info };
+        var peer = new BaresipPeer(process, directory, controlPort);
+        process.OutputDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return peer;
+    }
+
+    /// <summary>Sends a command over ctrl_tcp (netstring-framed JSON).</summary>
+    public async Task CommandAsync(string command, string parameters, CancellationToken cancellationToken)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", _controlPort, cancellationToken);
+        var json = $"{{\"command\":\"{command}\",\"params\":\"{parameters}\",\"token\":\"t1\"}}";
+        var frame = Encoding.ASCII.GetBytes($"{json.Length}:{json},");
+        await tcp.GetStream().WriteAsync(frame, cancellationToken);
+        await tcp.GetStream().FlushAsync(cancellationToken);
+        var buffer = new byte[4096];
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(5));
+        _ = await tcp.GetStream().ReadAsync(buffer, limit.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(limit.Token);
+        }
+
+        _process.Dispose();
+    }
+}

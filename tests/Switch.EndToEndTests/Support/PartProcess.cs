@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace HostedPbx.Switch.EndToEndTests.Support;
+
+/// <summary>A built part (Switch, Provisioning, Web, Admin) started as its own process, as ./pbx starts it.</summary>
+internal sealed class PartProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan s_exitLimit = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
+
+    private PartProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+    public string Error { get { lock (_error) { return _error.ToString(); } } }
+
+    public static PartProcess Start(string part, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var dll = Path.Combine(ArtifactsBin, part, "debug", $"HostedPbx.{part}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is not built: build the solution first.");
+        }
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info };
+        var part2 = new PartProcess(process);
+        process.OutputDataReceived += (_, e) => { lock (part2._output) { part2._output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (part2._error) { part2._error.AppendLine(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return part2;
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var limit = new CancellationTokenSource(s_exitLimit);
+        await _process.WaitForExitAsync(limit.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>What Ctrl-C or a service manager sends.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync();
+    }
+
+    /// <summary>Polls a health URL until it answers Healthy; fails if the process exits or a minute passes.</summary>
+    public async Task WaitHealthyAsync(Uri health)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var started = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(started) < s_exitLimit)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The part exited ({_process.ExitCode}) before it was healthy:\n{Error}\n{Output}");
+            }
+
+            try
+            {
+                if (await http.GetStringAsync(health) == "Healthy")
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{health} did not answer Healthy.\n{Error}\n{Output}");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ArtifactsBin
+    {
+        get
+        {
+            // Tests run from artifacts/bin/Switch.EndToEndTests/debug.
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && dir.Name != "bin")
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("Not running from artifacts/bin.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

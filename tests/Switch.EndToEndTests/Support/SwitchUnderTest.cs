@@ -1,0 +1,135 @@
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Devices;
+using HostedPbx.Data.Entities;
+using HostedPbx.Testing;
+using Microsoft.Extensions.Options;
+
+namespace HostedPbx.Switch.EndToEndTests.Support;
+
+/// <summary>
+/// The real switch process with a server certificate from a test CA, and a tenant with extensions 201-203 and one
+/// enrolled handset per extension in the database.
+/// </summary>
+internal sealed class SwitchUnderTest : IAsyncDisposable
+{
+    private readonly Dictionary<string, IssuedCertificate> _devices = [];
+    private PartProcess? _process;
+
+    private SwitchUnderTest(string workDirectory)
+    {
+        WorkDirectory = workDirectory;
+        Issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
+        Root = Issuer.CreateRoot();
+        DeviceCa = Issuer.CreateIntermediate(Root);
+    }
+
+    public string WorkDirectory { get; }
+
+    public CertificateIssuer Issuer { get; }
+
+    public CertificateAuthority Root { get; }
+
+    public CertificateAuthority DeviceCa { get; }
+
+    public int SipPort { get; private set; }
+
+    public Tenant? Tenant { get; private set; }
+
+    public string Output => _process is null ? "" : _process.Output + _process.Error;
+
+    public IssuedCertificate DeviceCertificate(string extension) => _devices[extension];
+
+    public static string MacOf(string extension) => $"0015651a2{extension}";
+
+    public static async Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
+        var sut = new SwitchUnderTest(work);
+        await sut.SeedAsync(database);
+        using var server = sut.Issuer.IssueServer(sut.Root, ["127.0.0.1"]);
+        var certificatePath = Path.Combine(work, "switch.crt");
+        var keyPath = Path.Combine(work, "switch.key");
+        await File.WriteAllTextAsync(certificatePath, server.CertificatePem() + "\n" + server.ChainPem(), cancellationToken);
+        await File.WriteAllTextAsync(keyPath, server.PrivateKeyPem(), cancellationToken);
+        sut.SipPort = PartProcess.FreePort();
+        var adminPort = PartProcess.FreePort();
+        var mediaBase = 40000 + (Random.Shared.Next(0, 100) * 200);
+        sut._process = PartProcess.Start("Switch", new Dictionary<string, string?>
+        {
+            ["Database__ConnectionString"] = database.SwitchConnectionString,
+            ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{adminPort}",
+            ["Switch__NodeName"] = "e2e",
+            ["Switch__SipListen"] = $"127.0.0.1:{sut.SipPort}",
+            ["Switch__CertificatePath"] = certificatePath,
+            ["Switch__PrivateKeyPath"] = keyPath,
+            ["Switch__MediaPortMin"] = mediaBase.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Switch__MediaPortMax"] = (mediaBase + 199).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Switch__DirectoryRefreshSeconds"] = "1",
+            ["Logging__LogLevel__Default"] = "Information",
+        });
+        await sut._process.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"));
+        return sut;
+    }
+
+    private async Task SeedAsync(PostgresFixture database)
+    {
+        await using var db = database.CreateOwnerContext();
+        var now = TimeProvider.System.GetUtcNow();
+        var reseller = new Reseller { Name = "E2E Reseller", CreatedAt = now };
+        Tenant = new Tenant { Name = "E2E", ResellerId = reseller.Id, CreatedAt = now, AllowedSrtpSuites = ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"] };
+        var rootAnchor = Anchor(Root, TrustAnchorKind.Vendor, "E2E Root");
+        // Imported as vendor CAs: platform anchors carry their protected keys, which a test CA need not.
+        var deviceAnchor = Anchor(DeviceCa, TrustAnchorKind.Vendor, "E2E Device CA");
+        db.AddRange(reseller, Tenant, rootAnchor, deviceAnchor);
+        foreach (var number in new[] { "201", "202", "203" })
+        {
+            var extension = new Extension { TenantId = Tenant.Id, Number = number, DisplayName = $"Ext {number}", CreatedAt = now };
+            var issued = Issuer.IssueDevice(DeviceCa, MacAddress.Parse(MacOf(number)));
+            _devices[number] = issued;
+            var device = new Device { TenantId = Tenant.Id, Mac = MacOf(number), Model = "baresip", CreatedAt = now };
+            var certificate = new DeviceCertificate
+            {
+                TenantId = Tenant.Id, DeviceId = device.Id, IssuerId = deviceAnchor.Id, Serial = issued.SerialNumber,
+                Fingerprint = issued.Fingerprint, Subject = issued.Certificate.Subject, Mac = device.Mac,
+                NotBefore = issued.Certificate.NotBefore.ToUniversalTime(), NotAfter = issued.Certificate.NotAfter.ToUniversalTime(),
+                CertificateDer = issued.Certificate.RawData, CreatedAt = now,
+            };
+            device.Lines.Add(new DeviceLine { TenantId = Tenant.Id, Position = 1, ExtensionId = extension.Id });
+            db.AddRange(extension, device, certificate);
+            await db.SaveChangesAsync();
+            device.ActiveCertificateId = certificate.Id;
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private static TrustAnchor Anchor(CertificateAuthority ca, TrustAnchorKind kind, string name) => new()
+    {
+        Kind = kind,
+        Vendor = DeviceVendor.Other,
+        Name = name,
+        CertificateDer = ca.Certificate.RawData,
+        Subject = ca.Certificate.Subject,
+        Fingerprint = CertificateIdentity.Sha256Fingerprint(ca.Certificate),
+        NotBefore = ca.Certificate.NotBefore.ToUniversalTime(),
+        NotAfter = ca.Certificate.NotAfter.ToUniversalTime(),
+        MacLocation = MacLocation.SanUri,
+        CreatedAt = TimeProvider.System.GetUtcNow(),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        foreach (var device in _devices.Values)
+        {
+            device.Dispose();
+        }
+
+        DeviceCa.Dispose();
+        Root.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net.Security;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Devices;
+using HostedPbx.Switch.Sip.Transport;
+using Microsoft.Extensions.Options;
+
+namespace HostedPbx.Switch.Tests.Transport;
+
+/// <summary>A real root, device CA and server certificate, made once per test class.</summary>
+internal sealed class TestPki : IDisposable
+{
+    public TestPki()
+    {
+        Issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
+        Root = Issuer.CreateRoot();
+        DeviceCa = Issuer.CreateIntermediate(Root);
+        Server = Issuer.IssueServer(Root, ["127.0.0.1"]);
+        ServerContext = SslStreamCertificateContext.Create(Server.Certificate, [], offline: true);
+    }
+
+    public CertificateIssuer Issuer { get; }
+
+    public CertificateAuthority Root { get; }
+
+    public CertificateAuthority DeviceCa { get; }
+
+    public IssuedCertificate Server { get; }
+
+    public SslStreamCertificateContext ServerContext { get; }
+
+    public IssuedCertificate IssueDevice(string mac) => Issuer.IssueDevice(DeviceCa, MacAddress.Parse(mac));
+
+    public DeviceDirectory Directory(params DirectoryDevice[] devices) => new(
+        [new DirectoryAnchor("Test Root", Root.Certificate, MacLocation.SanUri), new DirectoryAnchor("Test Device CA", DeviceCa.Certificate, MacLocation.SanUri)],
+        RevokedSerials.None,
+        devices);
+
+    public static DirectoryDevice Device(string mac, string? fingerprint = null, bool active = true, bool tenantActive = true, params string[] extensions) =>
+        new(Guid.CreateVersion7(), Guid.CreateVersion7(), mac, active, tenantActive, fingerprint, extensions.Length == 0 ? ["201"] : extensions);
+
+    public void Dispose()
+    {
+        Server.Dispose();
+        DeviceCa.Dispose();
+        Root.Dispose();
+    }
+}
