@@ -18,6 +18,7 @@ public static class CertificateServices
         builder.Services.AddSingleton<CertificateIssuer>();
         builder.Services.AddSingleton<ClientCertificateValidator>();
         builder.Services.AddSingleton<PlatformAuthority>();
+        builder.Services.AddSingleton<RevocationList>();
         return builder;
     }
 

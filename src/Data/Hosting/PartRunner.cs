@@ -34,6 +34,9 @@ public static class PartRunner
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             $"{FirstLine(io.Message)}: another program holds that port; stop it or change the port in the configuration.",
         AggregateException { InnerExceptions.Count: 1 } a => Explain(a.InnerExceptions[0]),
+        // Kestrel's own checks of an endpoint's settings (a certificate missing or unreadable, HTTPS-only options on http).
+        InvalidOperationException k when k.Message.Contains("endpoint", StringComparison.OrdinalIgnoreCase)
+            || k.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase) => $"{FirstLine(k.Message)}: fix the Kestrel endpoint settings.",
         _ => null,
     };
 

@@ -105,10 +105,20 @@ public sealed class StartupTests(PostgresFixture database)
             [$"Kestrel__Endpoints__{endpoint}__Url"] = $"http://127.0.0.1:{port}",
             ["Keys__MasterKey"] = Convert.ToBase64String(new byte[32]),
         };
+        var (certificate, key) = TestServerCertificate.Files;
         if (part == "Provisioning")
         {
-            settings["Kestrel__Endpoints__Provision__Url"] = $"http://127.0.0.1:{PartProcess.FreePort()}";
-            settings["Provisioning__SwitchCaPath"] = "/dev/null";
+            settings["Kestrel__Endpoints__Provision__Url"] = $"https://127.0.0.1:{PartProcess.FreePort()}";
+            settings["Kestrel__Endpoints__Provision__Certificate__Path"] = certificate;
+            settings["Kestrel__Endpoints__Provision__Certificate__KeyPath"] = key;
+            settings["Provisioning__SwitchCaPath"] = certificate;
+        }
+
+        if (part == "Switch")
+        {
+            settings["Switch__SipListen"] = $"127.0.0.1:{PartProcess.FreePort()}";
+            settings["Switch__CertificatePath"] = certificate;
+            settings["Switch__PrivateKeyPath"] = key;
         }
 
         return settings;

@@ -150,6 +150,24 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         Assert.Null(row.ProtectedPrivateKey);
     }
 
+    [Fact]
+    public async Task RevocationList_NamesRevokedSerials_AndIsSignedByTheDeviceCa()
+    {
+        var issued = await ReadAsync(await _reseller.PostAsJsonAsync($"{DevicePath}/issue", new { }, TestContext.Current.CancellationToken), HttpStatusCode.Created);
+        var certificate = issued.GetProperty("certificate");
+        await _reseller.PostAsJsonAsync($"{DevicePath}/{certificate.GetProperty("id").GetGuid()}/revoke", new { reason = "KeyCompromise" },
+            TestContext.Current.CancellationToken);
+
+        var crl = await _factory.ClientWithKey(null).GetByteArrayAsync("/crl/device-ca.crl", TestContext.Current.CancellationToken);
+
+        var serial = Convert.FromHexString(certificate.GetProperty("serial").GetString()!);
+        Assert.True(crl.AsSpan().IndexOf(serial) >= 0, "the revoked serial is in the CRL");
+        await using var owner = database.CreateOwnerContext();
+        var deviceCa = await owner.TrustAnchors.SingleAsync(a => a.Kind == TrustAnchorKind.PlatformDeviceIssuer, TestContext.Current.CancellationToken);
+        using var ca = X509CertificateLoader.LoadCertificate(deviceCa.CertificateDer);
+        Assert.True(crl.AsSpan().IndexOf(ca.SubjectName.RawData) >= 0, "the CRL names the device CA as its issuer");
+    }
+
     private async Task ImportVendorAsync(CertificateAuthority vendorRoot, HttpStatusCode expected) =>
         await ReadAsync(await _operator.PostAsJsonAsync("/api/v1/trust-anchors", new
         {

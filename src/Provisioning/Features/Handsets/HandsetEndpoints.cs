@@ -1,3 +1,6 @@
+using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Tenancy;
 using Microsoft.Extensions.Options;
 
 namespace HostedPbx.Provisioning.Features.Handsets;
@@ -7,6 +10,9 @@ internal static class HandsetEndpoints
     /// <summary>Where handsets that fetch their trust anchor find the CA that signed the switch's certificate.</summary>
     public const string TrustAnchorPath = "/provision/trust/ca.crt";
 
+    /// <summary>The device CA's CRL (RFC 5280), public as a CRL is meant to be; set CertificateAuthority:CrlUrl to it.</summary>
+    public const string RevocationListPath = "/crl/device-ca.crl";
+
     /// <summary>Handset provisioning: mutual TLS, no API key (the certificate is the credential).</summary>
     public static void MapHandsetProvisioning(this WebApplication app)
     {
@@ -15,5 +21,10 @@ internal static class HandsetEndpoints
         app.MapGet(TrustAnchorPath, async (IOptions<ProvisioningOptions> options, CancellationToken ct) =>
             TypedResults.Text(await File.ReadAllTextAsync(options.Value.SwitchCaPath, ct), "application/x-pem-file"))
             .ExcludeFromDescription().AllowAnonymous();
+        app.MapGet(RevocationListPath, async (PbxDbContext db, RevocationList crl, CancellationToken ct) =>
+        {
+            db.UseScope(DbScope.System);
+            return TypedResults.Bytes(await crl.BuildAsync(db, ct), "application/pkix-crl");
+        }).ExcludeFromDescription().AllowAnonymous();
     }
 }
