@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace HostedPbx.Platform.Tests.Support;
+namespace HostedPbx.Testing;
 
 /// <summary>A built part (Switch, Provisioning, Web, Admin) started as its own process, as ./pbx starts it.</summary>
-internal sealed class PartProcess : IAsyncDisposable
+public sealed class PartProcess : IAsyncDisposable
 {
     private static readonly TimeSpan s_exitLimit = TimeSpan.FromSeconds(60);
     private readonly Process _process;
@@ -76,8 +76,8 @@ internal sealed class PartProcess : IAsyncDisposable
     public async Task WaitHealthyAsync(Uri health)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + s_exitLimit;
-        while (DateTime.UtcNow < deadline)
+        var started = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(started) < s_exitLimit)
         {
             if (_process.HasExited)
             {
@@ -113,7 +113,7 @@ internal sealed class PartProcess : IAsyncDisposable
     {
         get
         {
-            // Tests run from artifacts/bin/Platform.Tests/debug.
+            // Tests run from artifacts/bin/{TestProject}/debug.
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && dir.Name != "bin")
             {
