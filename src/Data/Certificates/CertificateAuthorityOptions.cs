@@ -45,4 +45,12 @@ public sealed class CertificateAuthorityOptions
     /// <summary>How long a CRL is current (its nextUpdate).</summary>
     [Range(1, 8760)]
     public int CrlValidityHours { get; set; } = 168;
+
+    /// <summary>A published CRL is signed anew when less than this much of its validity is left (the refresh job runs hourly).</summary>
+    [Range(1, 8760)]
+    public int CrlRefreshHours { get; set; } = 24;
+
+    /// <summary>How far ahead of its expiry a platform certificate is renewed, and a vendor certificate flagged for attention.</summary>
+    [Range(1, 365)]
+    public int RenewalLeadDays { get; set; } = 30;
 }

@@ -10,7 +10,8 @@ namespace HostedPbx.Data.Certificates;
 /// handset": the chain builds to an enabled trust anchor, the certificate is valid and unrevoked, the MAC read where
 /// the anchor says names an active device of an active tenant, and, once the device is enrolled, the fingerprint is
 /// the one on record. A vendor certificate enrols its device on first use; a platform certificate is enrolled when it
-/// is issued, so a platform certificate that is not on record is refused. The reason is for the audit trail only.
+/// is issued, so a platform certificate that is not on record is refused; the one exception is the renewal issued
+/// for the enrolled certificate (<see cref="CertificateExpirySweep"/>). The reason is for the audit trail only.
 /// </summary>
 public sealed class HandsetIdentityCheck(ClientCertificateValidator validator)
 {
@@ -67,19 +68,24 @@ public sealed class HandsetIdentityCheck(ClientCertificateValidator validator)
             return Refuse($"device {macText} or its tenant is not active");
         }
 
-        if (device.ActiveCertificate is { } enrolled)
+        DeviceCertificate? successor = null;
+        if (device.ActiveCertificate is { } enrolled && enrolled.Fingerprint != fingerprint)
         {
-            if (enrolled.Fingerprint != fingerprint)
+            // The renewal the platform issued ahead of the enrolled certificate's expiry is the one other it accepts,
+            // and only while the enrolled one stands: revoking it (a stolen handset) shuts out its successor too.
+            successor = enrolled.RevokedAt is not null ? null : await db.DeviceCertificates.SingleOrDefaultAsync(
+                c => c.RenewsCertificateId == enrolled.Id && c.Fingerprint == fingerprint && c.RevokedAt == null, cancellationToken);
+            if (successor is null)
             {
                 return Refuse($"certificate {fingerprint} is not the one enrolled for {macText}");
             }
         }
-        else if (anchor.Kind != TrustAnchorKind.Vendor)
+        else if (device.ActiveCertificate is null && anchor.Kind != TrustAnchorKind.Vendor)
         {
             return Refuse($"platform certificate {fingerprint} was never enrolled for {macText}");
         }
 
-        return new Outcome(new HandsetIdentity(device, macText, fingerprint, certificate.Subject, anchor), null);
+        return new Outcome(new HandsetIdentity(device, macText, fingerprint, certificate.Subject, anchor, successor), null);
     }
 
     private static Outcome Refuse(string reason) => new(null, reason);

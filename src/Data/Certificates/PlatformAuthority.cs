@@ -64,6 +64,27 @@ public sealed class PlatformAuthority(CertificateIssuer issuer, KeyProtector pro
         }
     }
 
+    /// <summary>
+    /// Issues the successor of a device's platform certificate ahead of its expiry, with a fresh key of the same kind.
+    /// It is not enrolled: the device accepts it beside <paramref name="current"/> until the handset presents it.
+    /// </summary>
+    public async Task<DeviceCertificate> RenewDeviceAsync(PbxDbContext db, Device device, DeviceCertificate current,
+        CancellationToken cancellationToken)
+    {
+        var (authority, anchor) = await LoadDeviceIssuerAsync(db, cancellationToken);
+        using (authority)
+        using (var predecessor = X509CertificateLoader.LoadCertificate(current.CertificateDer))
+        using (var issued = issuer.IssueDevice(authority, MacAddress.Parse(device.Mac), KeyAlgorithmOf(predecessor)))
+        {
+            var row = ToDeviceCertificate(issued.Certificate, device, anchor.Id, CertificateSource.Issued);
+            row.RenewsCertificateId = current.Id;
+            row.ProtectedPrivateKey = issued.ExportProtectedKey(protector, KeyPurpose.DeviceCertificate(row.Id));
+            db.DeviceCertificates.Add(row);
+            await db.SaveChangesAsync(cancellationToken);
+            return row;
+        }
+    }
+
     /// <summary>Makes a certificate the device's one on record, revoking the one it replaces.</summary>
     public async Task EnrolAsync(PbxDbContext db, Device device, DeviceCertificate certificate, CancellationToken cancellationToken)
     {
@@ -81,6 +102,17 @@ public sealed class PlatformAuthority(CertificateIssuer issuer, KeyProtector pro
 
         device.ActiveCertificateId = certificate.Id;
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static CertificateKeyAlgorithm KeyAlgorithmOf(X509Certificate2 certificate)
+    {
+        using var ecdsa = certificate.GetECDsaPublicKey();
+        return ecdsa?.KeySize switch
+        {
+            null => CertificateKeyAlgorithm.Rsa2048,
+            384 => CertificateKeyAlgorithm.EcdsaP384,
+            _ => CertificateKeyAlgorithm.EcdsaP256,
+        };
     }
 
     public DeviceCertificate ToDeviceCertificate(X509Certificate2 certificate, Device device, Guid issuerId, CertificateSource source) => new()

@@ -16,6 +16,8 @@ internal sealed class DeviceCertificateConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(c => new { c.IssuerId, c.Serial }).IsUnique();
         builder.HasIndex(c => c.NotAfter);
         builder.HasOne(c => c.Issuer).WithMany().HasForeignKey(c => c.IssuerId).OnDelete(DeleteBehavior.Restrict);
+        // At most one successor per certificate: a second sweep cannot renew twice.
+        builder.HasOne(c => c.Renews).WithOne().HasForeignKey<DeviceCertificate>(c => c.RenewsCertificateId).OnDelete(DeleteBehavior.SetNull);
         builder.ToTable(t =>
         {
             t.HasCheckConstraint("ck_device_certificates_fingerprint", "fingerprint ~ '^[0-9a-f]{64}$'");
@@ -25,6 +27,7 @@ internal sealed class DeviceCertificateConfiguration : IEntityTypeConfiguration<
             t.HasCheckConstraint("ck_device_certificates_revocation", "(revoked_at IS NULL) = (revocation_reason IS NULL)");
             t.HasCheckConstraint("ck_device_certificates_key_only_when_issued",
                 "protected_private_key IS NULL OR source = 'Issued'");
+            t.HasCheckConstraint("ck_device_certificates_renewal_is_issued", "renews_certificate_id IS NULL OR source = 'Issued'");
         });
     }
 }

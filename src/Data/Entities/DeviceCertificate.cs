@@ -24,6 +24,14 @@ public class DeviceCertificate : ITenantOwned
     public DateTimeOffset? RevokedAt { get; set; }
     public RevocationReason? RevocationReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>
+    /// For a platform certificate issued ahead of its predecessor's expiry: the certificate it renews. The device
+    /// accepts it beside the enrolled one until the handset first presents it, when it is enrolled in its place.
+    /// </summary>
+    public Guid? RenewsCertificateId { get; set; }
+    public DeviceCertificate? Renews { get; set; }
+    /// <summary>When the expiry sweep flagged a vendor certificate that nears its end and that the platform cannot renew.</summary>
+    public DateTimeOffset? ExpiryFlaggedAt { get; set; }
 
     public bool IsRevoked => RevokedAt is not null;
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
 
 namespace HostedPbx.Data.Entities;
@@ -25,4 +26,8 @@ public class TrustAnchor
     public TrustAnchor? Parent { get; set; }
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>This CA's certificate and, when loaded, its parent's: the chain a certificate it issued is served with.</summary>
+    public IEnumerable<X509Certificate2> LoadChain() =>
+        new[] { CertificateDer, Parent?.CertificateDer }.OfType<byte[]>().Select(X509CertificateLoader.LoadCertificate);
 }

@@ -480,6 +480,10 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("device_id");
 
+                    b.Property<DateTimeOffset?>("ExpiryFlaggedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expiry_flagged_at");
+
                     b.Property<string>("Fingerprint")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -509,6 +513,10 @@ namespace HostedPbx.Data.Migrations
                     b.Property<byte[]>("ProtectedPrivateKey")
                         .HasColumnType("bytea")
                         .HasColumnName("protected_private_key");
+
+                    b.Property<Guid?>("RenewsCertificateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("renews_certificate_id");
 
                     b.Property<string>("RevocationReason")
                         .HasMaxLength(40)
@@ -551,6 +559,10 @@ namespace HostedPbx.Data.Migrations
                     b.HasIndex("NotAfter")
                         .HasDatabaseName("ix_device_certificates_not_after");
 
+                    b.HasIndex("RenewsCertificateId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_device_certificates_renews_certificate_id");
+
                     b.HasIndex("IssuerId", "Serial")
                         .IsUnique()
                         .HasDatabaseName("ix_device_certificates_issuer_id_serial");
@@ -565,6 +577,8 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_device_certificates_key_only_when_issued", "protected_private_key IS NULL OR source = 'Issued'");
 
                             t.HasCheckConstraint("ck_device_certificates_mac", "mac ~ '^[0-9a-f]{12}$'");
+
+                            t.HasCheckConstraint("ck_device_certificates_renewal_is_issued", "renews_certificate_id IS NULL OR source = 'Issued'");
 
                             t.HasCheckConstraint("ck_device_certificates_revocation", "(revoked_at IS NULL) = (revocation_reason IS NULL)");
 
@@ -912,6 +926,45 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_portal_users_role_values", "role IN ('Operator', 'ResellerAdmin', 'TenantAdmin', 'ComplianceOfficer')");
 
                             t.HasCheckConstraint("ck_portal_users_scope", "(role = 'Operator' AND reseller_id IS NULL AND tenant_id IS NULL) OR (role = 'ResellerAdmin' AND reseller_id IS NOT NULL AND tenant_id IS NULL) OR (role IN ('TenantAdmin', 'ComplianceOfficer') AND tenant_id IS NOT NULL AND reseller_id IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.PublishedRevocationList", b =>
+                {
+                    b.Property<Guid>("IssuerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("issuer_id");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("der");
+
+                    b.Property<DateTimeOffset?>("NewestRevocationAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("newest_revocation_at");
+
+                    b.Property<DateTimeOffset>("NextUpdate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_update");
+
+                    b.Property<long>("Number")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<DateTimeOffset>("ThisUpdate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("this_update");
+
+                    b.HasKey("IssuerId")
+                        .HasName("pk_published_revocation_lists");
+
+                    b.ToTable("published_revocation_lists", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_published_revocation_lists_number", "number > 0");
+
+                            t.HasCheckConstraint("ck_published_revocation_lists_window", "next_update > this_update");
                         });
                 });
 
@@ -1750,6 +1803,12 @@ namespace HostedPbx.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_device_certificates_trust_anchors_issuer_id");
 
+                    b.HasOne("HostedPbx.Data.Entities.DeviceCertificate", "Renews")
+                        .WithOne()
+                        .HasForeignKey("HostedPbx.Data.Entities.DeviceCertificate", "RenewsCertificateId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_device_certificates_device_certificates_renews_certificate_");
+
                     b.HasOne("HostedPbx.Data.Entities.Device", "Device")
                         .WithMany("Certificates")
                         .HasForeignKey("TenantId", "DeviceId")
@@ -1761,6 +1820,8 @@ namespace HostedPbx.Data.Migrations
                     b.Navigation("Device");
 
                     b.Navigation("Issuer");
+
+                    b.Navigation("Renews");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.DeviceLine", b =>
@@ -1873,6 +1934,18 @@ namespace HostedPbx.Data.Migrations
                     b.Navigation("Reseller");
 
                     b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.PublishedRevocationList", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.TrustAnchor", "Issuer")
+                        .WithMany()
+                        .HasForeignKey("IssuerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_published_revocation_lists_trust_anchors_issuer_id");
+
+                    b.Navigation("Issuer");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Recording", b =>

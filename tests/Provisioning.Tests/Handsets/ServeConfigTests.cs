@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Devices;
@@ -158,6 +159,54 @@ public sealed class ServeConfigTests(PostgresFixture database) : IAsyncLifetime
 
             await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
         }
+    }
+
+    [Fact]
+    public async Task RenewedCertificate_FetchedOnceWithOldOne_ThenEnrolledOnFirstUse_OldOneRefused()
+    {
+        await using (var sweepDb = database.CreateAppContext(Data.Tenancy.DbScope.System))
+        {
+            // Run the sweep as if the enrolled certificate had ten days left.
+            var later = new FakeTimeProvider(_certA.Certificate.NotAfter.ToUniversalTime().AddDays(-10));
+            var result = await new CertificateExpirySweep(Authority, Options.Create(new CertificateAuthorityOptions()), later)
+                .RunAsync(sweepDb, TestContext.Current.CancellationToken);
+            Assert.Equal(1, result.Renewed);
+        }
+
+        using var old = _server.Handset(_certA.Certificate);
+        var pemResponse = await old.GetAsync($"/provision/{_a.Device.Mac}.pem", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, pemResponse.StatusCode);
+        var pem = await pemResponse.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, (await old.GetAsync($"/provision/{_a.Device.Mac}.pem", TestContext.Current.CancellationToken)).StatusCode);
+        using var renewed = X509Certificate2.CreateFromPem(pem, pem);
+        Assert.NotEqual(_certA.Fingerprint, CertificateIdentity.Sha256Fingerprint(renewed));
+        Assert.Equal(HttpStatusCode.OK, (await old.GetAsync($"/provision/{_a.Device.Mac}.cfg", TestContext.Current.CancellationToken)).StatusCode);
+
+        using var fresh = _server.Handset(renewed);
+        var config = await fresh.GetAsync($"/provision/{_a.Device.Mac}.cfg", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, config.StatusCode);
+        await using (var check = database.CreateOwnerContext())
+        {
+            var device = await check.Devices.Include(d => d.Certificates).SingleAsync(d => d.Id == _a.Device.Id, TestContext.Current.CancellationToken);
+            Assert.Equal(CertificateIdentity.Sha256Fingerprint(renewed), device.Certificates.Single(c => c.Id == device.ActiveCertificateId).Fingerprint);
+            Assert.Equal(RevocationReason.Superseded, device.Certificates.Single(c => c.Fingerprint == _certA.Fingerprint).RevocationReason);
+            Assert.Null(device.Certificates.Single(c => c.Id == device.ActiveCertificateId).ProtectedPrivateKey);
+        }
+
+        // The certificate it replaced is now revoked as superseded: refused like any revoked one.
+        using var stale = _server.Handset(_certA.Certificate);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stale.GetAsync($"/provision/{_a.Device.Mac}.cfg", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RenewalFile_NoRenewalPending_NotFound()
+    {
+        using var client = _server.Handset(_certA.Certificate);
+
+        var response = await client.GetAsync($"/provision/{_a.Device.Mac}.pem", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

@@ -27,9 +27,8 @@ public static class DownloadCertificate
             return ApiErrors.NotFound("download");
         }
 
-        var issuers = new[] { row.Issuer!.CertificateDer, row.Issuer.Parent?.CertificateDer }.OfType<byte[]>()
-            .Select(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate);
-        using var issued = IssuedCertificate.Load(row.CertificateDer, row.ProtectedPrivateKey, protector, KeyPurpose.DeviceCertificate(row.Id), issuers);
+        using var issued = IssuedCertificate.Load(row.CertificateDer, row.ProtectedPrivateKey, protector, KeyPurpose.DeviceCertificate(row.Id),
+            row.Issuer!.LoadChain());
         var (bytes, type, extension) = format switch
         {
             DownloadFormat.Pem => (System.Text.Encoding.ASCII.GetBytes(issued.CombinedPem()), "application/x-pem-file", "pem"),

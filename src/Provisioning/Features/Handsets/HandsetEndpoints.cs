@@ -24,7 +24,7 @@ internal static class HandsetEndpoints
         app.MapGet(RevocationListPath, async (PbxDbContext db, RevocationList crl, CancellationToken ct) =>
         {
             db.UseScope(DbScope.System);
-            return TypedResults.Bytes(await crl.BuildAsync(db, ct), "application/pkix-crl");
+            return TypedResults.Bytes(await crl.CurrentAsync(db, ct), "application/pkix-crl");
         }).ExcludeFromDescription().AllowAnonymous();
     }
 }

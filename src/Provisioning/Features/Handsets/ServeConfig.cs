@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
@@ -18,8 +19,8 @@ namespace HostedPbx.Provisioning.Features.Handsets;
 public static class ServeConfig
 {
     public static async Task<Results<FileContentHttpResult, ForbidHttpResult, StatusCodeHttpResult>> HandleAsync(
-        string fileName, HttpContext http, PbxDbContext db, HandsetIdentityCheck identityCheck, IOptions<ProvisioningOptions> options,
-        TimeProvider time, CancellationToken ct)
+        string fileName, HttpContext http, PbxDbContext db, HandsetIdentityCheck identityCheck, PlatformAuthority authority,
+        KeyProtector protector, IOptions<ProvisioningOptions> options, TimeProvider time, CancellationToken ct)
     {
         db.UseScope(DbScope.System);
         var certificate = await http.Connection.GetClientCertificateAsync(ct);
@@ -64,8 +65,17 @@ public static class ServeConfig
             device.ActiveCertificateId = enrolled.Id;
         }
 
+        else if (identity.Successor is { } successor)
+        {
+            // The handset now presents the renewal of its certificate: enrol it, which retires the one it renews.
+            await authority.EnrolAsync(db, device, successor, ct);
+            db.AuditEvents.Add(Audit(now, http, device, fileName, AuditOutcome.Success, null, "device.certificate.enrol"));
+        }
+
         var caUrl = new Uri($"https://{http.Request.Host}{HandsetEndpoints.TrustAnchorPath}");
-        var file = await RenderAsync(db, device, requested!, options.Value, caUrl, ct);
+        var file = requested!.FileName.EndsWith(HandsetFileName.RenewalSuffix, StringComparison.Ordinal)
+            ? await RenewalAsync(db, device, protector, ct)
+            : await RenderAsync(db, device, requested, options.Value, caUrl, ct);
         if (file is null)
         {
             return TypedResults.StatusCode(StatusCodes.Status404NotFound);
@@ -75,6 +85,23 @@ public static class ServeConfig
         db.AuditEvents.Add(Audit(now, http, device, fileName, AuditOutcome.Success, null));
         await db.SaveChangesAsync(ct);
         return TypedResults.File(file.Content.ToArray(), file.ContentType, fileDownloadName: null);
+    }
+
+    /// <summary>The renewal of the device's certificate with its key, once: after this answer the platform keeps no copy of the key.</summary>
+    private static async Task<HandsetFile?> RenewalAsync(PbxDbContext db, Device device, KeyProtector protector, CancellationToken ct)
+    {
+        var renewal = await db.DeviceCertificates.Include(c => c.Issuer).ThenInclude(i => i!.Parent)
+            .SingleOrDefaultAsync(c => c.DeviceId == device.Id && c.RenewsCertificateId == device.ActiveCertificateId
+                && c.RevokedAt == null && c.ProtectedPrivateKey != null, ct);
+        if (renewal is null)
+        {
+            return null;
+        }
+
+        using var issued = IssuedCertificate.Load(renewal.CertificateDer, renewal.ProtectedPrivateKey, protector,
+            KeyPurpose.DeviceCertificate(renewal.Id), renewal.Issuer!.LoadChain());
+        renewal.ProtectedPrivateKey = null;
+        return new HandsetFile($"{device.Mac}{HandsetFileName.RenewalSuffix}", "application/x-pem-file", Encoding.ASCII.GetBytes(issued.CombinedPem()));
     }
 
     private static async Task<HandsetFile?> RenderAsync(PbxDbContext db, Device device, HandsetFileRequest request, ProvisioningOptions options,
@@ -122,10 +149,11 @@ public static class ServeConfig
         };
     }
 
-    private static AuditEvent Audit(DateTimeOffset now, HttpContext http, Device? device, string fileName, AuditOutcome outcome, string? reason) => new()
+    private static AuditEvent Audit(DateTimeOffset now, HttpContext http, Device? device, string fileName, AuditOutcome outcome, string? reason,
+        string action = "handset.provision") => new()
     {
         OccurredAt = now, TenantId = device?.TenantId, ActorKind = AuditActorKind.Device, ActorId = device?.Mac,
-        ActorName = device is null ? "unknown handset" : $"handset {device.Mac}", Action = "handset.provision", TargetKind = "file",
+        ActorName = device is null ? "unknown handset" : $"handset {device.Mac}", Action = action, TargetKind = "file",
         TargetId = Truncate(fileName), Outcome = outcome, Reason = reason, SourceAddress = http.Connection.RemoteIpAddress,
     };
 

@@ -12,6 +12,12 @@ public static class HandsetFileName
 {
     private const int MacDigits = 12;
 
+    /// <summary>
+    /// <c>{mac}.pem</c>: the renewal of the handset's certificate, with its key, served once to the handset that proves
+    /// the certificate it renews. Every vendor's handset may ask for it.
+    /// </summary>
+    public const string RenewalSuffix = ".pem";
+
     private static readonly (string Prefix, string Suffix, DeviceVendor[] Vendors)[] s_patterns =
     [
         ("cfg", ".xml", [DeviceVendor.Grandstream]),
@@ -20,6 +26,7 @@ public static class HandsetFileName
         ("", ".xml", [DeviceVendor.Snom, DeviceVendor.Cisco]),
         ("", BaresipTemplate.ConfigSuffix, [DeviceVendor.Baresip]),
         ("", BaresipTemplate.AccountsSuffix, [DeviceVendor.Baresip]),
+        ("", RenewalSuffix, Enum.GetValues<DeviceVendor>()),
     ];
 
     public static bool TryParse(string? fileName, [NotNullWhen(true)] out HandsetFileRequest? request)
