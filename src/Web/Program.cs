@@ -1,6 +1,7 @@
 using HostedPbx.Data.Hosting;
 using HostedPbx.Web;
 using HostedPbx.Web.Components;
+using HostedPbx.Web.Jobs;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddWebServices();
@@ -14,5 +15,6 @@ if (!app.Environment.IsDevelopment())
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health");
+app.MapPbxJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 return await PartRunner.RunAsync(app, "web");

@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Web.Jobs;
 
 namespace HostedPbx.Web;
 
@@ -7,6 +8,7 @@ public static class WebServices
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.AddPbxData();
+        builder.AddPbxJobs();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;

@@ -19,6 +19,7 @@ public static class CertificateServices
         builder.Services.AddSingleton<ClientCertificateValidator>();
         builder.Services.AddSingleton<PlatformAuthority>();
         builder.Services.AddSingleton<RevocationList>();
+        builder.Services.AddSingleton<CertificateExpirySweep>();
         return builder;
     }
 

@@ -1,0 +1,42 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Hosting;
+
+namespace HostedPbx.Web.Jobs;
+
+/// <summary>
+/// Hangfire on the platform's PostgreSQL (schema installed by the migrator, never at start), its server in this part,
+/// the jobs, and <see cref="JobSchedule"/>; the dashboard at <see cref="DashboardPath"/> for operators only.
+/// </summary>
+internal static class JobServices
+{
+    public const string DashboardPath = "/hangfire";
+
+    public static IHostApplicationBuilder AddPbxJobs(this IHostApplicationBuilder builder)
+    {
+        builder.AddPlatformAuthority();
+        builder.Services.AddHangfire((sp, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                options => options.UseConnectionFactory(new JobStoreConnections(sp)),
+                new PostgreSqlStorageOptions { SchemaName = DatabaseMigrator.JobSchema, PrepareSchemaIfNecessary = false }));
+        // Two cores: the platform's jobs are few and short, two workers are plenty.
+        builder.Services.AddHangfireServer(options => options.WorkerCount = 2);
+        builder.Services.AddTransient<CertificateExpiryJob>();
+        builder.Services.AddTransient<RevocationListRefreshJob>();
+        builder.Services.AddHostedService<JobSchedule>();
+        return builder;
+    }
+
+    public static IEndpointConventionBuilder MapPbxJobsDashboard(this WebApplication app) =>
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new OperatorDashboardAuthorization()],
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "HostedPbx jobs",
+            AppPath = "/",
+        });
+}
