@@ -29,8 +29,9 @@ public sealed class SwitchOptions
     [Range(1024, 65535, ErrorMessage = "Switch:MediaPortMax must be between 1024 and 65535.")]
     public int MediaPortMax { get; set; } = 30999;
 
+    /// <summary>The reload of the device directory when no change notice came (a notice reloads it at once).</summary>
     [Range(1, 3600, ErrorMessage = "Switch:DirectoryRefreshSeconds must be between 1 and 3600.")]
-    public int DirectoryRefreshSeconds { get; set; } = 5;
+    public int DirectoryRefreshSeconds { get; set; } = 60;
 
     [Range(10, 86400, ErrorMessage = "Switch:IdleTimeoutSeconds must be between 10 and 86400.")]
     public int IdleTimeoutSeconds { get; set; } = 900;

@@ -31,6 +31,9 @@ internal static partial class SwitchLog
     [LoggerMessage(2008, LogLevel.Error, "Device directory reload failed; keeping the previous one")]
     public static partial void DirectoryLoadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(2009, LogLevel.Warning, "Listening for configuration changes failed; reconnecting (the interval reload still runs)")]
+    public static partial void DirectoryListenFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(2009, LogLevel.Information, "SIP over TLS listening on {Endpoint}")]
     public static partial void Listening(ILogger logger, EndPoint endpoint);
 

@@ -41,7 +41,8 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public static string MacOf(string extension) => $"0015651a2{extension}";
 
-    public static async Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken)
+    /// <summary>Starts the switch; <paramref name="directoryRefreshSeconds"/> is its directory reload when no change notice comes.</summary>
+    public static async Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken, int directoryRefreshSeconds = 1)
     {
         var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
         var sut = new SwitchUnderTest(work);
@@ -64,7 +65,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             ["Switch__PrivateKeyPath"] = keyPath,
             ["Switch__MediaPortMin"] = mediaBase.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Switch__MediaPortMax"] = (mediaBase + 199).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Switch__DirectoryRefreshSeconds"] = "1",
+            ["Switch__DirectoryRefreshSeconds"] = directoryRefreshSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Information",
         });
         await sut._process.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"));

@@ -45,6 +45,21 @@ public sealed class TlsListenerTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeAsync_RenewalOfEnrolledCertificate_Accepted()
+    {
+        using var enrolled = _pki.IssueDevice(Mac);
+        using var renewal = _pki.IssueDevice(Mac);
+        var record = TestPki.Device(Mac, enrolled.Fingerprint) with { RenewalFingerprint = renewal.Fingerprint };
+        var harness = new TransportHarness(_pki, _pki.Directory(record), TimeProvider.System);
+
+        await using var client = await harness.ConnectAsync(renewal, _bound.Token);
+        await TransportHarness.WriteAsync(client, Options, _bound.Token);
+        using var message = await harness.Handler.NextAsync(_bound.Token);
+
+        Assert.Equal(renewal.Fingerprint, Assert.Single(harness.Connections.All).Device.Fingerprint);
+    }
+
+    [Fact]
     public async Task ServeAsync_UnknownMac_RefusedAndAudited()
     {
         using var device = _pki.IssueDevice(Mac);

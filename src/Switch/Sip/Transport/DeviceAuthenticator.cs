@@ -43,8 +43,10 @@ internal sealed class DeviceAuthenticator(TimeProvider time)
             return DeviceAuthentication.Refused(device.IsActive ? "tenant not active" : "device not active", mac);
         }
 
-        // DESIGN step 4: once enrolled, only the certificate on record; a second valid one for the same MAC is refused.
-        if (device.EnrolledFingerprint is not null && !string.Equals(device.EnrolledFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
+        // DESIGN step 4: once enrolled, only the certificate on record (or the renewal the platform issued for it);
+        // a second valid one for the same MAC is refused.
+        if (device.EnrolledFingerprint is not null && !string.Equals(device.EnrolledFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(device.RenewalFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
         {
             return DeviceAuthentication.Refused("certificate is not the one enrolled for this device", mac);
         }

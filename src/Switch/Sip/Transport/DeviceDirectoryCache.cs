@@ -1,29 +1,43 @@
+using System.Threading.Channels;
 using HostedPbx.Switch.Diagnostics;
 
 namespace HostedPbx.Switch.Sip.Transport;
 
 /// <summary>
-/// Holds the current <see cref="DeviceDirectory"/> and reloads it on a short interval, so the handshake callback never waits
-/// on the database. A failed reload keeps the previous snapshot.
+/// Holds the current <see cref="DeviceDirectory"/> so the handshake callback never waits on the database. It reloads when
+/// told the configuration changed (<see cref="Invalidate"/>, from PostgreSQL NOTIFY) and, as a safety net for a lost
+/// notice, on a longer interval. A burst of changes is coalesced into one reload. A failed reload keeps the previous snapshot.
 /// </summary>
-internal sealed class DeviceDirectoryCache(DeviceDirectoryLoader loader, TimeProvider time, TimeSpan interval, ILogger logger)
+internal sealed class DeviceDirectoryCache(Func<CancellationToken, Task<DeviceDirectory>> load, TimeProvider time, TimeSpan interval, ILogger logger)
 {
+    /// <summary>How long after a change notice the reload waits for the rest of the writer's burst.</summary>
+    public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(50);
+
+    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private DeviceDirectory _current = DeviceDirectory.Empty;
 
     public DeviceDirectory Current => Volatile.Read(ref _current);
 
+    /// <summary>Asks for a reload soon; many calls before it happens make one reload.</summary>
+    public void Invalidate() => _changes.Writer.TryWrite(true);
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var next = await loader.LoadAsync(cancellationToken);
+        var next = await load(cancellationToken);
         Volatile.Write(ref _current, next);
         SwitchLog.DirectoryLoaded(logger, next.Anchors.Count);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(cancellationToken))
+        while (!cancellationToken.IsCancellationRequested)
         {
+            if (await WaitForChangeAsync(cancellationToken))
+            {
+                await Task.Delay(Coalesce, time, cancellationToken);
+            }
+
+            _changes.Reader.TryRead(out _);
             try
             {
                 await RefreshAsync(cancellationToken);
@@ -32,6 +46,21 @@ internal sealed class DeviceDirectoryCache(DeviceDirectoryLoader loader, TimePro
             {
                 SwitchLog.DirectoryLoadFailed(logger, ex);
             }
+        }
+    }
+
+    /// <summary>True when a change was notified, false when the interval ran out first.</summary>
+    private async Task<bool> WaitForChangeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(interval, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await _changes.Reader.WaitToReadAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }

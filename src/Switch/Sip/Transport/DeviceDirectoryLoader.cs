@@ -27,6 +27,10 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 d.Status,
                 TenantStatus = d.Tenant!.Status,
                 Fingerprint = d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
+                // Only while the enrolled certificate stands: revoking it shuts out its renewal too.
+                Renewal = d.Certificates
+                    .Where(c => c.RenewsCertificateId == d.ActiveCertificateId && c.RevokedAt == null && d.ActiveCertificate!.RevokedAt == null)
+                    .Select(c => c.Fingerprint).FirstOrDefault(),
                 Lines = d.Lines.OrderBy(l => l.Position).Select(l => l.Extension!.Number).ToList(),
             })
             .ToListAsync(cancellationToken);
@@ -38,7 +42,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
             [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
-                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines)),
+                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal)),
             extensions,
             suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites));
     }

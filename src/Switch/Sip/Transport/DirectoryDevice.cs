@@ -1,6 +1,9 @@
 namespace HostedPbx.Switch.Sip.Transport;
 
-/// <summary>A device as the switch needs it at handshake time; Extensions are its lines' numbers in line order.</summary>
+/// <summary>
+/// A device as the switch needs it at handshake time; Extensions are its lines' numbers in line order.
+/// <see cref="RenewalFingerprint"/> is the renewal issued ahead of the enrolled certificate's expiry, accepted beside it.
+/// </summary>
 internal sealed record DirectoryDevice(
     Guid Id,
     Guid TenantId,
@@ -8,4 +11,5 @@ internal sealed record DirectoryDevice(
     bool IsActive,
     bool TenantIsActive,
     string? EnrolledFingerprint,
-    IReadOnlyList<string> Extensions);
+    IReadOnlyList<string> Extensions,
+    string? RenewalFingerprint = null);

@@ -8,6 +8,7 @@ using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace HostedPbx.Switch.Sip.Transport;
 
@@ -18,6 +19,7 @@ namespace HostedPbx.Switch.Sip.Transport;
 internal sealed class SipServer(
     IOptions<SwitchOptions> options,
     IDbContextFactory<PbxDbContext> contexts,
+    NpgsqlDataSource dataSource,
     SwitchAudit audit,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
@@ -26,6 +28,7 @@ internal sealed class SipServer(
     private Socket? _listening;
     private TlsListener? _listener;
     private DeviceDirectoryCache? _directory;
+    private DirectoryChangeListener? _changes;
     private RegistrationStore? _registrations;
     private CallRecordStore? _records;
     private SipTimerScheduler? _scheduler;
@@ -35,8 +38,9 @@ internal sealed class SipServer(
         var o = options.Value;
         var certificate = ServerCertificate.Load(o.ResolvedCertificatePath, o.ResolvedPrivateKeyPath);
         var endpoint = IPEndPoint.Parse(o.SipListen);
-        _directory = new DeviceDirectoryCache(new DeviceDirectoryLoader(contexts), time, TimeSpan.FromSeconds(o.DirectoryRefreshSeconds), _logger);
+        _directory = new DeviceDirectoryCache(new DeviceDirectoryLoader(contexts).LoadAsync, time, TimeSpan.FromSeconds(o.DirectoryRefreshSeconds), _logger);
         await _directory.RefreshAsync(cancellationToken);
+        _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger);
         await _registrations.ClearNodeAsync(cancellationToken);
         _records = new CallRecordStore(contexts, _logger);
@@ -74,6 +78,7 @@ internal sealed class SipServer(
     {
         await Task.WhenAll(
             Guard(_directory!.RunAsync(stoppingToken)),
+            Guard(_changes!.RunAsync(stoppingToken)),
             Guard(_registrations!.RunAsync(stoppingToken)),
             Guard(_records!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
