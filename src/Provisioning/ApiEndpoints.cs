@@ -1,4 +1,5 @@
 using HostedPbx.Provisioning.Features.ApiKeys;
+using HostedPbx.Provisioning.Features.Calls;
 using HostedPbx.Provisioning.Features.Certificates;
 using HostedPbx.Provisioning.Features.Devices;
 using HostedPbx.Provisioning.Features.Extensions;
@@ -15,6 +16,7 @@ internal static class ApiEndpoints
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         var tenant = api.MapTenantsApi();
         tenant.MapExtensionsApi();
+        tenant.MapCallsApi();
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();

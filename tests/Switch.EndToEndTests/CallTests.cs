@@ -42,6 +42,8 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
         Assert.Equal(2, registered.Select(r => r.ExtensionId).Distinct().Count());
         Assert.All(registered, r => Assert.Equal("e2e", r.SwitchNode));
         Assert.Equal(CallOutcome.Answered, record.Outcome);
+        Assert.Contains("The audio to and from the handset of 202", record.SecurityStatement, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT encrypted", record.SecurityStatement, StringComparison.Ordinal);
         Assert.NotNull(record.AnsweredAt);
         Assert.Equal(2, record.Legs.Count);
         Assert.All(record.Legs, leg =>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using HostedPbx.Data;
+using HostedPbx.Data.Calls;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,8 @@ internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts,
         {
             try
             {
+                // Rendered here, off the signalling path, from the facts the record carries.
+                record.SecurityStatement = SecurityStatement.Render(record);
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                 db.CallRecords.Add(record);
                 await db.SaveChangesAsync(cancellationToken);

@@ -13,6 +13,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private TestTenants.Arranged _mine = null!;
     private TestTenants.Arranged _theirs = null!;
     private Guid _theirKeyId;
+    private Guid _theirCallId;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -24,6 +25,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         _client = _factory.ClientWithKey(await _factory.AddKeyAsync(_mine.Reseller.Id));
         await _factory.AddKeyAsync(_theirs.Reseller.Id, "theirs");
         _theirKeyId = (await owner.ApiKeys.SingleAsync(k => k.Name == "theirs")).Id;
+        _theirCallId = (await TestCalls.AddAsync(owner, _theirs.Tenant.Id)).Id;
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -41,6 +43,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{extensionId}", _theirs.Extension.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{deviceId}", _theirs.Device.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{keyId}", _theirKeyId.ToString(), StringComparison.Ordinal)
+                .Replace("{callId}", _theirCallId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "not-a-token", StringComparison.Ordinal);
@@ -66,6 +69,22 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
 
         Assert.Contains(_mine.Tenant.Id.ToString(), body, StringComparison.Ordinal);
         Assert.DoesNotContain(_theirs.Tenant.Id.ToString(), body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListCalls_OwnTenant_ShowsOnlyItsCallsWithTheirSecurityFacts()
+    {
+        await using (var owner = database.CreateOwnerContext())
+        {
+            await TestCalls.AddAsync(owner, _mine.Tenant.Id, "201", "203");
+        }
+
+        var body = await _client.GetStringAsync($"/api/v1/tenants/{_mine.Tenant.Id}/calls", TestContext.Current.CancellationToken);
+
+        Assert.Contains("\"to\":\"203\"", body, StringComparison.Ordinal);
+        Assert.Contains("AEAD_AES_128_GCM", body, StringComparison.Ordinal);
+        Assert.Contains("Who could still hear this call", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_theirCallId.ToString(), body, StringComparison.Ordinal);
     }
 
     [Fact]

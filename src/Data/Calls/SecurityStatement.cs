@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using HostedPbx.Data.Entities;
+
+namespace HostedPbx.Data.Calls;
+
+/// <summary>
+/// Turns a call's recorded facts into the plain-language statement a customer reads (shared/DESIGN.md, "Security
+/// statement per call type"): what was protected on each leg, where the audio was in the clear, and who could still
+/// hear the call. A pure function of the facts: it claims nothing a fact does not show, and says plainly what was not
+/// protected.
+/// </summary>
+public static class SecurityStatement
+{
+    public static string Render(CallRecord call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var legs = call.Legs.OrderBy(l => l.Position).ToList();
+        var text = new StringBuilder();
+        text.Append(Headline(call)).Append(' ');
+        foreach (var leg in legs)
+        {
+            text.Append(Signalling(leg)).Append(' ');
+        }
+
+        var audioFlowed = call.AnsweredAt is not null;
+        if (!audioFlowed)
+        {
+            text.Append("The call was not answered, so no audio was exchanged. ");
+        }
+        else
+        {
+            foreach (var leg in legs)
+            {
+                text.Append(Media(leg)).Append(' ');
+            }
+
+            if (legs.Count > 1)
+            {
+                text.Append("Our switch decrypts the audio of each leg and encrypts it again for the other, so inside the switch the audio is in the clear. ");
+            }
+        }
+
+        var leaves = legs.Where(l => l.LeavesNetwork).ToList();
+        if (leaves.Count > 0)
+        {
+            text.Append("Beyond our network the call is carried by the public telephone network, which our encryption does not reach. ");
+        }
+
+        text.Append(call.Recorded
+            ? "The call was recorded; the recording is stored encrypted and your compliance staff can play it, each play being logged. "
+            : "The call was not recorded. ");
+        text.Append("Who could still hear this call: ").Append(string.Join("; ", Listeners(call, legs, audioFlowed))).Append('.');
+        return text.ToString();
+    }
+
+    private static string Headline(CallRecord call) => call.Type switch
+    {
+        CallType.ExtensionToExtension => $"Call from extension {call.FromParty} to extension {call.ToParty}, within your organisation.",
+        CallType.Voicemail => $"Call from {call.FromParty} to voicemail ({call.ToParty}).",
+        CallType.OutboundPstn => $"Call from extension {call.FromParty} to the outside number {call.ToParty}.",
+        CallType.InboundPstn => $"Call from the outside number {call.FromParty} to {call.ToParty}.",
+    };
+
+    private static string Who(CallLegRecord leg) => leg.Kind switch
+    {
+        LegKind.Handset => leg.PeerMac is { } mac ? $"the handset of {leg.Party} (MAC {FormatMac(mac)})" : $"the handset of {leg.Party}",
+        LegKind.Trunk => $"the telephone carrier's trunk ({leg.Party})",
+        LegKind.Voicemail => "the voicemail service",
+        LegKind.Recorder => "the recorder",
+    };
+
+    private static string Signalling(CallLegRecord leg)
+    {
+        var who = Who(leg);
+        return leg.Transport switch
+        {
+            SignallingTransport.Internal => $"{Capital(who)} is part of our switch; its signalling does not leave it.",
+            SignallingTransport.Tls when leg.PeerCertificateVerified =>
+                $"Call set-up with {who} was encrypted ({leg.TlsVersion ?? "TLS"}), and it proved its identity with its own certificate"
+                + (leg.PeerVerifiedBy is { } anchor ? $" (issued by {anchor})" : "")
+                + (leg.Kind == LegKind.Handset ? ", the one on record for this device." : "."),
+            SignallingTransport.Tls =>
+                $"Call set-up with {who} was encrypted ({leg.TlsVersion ?? "TLS"}), but it did not prove its identity with a certificate.",
+            SignallingTransport.Tcp or SignallingTransport.Udp =>
+                $"Call set-up with {who} was NOT encrypted: who called whom, and when, could be read on the network in between.",
+        };
+    }
+
+    private static string Media(CallLegRecord leg)
+    {
+        var who = Who(leg);
+        return leg.MediaProtection switch
+        {
+            MediaProtection.Srtp =>
+                $"The audio to and from {who} was encrypted (SRTP{(leg.SrtpSuite is { } suite ? ", " + suite : "")}) with keys for this leg alone.",
+            MediaProtection.None =>
+                $"The audio to and from {who} was NOT encrypted: anyone on the network in between could listen to it.",
+        };
+    }
+
+    private static IEnumerable<string> Listeners(CallRecord call, List<CallLegRecord> legs, bool audioFlowed)
+    {
+        if (!audioFlowed)
+        {
+            yield return "nobody, as no audio was exchanged";
+            yield break;
+        }
+
+        yield return "the people on the call";
+        yield return "the platform operator, whose switch handles the audio in the clear";
+        foreach (var leg in legs.Where(l => l.MediaProtection == MediaProtection.None && l.Transport != SignallingTransport.Internal))
+        {
+            yield return $"anyone on the network between our switch and {Who(leg)}";
+        }
+
+        if (legs.Any(l => l.LeavesNetwork))
+        {
+            yield return "the telephone carrier and anyone with access to its network";
+        }
+
+        if (call.Recorded)
+        {
+            yield return "your compliance staff, from the recording";
+        }
+    }
+
+    private static string FormatMac(string mac) =>
+        mac.Length == 12 ? string.Join(':', Enumerable.Range(0, 6).Select(i => mac.Substring(i * 2, 2))) : mac;
+
+    private static string Capital(string text) =>
+        text.Length == 0 ? text : char.ToUpper(text[0], CultureInfo.InvariantCulture) + text[1..];
+}
