@@ -30,17 +30,27 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
             return rows.Count >= 2 ? rows : null;
         }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output + alice.Log + bob.Log);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
+        // While it runs, the call is on record as in progress (what the portal lists as an active call).
+        var live = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.AnsweredAt != null, _cancel);
+        }, TimeSpan.FromSeconds(30), "the answered call on record\n" + sut.Output);
         var record = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
-            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(_cancel);
-        }, TimeSpan.FromSeconds(30), "the call record\n" + sut.Output);
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
+        }, TimeSpan.FromSeconds(60), "the call record\n" + sut.Output);
         var received = await Eventually.GetAsync(
             () => Task.FromResult(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()),
             TimeSpan.FromSeconds(10), "bob's recording");
 
         Assert.Equal(2, registered.Select(r => r.ExtensionId).Distinct().Count());
         Assert.All(registered, r => Assert.Equal("e2e", r.SwitchNode));
+        Assert.Equal(CallOutcome.InProgress, live.Outcome);
+        Assert.Null(live.EndedAt);
+        Assert.Equal(2, live.Legs.Count);
+        Assert.Equal(live.Id, record.Id);
         Assert.Equal(CallOutcome.Answered, record.Outcome);
         Assert.Contains("The audio to and from the handset of 202", record.SecurityStatement, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT encrypted", record.SecurityStatement, StringComparison.Ordinal);

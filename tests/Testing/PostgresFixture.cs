@@ -15,6 +15,7 @@ namespace HostedPbx.Testing;
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private Respawner? _respawner;
+    private NpgsqlDataSource? _ownerSource;
     private NpgsqlDataSource? _appSource;
     private NpgsqlDataSource? _switchSource;
 
@@ -43,6 +44,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         AppConnectionString = With(server, "hostedpbx_app");
         SwitchConnectionString = With(server, "hostedpbx_switch");
         await DatabaseMigrator.MigrateAsync(OwnerConnectionString, CancellationToken.None);
+        _ownerSource = new NpgsqlDataSourceBuilder(OwnerConnectionString).Build();
         _appSource = new NpgsqlDataSourceBuilder(AppConnectionString).Build();
         _switchSource = new NpgsqlDataSourceBuilder(SwitchConnectionString).Build();
 
@@ -64,9 +66,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         await _respawner!.ResetAsync(connection);
     }
 
-    /// <summary>A context as the table owner: no row-level security; for arranging data.</summary>
-    public PbxDbContext CreateOwnerContext() =>
-        new(DataServices.CreateOptions(new NpgsqlDataSourceBuilder(OwnerConnectionString).Build()));
+    /// <summary>A context as the table owner: no row-level security; for arranging data. All share one pool, so polls hold no idle connections of their own.</summary>
+    public PbxDbContext CreateOwnerContext() => new(DataServices.CreateOptions(_ownerSource!));
 
     /// <summary>A context as the application role (portal and API), with the given scope.</summary>
     public PbxDbContext CreateAppContext(DbScope scope)
@@ -80,6 +81,11 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (_ownerSource is not null)
+        {
+            await _ownerSource.DisposeAsync();
+        }
+
         if (_appSource is not null)
         {
             await _appSource.DisposeAsync();

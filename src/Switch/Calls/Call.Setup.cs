@@ -39,6 +39,9 @@ internal sealed partial class Call
             SwitchLog.ForkStarted(Controller.Logger, CallerCallId, fork.Binding.ContactUri);
             fork.Transaction!.Start();
         }
+
+        // In progress from now on: the portal shows it among the active calls until the final record replaces it.
+        Controller.Records.Write(BuildRecord(CallOutcome.InProgress, null, ended: false));
     }
 
     public void OnForkResponse(CalleeFork fork, SipResponse response)
@@ -116,6 +119,7 @@ internal sealed partial class Call
             SdpWriter.WriteUtf8(CallerAnswer.Answer!));
         CallerTransaction.SendResponse(ok);
         SwitchLog.CallAnswered(Controller.Logger, CallerCallId, CallerUser, CalleeUser);
+        Controller.Records.Write(BuildRecord(CallOutcome.InProgress, null, ended: false));
     }
 
     public void OnForkFailed(CalleeFork fork, int status)

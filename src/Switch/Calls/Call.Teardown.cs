@@ -25,10 +25,10 @@ internal sealed partial class Call
         Controller.Forget(this);
         _ = Media.DisposeAsync().AsTask();
         SwitchLog.CallEnded(Controller.Logger, CallerCallId, outcome.ToString(), Media.PacketsRelayed);
-        Controller.Records.Write(BuildRecord(outcome, finalStatus));
+        Controller.Records.Write(BuildRecord(outcome, finalStatus, ended: true));
     }
 
-    private CallRecord BuildRecord(CallOutcome outcome, int? finalStatus)
+    private CallRecord BuildRecord(CallOutcome outcome, int? finalStatus, bool ended)
     {
         var record = new CallRecord
         {
@@ -40,7 +40,7 @@ internal sealed partial class Call
             ToParty = CalleeUser,
             StartedAt = StartedAt,
             AnsweredAt = AnsweredAt,
-            EndedAt = Controller.Time.GetUtcNow(),
+            EndedAt = ended ? Controller.Time.GetUtcNow() : null,
             Outcome = outcome,
             FinalSipStatus = finalStatus,
         };

@@ -27,16 +27,51 @@ internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts,
         {
             try
             {
-                // Rendered here, off the signalling path, from the facts the record carries.
-                record.SecurityStatement = SecurityStatement.Render(record);
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                db.CallRecords.Add(record);
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAsync(record, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 SwitchLog.CallRecordWriteFailed(logger, record.SipCallId, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// A call is written when it starts ringing, again when answered, and last when it ends; each write replaces the
+    /// one before, in order (one reader), so the record is never older than the newest state that was written.
+    /// </summary>
+    private async Task SaveAsync(CallRecord record, CancellationToken cancellationToken)
+    {
+        if (record.EndedAt is not null)
+        {
+            // Rendered here, off the signalling path, from the facts the final record carries.
+            record.SecurityStatement = SecurityStatement.Render(record);
+        }
+
+        await using var db = await contexts!.CreateDbContextAsync(cancellationToken);
+        var stored = await db.CallRecords.Include(c => c.Legs).SingleOrDefaultAsync(c => c.Id == record.Id, cancellationToken);
+        if (stored is null)
+        {
+            db.CallRecords.Add(record);
+        }
+        else
+        {
+            db.Entry(stored).CurrentValues.SetValues(record);
+            foreach (var leg in record.Legs)
+            {
+                if (stored.Legs.FirstOrDefault(l => l.Position == leg.Position) is { } known)
+                {
+                    leg.Id = known.Id;
+                    db.Entry(known).CurrentValues.SetValues(leg);
+                }
+                else
+                {
+                    // Added explicitly: found through the navigation, a leg with its key set would be taken for an existing row.
+                    db.CallLegs.Add(leg);
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 }
