@@ -12,12 +12,18 @@ namespace HostedPbx.Data.Calls;
 /// </summary>
 public static class SecurityStatement
 {
-    public static string Render(CallRecord call)
+    /// <param name="call">The call with its legs' facts.</param>
+    /// <param name="headline">Whether to open with who called whom (a general description of a kind of call has no parties).</param>
+    public static string Render(CallRecord call, bool headline = true)
     {
         ArgumentNullException.ThrowIfNull(call);
         var legs = call.Legs.OrderBy(l => l.Position).ToList();
         var text = new StringBuilder();
-        text.Append(Headline(call)).Append(' ');
+        if (headline)
+        {
+            text.Append(Headline(call)).Append(' ');
+        }
+
         foreach (var leg in legs)
         {
             text.Append(Signalling(leg)).Append(' ');

@@ -1,0 +1,69 @@
+using HostedPbx.Data.Entities;
+
+namespace HostedPbx.Data.Calls;
+
+/// <summary>
+/// "How your calls are protected": for each kind of call a tenant can make today, the statement its calls will carry,
+/// made by <see cref="SecurityStatement"/> itself from the facts such a call would have under the tenant's settings.
+/// One function says what is protected, for past calls and for this page alike.
+/// </summary>
+public static class ProtectionOverview
+{
+    /// <summary>One kind of call and what it would be told.</summary>
+    public sealed record Entry(string Title, string Statement);
+
+    public static IReadOnlyList<Entry> For(Tenant tenant, RecordingPolicy? defaultPolicy, IReadOnlyList<Trunk> trunks)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(trunks);
+        var suites = tenant.AllowedSrtpSuites.Length == 0 ? Tenant.DefaultSrtpSuites : tenant.AllowedSrtpSuites;
+        // The weakest suite the tenant allows is the least a call can get: never promise more than that.
+        var weakest = suites[^1];
+        var entries = new List<Entry>
+        {
+            new("Calls between your extensions", SecurityStatement.Render(Exemplar(CallType.ExtensionToExtension,
+                defaultPolicy is { Mode: RecordingMode.Always }, Handset(1, "the caller", weakest), Handset(2, "the person called", weakest)), headline: false)),
+        };
+        foreach (var trunk in trunks.Where(t => t.Enabled))
+        {
+            var carrier = new CallLegRecord
+            {
+                Position = 2, Kind = LegKind.Trunk, Party = trunk.Name,
+                Transport = trunk.Transport switch
+                {
+                    TrunkTransport.Tls => SignallingTransport.Tls,
+                    TrunkTransport.Tcp => SignallingTransport.Tcp,
+                    TrunkTransport.Udp => SignallingTransport.Udp,
+                },
+                TlsVersion = trunk.Transport == TrunkTransport.Tls ? "TLS" : null,
+                PeerCertificateVerified = trunk.Transport == TrunkTransport.Tls && trunk.VerifyServerCertificate,
+                MediaProtection = trunk.SrtpRequired ? MediaProtection.Srtp : MediaProtection.None,
+                LeavesNetwork = true,
+            };
+            var recorded = (trunk.RecordingPolicy ?? defaultPolicy)?.Mode is RecordingMode.Always or RecordingMode.ExternalOnly;
+            entries.Add(new($"Calls with outside numbers through {trunk.Name}", SecurityStatement.Render(Exemplar(
+                CallType.OutboundPstn, recorded, Handset(1, "your extension", weakest), carrier), headline: false)));
+        }
+
+        return entries;
+    }
+
+    private static CallRecord Exemplar(CallType type, bool recorded, params CallLegRecord[] legs)
+    {
+        var call = new CallRecord
+        {
+            SipCallId = "example", Type = type, FromParty = "", ToParty = "", Recorded = recorded,
+            StartedAt = DateTimeOffset.UnixEpoch, AnsweredAt = DateTimeOffset.UnixEpoch, EndedAt = DateTimeOffset.UnixEpoch,
+            Outcome = CallOutcome.Answered,
+        };
+        call.Legs.AddRange(legs);
+        return call;
+    }
+
+    private static CallLegRecord Handset(int position, string party, string suite) => new()
+    {
+        Position = position, Kind = LegKind.Handset, Party = party, Transport = SignallingTransport.Tls, TlsVersion = "TLS 1.2 or 1.3",
+        PeerCertificateVerified = true, PeerVerifiedBy = "the platform's device CA or its maker's", MediaProtection = MediaProtection.Srtp,
+        SrtpSuite = suite,
+    };
+}
