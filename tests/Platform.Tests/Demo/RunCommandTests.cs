@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+
+namespace HostedPbx.Platform.Tests.Demo;
+
+/// <summary>
+/// The README's first command as a newcomer uses it: <c>./pbx run</c> brings the platform up with its demo, the two demo
+/// softphones call each other with the README's own commands and no edits, and Ctrl-C leaves no process and no port.
+/// It runs on a data folder of its own (HOSTEDPBX_DATA), never the developer's demo, and on the README's fixed ports.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class RunCommandTests : IAsyncDisposable
+{
+    private static readonly int[] s_fixedPorts = [5443, 6443, 7443, 5061, 5070];
+    private readonly string _data = Directory.CreateTempSubdirectory("hostedpbx-run-").FullName;
+    private readonly int _pgPort = Testing.PartProcess.FreePort();
+    private readonly List<Process> _handsets = [];
+    private readonly StringBuilder _output = new();
+    private Process? _pbx;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Run_DemoHandsetsCallEachOtherOverSrtp_ThenCtrlCLeavesNothingRunning()
+    {
+        foreach (var port in s_fixedPorts)
+        {
+            Assert.False(Listening(port), $"port {port} is in use before the test: stop whatever holds it (another ./pbx run?)");
+        }
+
+        _pbx = StartPbx("run");
+        await WaitForOutputAsync("HostedPbx is running", TimeSpan.FromMinutes(4));
+
+        var demo = Path.Combine(_data, "demo");
+        Assert.True(File.Exists(Path.Combine(demo, "ca.crt")), "no demo ca.crt");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(demo, "credentials.txt")));
+        Assert.Contains("X-Api-Key", Output, StringComparison.Ordinal);
+        // The README's commands, word for word: 202 answers by itself, 201 dials.
+        _handsets.Add(Baresip(Path.Combine(demo, "baresip", "202")));
+        await WaitForSqlAsync("SELECT count(*) FROM registrations r JOIN extensions e ON e.id = r.extension_id WHERE e.number = '202'", TimeSpan.FromSeconds(30));
+        _handsets.Add(Baresip(Path.Combine(demo, "baresip", "201"), "/dial sip:202@127.0.0.1:5061"));
+        await WaitForSqlAsync("SELECT count(*) FROM call_records WHERE answered_at IS NOT NULL", TimeSpan.FromSeconds(45));
+        var suites = await QueryAsync("SELECT count(*) FROM call_legs WHERE media_protection = 'Srtp' AND srtp_suite IS NOT NULL AND peer_certificate_verified");
+        Assert.Equal(2L, suites);
+
+        foreach (var handset in _handsets)
+        {
+            handset.Kill(entireProcessTree: true);
+        }
+
+        using (var kill = Process.Start("kill", ["-INT", _pbx.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(Cancel);
+        }
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        bound.CancelAfter(TimeSpan.FromSeconds(90));
+        await _pbx.WaitForExitAsync(bound.Token);
+        Assert.Contains("pbx: stopped", Output, StringComparison.Ordinal);
+        foreach (var port in s_fixedPorts.Append(_pgPort))
+        {
+            Assert.False(Listening(port), $"port {port} still listens after Ctrl-C\n{Output}");
+        }
+    }
+
+    private Process StartPbx(params string[] args)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(RepositoryRoot, "pbx"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["HOSTEDPBX_DATA"] = _data;
+        info.Environment["HOSTEDPBX_PG_PORT"] = _pgPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["HOSTEDPBX_SKIP_BUILD"] = "1";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private Process Baresip(string directory, string? command = null)
+    {
+        var info = new ProcessStartInfo("baresip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-f");
+        info.ArgumentList.Add(directory);
+        if (command is not null)
+        {
+            info.ArgumentList.Add("-e");
+            info.ArgumentList.Add(command);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("baresip is not installed: ./pbx deps installs it (Debian package baresip-core).", e);
+        }
+
+        process.OutputDataReceived += (_, e) => Append(e.Data is null ? null : "[baresip] " + e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data is null ? null : "[baresip] " + e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private async Task WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_pbx!.HasExited)
+            {
+                Assert.Fail($"./pbx run exited ({_pbx.ExitCode}) before '{text}'\n{Output}");
+            }
+
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < limit, $"no '{text}' within {limit}\n{Output}");
+            await Task.Delay(250, Cancel);
+        }
+    }
+
+    private async Task WaitForSqlAsync(string countSql, TimeSpan limit)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (await QueryAsync(countSql) == 0)
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < limit, $"nothing for {countSql} within {limit}\n{Output}");
+            await Task.Delay(250, Cancel);
+        }
+    }
+
+    private async Task<long> QueryAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_pgPort};Database=hostedpbx;Username=postgres;Pooling=false");
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "pbx")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("Not running inside the repository.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var handset in _handsets)
+        {
+            if (!handset.HasExited)
+            {
+                handset.Kill(entireProcessTree: true);
+            }
+
+            handset.Dispose();
+        }
+
+        if (_pbx is { HasExited: false })
+        {
+            _pbx.Kill(entireProcessTree: true);
+            await _pbx.WaitForExitAsync();
+        }
+
+        _pbx?.Dispose();
+        // The demo cluster of this test, wherever ./pbx put it, and its data folder.
+        using (var reset = StartPbx("db", "reset"))
+        {
+            await reset.WaitForExitAsync();
+        }
+
+        Directory.Delete(_data, recursive: true);
+    }
+}
