@@ -11,6 +11,9 @@ internal sealed class CallRecordConfiguration : IEntityTypeConfiguration<CallRec
         builder.Property(c => c.SipCallId).HasMaxLength(256);
         builder.Property(c => c.FromParty).HasMaxLength(100);
         builder.Property(c => c.ToParty).HasMaxLength(100);
+        builder.Property(c => c.SwitchNode).HasMaxLength(100);
+        // The active calls: few rows, read by the portal and by a switch that restarts.
+        builder.HasIndex(c => new { c.SwitchNode, c.EndedAt }).HasFilter("ended_at IS NULL");
         builder.HasAlternateKey(c => new { c.TenantId, c.Id });
         builder.HasIndex(c => new { c.TenantId, c.StartedAt }).IsDescending(false, true);
         builder.HasIndex(c => c.SipCallId);

@@ -19,5 +19,7 @@ public class CallRecord : ITenantOwned
     public Guid? RecordingPolicyId { get; set; }
     /// <summary>The plain-language statement rendered from the legs' facts when the call ended.</summary>
     public string? SecurityStatement { get; set; }
+    /// <summary>The switch node that handled the call; a node that restarts closes the calls it left in progress.</summary>
+    public string? SwitchNode { get; set; }
     public List<CallLegRecord> Legs { get; set; } = [];
 }

@@ -344,6 +344,11 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
 
+                    b.Property<string>("SwitchNode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("switch_node");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
@@ -368,6 +373,10 @@ namespace HostedPbx.Data.Migrations
 
                     b.HasIndex("SipCallId")
                         .HasDatabaseName("ix_call_records_sip_call_id");
+
+                    b.HasIndex("SwitchNode", "EndedAt")
+                        .HasDatabaseName("ix_call_records_switch_node_ended_at")
+                        .HasFilter("ended_at IS NULL");
 
                     b.HasIndex("TenantId", "StartedAt")
                         .IsDescending(false, true)

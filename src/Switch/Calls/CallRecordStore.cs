@@ -8,13 +8,32 @@ using Microsoft.EntityFrameworkCore;
 namespace HostedPbx.Switch.Calls;
 
 /// <summary>Writes finished calls' records off the signalling path.</summary>
-internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts, ILogger logger)
+internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts, string nodeName, TimeProvider time, ILogger logger)
 {
     private readonly Channel<CallRecord> _records = Channel.CreateUnbounded<CallRecord>(new UnboundedChannelOptions { SingleReader = true });
 
     public ChannelReader<CallRecord> Pending => _records.Reader;
 
     public void Write(CallRecord record) => _records.Writer.TryWrite(record);
+
+    /// <summary>
+    /// At start: the calls this node still had in progress when it stopped are over (their handsets' connections went
+    /// with it). They end as failed, with their statement, so the portal does not show them as active for ever.
+    /// </summary>
+    public async Task CloseAbandonedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts!.CreateDbContextAsync(cancellationToken);
+        var abandoned = await db.CallRecords.Include(c => c.Legs).Where(c => c.SwitchNode == nodeName && c.EndedAt == null)
+            .ToListAsync(cancellationToken);
+        foreach (var call in abandoned)
+        {
+            call.EndedAt = time.GetUtcNow();
+            call.Outcome = CallOutcome.Failed;
+            call.SecurityStatement = SecurityStatement.Render(call);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -42,6 +61,7 @@ internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts,
     /// </summary>
     private async Task SaveAsync(CallRecord record, CancellationToken cancellationToken)
     {
+        record.SwitchNode = nodeName;
         if (record.EndedAt is not null)
         {
             // Rendered here, off the signalling path, from the facts the final record carries.

@@ -50,7 +50,24 @@ public sealed class RunCommandTests : IAsyncDisposable
             handset.Kill(entireProcessTree: true);
         }
 
-        using (var kill = Process.Start("kill", ["-INT", _pbx.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        await CtrlCAsync();
+
+        // Run again: the data is kept and nothing is seeded twice.
+        _pbx.Dispose();
+        _pbx = StartPbx("run");
+        await WaitForOutputAsync("HostedPbx is running", TimeSpan.FromMinutes(4));
+        Assert.Equal(1L, await QueryAsync("SELECT count(*) FROM tenants"));
+        Assert.Equal(2L, await QueryAsync("SELECT count(*) FROM devices"));
+        Assert.Equal(1L, await QueryAsync("SELECT count(*) FROM call_records"));
+        // The call cut by the stop is over, not left "active" in the portal.
+        Assert.Equal(1L, await QueryAsync("SELECT count(*) FROM call_records WHERE ended_at IS NOT NULL AND security_statement IS NOT NULL"));
+        await CtrlCAsync();
+    }
+
+    /// <summary>What Ctrl-C in the terminal does: SIGINT to ./pbx; then nothing of it may still listen.</summary>
+    private async Task CtrlCAsync()
+    {
+        using (var kill = Process.Start("kill", ["-INT", _pbx!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync(Cancel);
         }
@@ -62,6 +79,11 @@ public sealed class RunCommandTests : IAsyncDisposable
         foreach (var port in s_fixedPorts.Append(_pgPort))
         {
             Assert.False(Listening(port), $"port {port} still listens after Ctrl-C\n{Output}");
+        }
+
+        lock (_output)
+        {
+            _output.Clear();
         }
     }
 

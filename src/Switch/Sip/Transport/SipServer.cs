@@ -43,7 +43,8 @@ internal sealed class SipServer(
         _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger);
         await _registrations.ClearNodeAsync(cancellationToken);
-        _records = new CallRecordStore(contexts, _logger);
+        _records = new CallRecordStore(contexts, o.NodeName, time, _logger);
+        await _records.CloseAbandonedAsync(cancellationToken);
         _scheduler = new SipTimerScheduler(time);
         var timers = new SipTimers();
         var transactions = new TransactionTable();
