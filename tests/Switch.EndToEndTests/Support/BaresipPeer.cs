@@ -26,7 +26,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
-    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds)
+    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto")
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -79,7 +79,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
             $"snd_path {Path.Combine(directory, "rec")}",
             ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu\n");
+            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu\n");
 
         var info = new ProcessStartInfo("baresip") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in new[] { "-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture) })
