@@ -75,6 +75,14 @@ internal static class Audio
         return best;
     }
 
+    /// <summary>Bytes read as G.711 µ-law samples (ITU-T G.711), as a plain PCMU payload would decode.</summary>
+    public static float[] DecodeMuLaw(IEnumerable<byte> bytes) => [.. bytes.Select(b =>
+    {
+        var u = ~b & 0xff;
+        var magnitude = ((((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4)) - 0x84;
+        return (float)((u & 0x80) != 0 ? -magnitude : magnitude);
+    })];
+
     private static async Task RunAsync(string file, string[] args, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

@@ -33,6 +33,9 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public int SipPort { get; private set; }
 
+    /// <summary>The switch's own UDP media ports, inclusive.</summary>
+    public (int Min, int Max) MediaPorts { get; private set; }
+
     public Tenant? Tenant { get; private set; }
 
     public string Output => _process is null ? "" : _process.Output + _process.Error;
@@ -41,7 +44,8 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public static string MacOf(string extension) => $"0015651a2{extension}";
 
-    public static async Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken)
+    public static async Task<SwitchUnderTest> StartAsync(
+        PostgresFixture database, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
         var sut = new SwitchUnderTest(work);
@@ -54,7 +58,8 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         sut.SipPort = PartProcess.FreePort();
         var adminPort = PartProcess.FreePort();
         var mediaBase = 40000 + (Random.Shared.Next(0, 100) * 200);
-        sut._process = PartProcess.Start("Switch", new Dictionary<string, string?>
+        sut.MediaPorts = (mediaBase, mediaBase + 199);
+        var environment = new Dictionary<string, string?>
         {
             ["Database__ConnectionString"] = database.SwitchConnectionString,
             ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{adminPort}",
@@ -66,7 +71,13 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             ["Switch__MediaPortMax"] = (mediaBase + 199).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Switch__DirectoryRefreshSeconds"] = "1",
             ["Logging__LogLevel__Default"] = "Information",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        sut._process = PartProcess.Start("Switch", environment);
         await sut._process.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"));
         return sut;
     }
