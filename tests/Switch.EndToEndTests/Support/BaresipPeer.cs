@@ -112,6 +112,13 @@ internal sealed class BaresipPeer : IAsyncDisposable
         _ = await tcp.GetStream().ReadAsync(buffer, limit.Token);
     }
 
+    /// <summary>The handset vanishes: killed outright (its sockets close) or frozen (they stay open but nothing moves).</summary>
+    public void Vanish(bool freeze)
+    {
+        using var signal = Process.Start("kill", [freeze ? "-STOP" : "-KILL", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        signal.WaitForExit();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
