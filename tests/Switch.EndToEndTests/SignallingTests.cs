@@ -30,9 +30,14 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         var result = await RunAsync("ForeignFrom403.xml", "202", "203");
 
         Assert.True(result.Succeeded, "INVITE from a foreign extension was not refused with 403\n" + result);
-        await using var db = database.CreateOwnerContext();
-        var audit = await db.AuditEvents.AsNoTracking()
-            .Where(a => a.Action == "sip.invite" && a.ActorName == SwitchUnderTest.MacOf("201")).ToListAsync(_cancel);
+        // The switch writes audit events in the background: wait for the row, then check there is exactly one.
+        var audit = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            var rows = await db.AuditEvents.AsNoTracking()
+                .Where(a => a.Action == "sip.invite" && a.ActorName == SwitchUnderTest.MacOf("201")).ToListAsync(_cancel);
+            return rows.Count > 0 ? rows : null;
+        }, TimeSpan.FromSeconds(10), "the refusal's audit event\n" + fixture.Switch.Output);
         var refusal = Assert.Single(audit);
         Assert.Equal(AuditOutcome.Denied, refusal.Outcome);
         Assert.Contains("'202'", refusal.Reason, StringComparison.Ordinal);
@@ -93,6 +98,49 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
                 .FirstOrDefaultAsync(c => c.ToParty == "202" && c.Outcome == CallOutcome.Answered && c.EndedAt != null, _cancel);
         }, TimeSpan.FromSeconds(10), "the held call's record\n" + fixture.Switch.Output);
         Assert.All(record.Legs, leg => Assert.Equal(MediaProtection.Srtp, leg.MediaProtection));
+    }
+
+    [Fact]
+    public async Task Scan_SipviciousSvmap_FindsNoPlainSipOnTheSwitch()
+    {
+        using var control = new PlainSipResponder();
+        var sipPort = fixture.Switch.SipPort;
+
+        // svmap (UDP, OPTIONS) binds to loopback only; the standard range is scanned as an attacker would.
+        var (exitCode, output) = await Tool.RunAsync(
+            "svmap", ["-b", "127.0.0.1", "-x", "127.0.0.1", "-p", $"5060-5070,{sipPort},{sipPort + 1},{control.Port}", "127.0.0.1"],
+            TimeSpan.FromSeconds(30), _cancel, fixture.Switch.WorkDirectory);
+
+        Assert.True(exitCode == 0, $"svmap failed:\n{output}");
+        Assert.Contains($"127.0.0.1:{control.Port}", output, StringComparison.Ordinal);
+        var found = output.Split('\n').Where(line => line.StartsWith("| 127.", StringComparison.Ordinal)).ToList();
+        Assert.True(found.Count == 1, $"svmap found SIP answering in the clear besides the control:\n{output}");
+    }
+
+    [Fact]
+    public async Task Connect_PlainSipOverTcpToTheSipPort_NoSipAnswer()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", fixture.Switch.SipPort, _cancel);
+        var options = "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK1\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\n"
+            + "To: <sip:127.0.0.1>\r\nCall-ID: plain@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+        await tcp.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(options), _cancel);
+
+        // The TLS listener takes the bytes for a broken ClientHello and closes; nothing it says is SIP.
+        var answer = new MemoryStream();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await tcp.GetStream().CopyToAsync(answer, limit.Token);
+        }
+        catch (IOException)
+        {
+            // Reset by the switch: also no SIP.
+        }
+
+        Assert.False(limit.IsCancellationRequested, "the switch kept a plain-TCP connection open for 10 s");
+        Assert.DoesNotContain("SIP/2.0", System.Text.Encoding.ASCII.GetString(answer.ToArray()), StringComparison.Ordinal);
     }
 
     private Task<SippResult> RunAsync(string scenario, string me, string callee) =>
