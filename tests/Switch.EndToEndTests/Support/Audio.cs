@@ -5,15 +5,15 @@ namespace HostedPbx.Switch.EndToEndTests.Support;
 /// <summary>Speech made with espeak-ng and sox (shared/peers/README.md §2), and the check that it arrived.</summary>
 internal static class Audio
 {
-    public static async Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken, double trailingSilence = 1.5)
+    public static async Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken, double trailingSilence = 1.5, double leadingSilence = 0.5)
     {
         var raw = Path.Combine(directory, "speech_raw.wav");
         var speech = Path.Combine(directory, "speech_8k.wav");
-        var padded = Path.Combine(directory, $"speech_pad{trailingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)}_8k.wav");
+        var padded = Path.Combine(directory, $"speech_pad{leadingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{trailingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)}_8k.wav");
         await RunAsync("espeak-ng", ["-w", raw, "Hello, this is a secure call test. One two three four five."], cancellationToken);
         await RunAsync("sox", [raw, "-r", "8000", "-c", "1", "-b", "16", speech], cancellationToken);
         // baresip hangs up when its source file ends, so the padding sets the call's length.
-        await RunAsync("sox", [speech, padded, "pad", "0.5", trailingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
+        await RunAsync("sox", [speech, padded, "pad", leadingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture), trailingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
         return padded;
     }
 

@@ -26,7 +26,8 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
-    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto")
+    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto",
+        NetworkNamespace? network = null)
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -81,8 +82,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "accounts"),
             $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu\n");
 
-        var info = new ProcessStartInfo("baresip") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture) })
+        var info = new ProcessStartInfo(Tool.Require(network is null ? "baresip" : "ip"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var arg in (network?.Exec("baresip") ?? []).Concat(["-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture)]))
         {
             info.ArgumentList.Add(arg);
         }

@@ -14,6 +14,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 {
     private readonly Dictionary<string, IssuedCertificate> _devices = [];
     private PartProcess? _process;
+    private NamespacedProcess? _namespaced;
 
     private SwitchUnderTest(string workDirectory)
     {
@@ -38,14 +39,15 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public Tenant? Tenant { get; private set; }
 
-    public string Output => _process is null ? "" : _process.Output + _process.Error;
+    public string Output => _namespaced?.Log ?? (_process is null ? "" : _process.Output + _process.Error);
 
     public IssuedCertificate DeviceCertificate(string extension) => _devices[extension];
 
     public static string MacOf(string extension) => $"0015651a2{extension}";
 
     public static async Task<SwitchUnderTest> StartAsync(
-        PostgresFixture database, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
+        PostgresFixture database, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null,
+        NetworkNamespace? network = null)
     {
         var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
         var sut = new SwitchUnderTest(work);
@@ -61,7 +63,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         sut.MediaPorts = (mediaBase, mediaBase + 199);
         var environment = new Dictionary<string, string?>
         {
-            ["Database__ConnectionString"] = database.SwitchConnectionString,
+            ["Database__ConnectionString"] = network is null ? database.SwitchConnectionString : await OverUnixSocketAsync(database, cancellationToken),
             ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{adminPort}",
             ["Switch__NodeName"] = "e2e",
             ["Switch__SipListen"] = $"127.0.0.1:{sut.SipPort}",
@@ -77,9 +79,32 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             environment[key] = value;
         }
 
+        if (network is not null)
+        {
+            // Inside the namespace the admin port cannot be reached from here: the listening line says it is up.
+            var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Switch", "debug", "HostedPbx.Switch.dll"));
+            environment["DOTNET_ENVIRONMENT"] = "Production";
+            sut._namespaced = NamespacedProcess.Start(network, "dotnet", [dll], environment);
+            await sut._namespaced.WaitForAsync("SIP over TLS listening", TimeSpan.FromSeconds(60), "the switch to listen in the namespace");
+            return sut;
+        }
+
         sut._process = PartProcess.Start("Switch", environment);
         await sut._process.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"));
         return sut;
+    }
+
+    /// <summary>
+    /// The switch's connection string through the server's Unix socket: a process in a network namespace has a
+    /// loopback of its own, but shares the file system.
+    /// </summary>
+    private static async Task<string> OverUnixSocketAsync(PostgresFixture database, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.OwnerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SHOW unix_socket_directories", connection);
+        var directory = ((string)(await command.ExecuteScalarAsync(cancellationToken))!).Split(',')[0].Trim();
+        return new Npgsql.NpgsqlConnectionStringBuilder(database.SwitchConnectionString) { Host = directory }.ConnectionString;
     }
 
     private async Task SeedAsync(PostgresFixture database)
@@ -133,6 +158,11 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         if (_process is not null)
         {
             await _process.DisposeAsync();
+        }
+
+        if (_namespaced is not null)
+        {
+            await _namespaced.DisposeAsync();
         }
 
         foreach (var device in _devices.Values)

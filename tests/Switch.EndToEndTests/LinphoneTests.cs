@@ -1,0 +1,70 @@
+using HostedPbx.Data.Entities;
+using HostedPbx.Switch.EndToEndTests.Support;
+using HostedPbx.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Switch.EndToEndTests;
+
+/// <summary>
+/// linphonec, a second independent SIP/TLS + SRTP stack (liblinphone, mbedTLS), against the switch.
+/// liblinphone will not register without a default route, and a default route on the host would let it reach
+/// the real network; so the switch, the baresip peer and linphonec all run inside a private network namespace
+/// whose only link goes nowhere (shared/peers/README.md §4). The switch reaches PostgreSQL through its Unix socket.
+/// </summary>
+public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
+{
+    private readonly CancellationToken _cancel = TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => await database.ResetAsync();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task Call_LinphoneToBaresip_RegistersVerifyingTheSwitchAndSpeechArrivesOverSrtp()
+    {
+        Tool.Require("linphonec");
+        await using var network = await NetworkNamespace.CreateAsync(_cancel);
+        await using var sut = await SwitchUnderTest.StartAsync(database, _cancel, network: network);
+        // linphone's receive side settles during the first second of a call (its jitter buffer adapts): the speech
+        // starts after that.
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel, leadingSilence: 1.5);
+        var ca = sut.Root.Certificate.ExportCertificatePem();
+        await using var bob = BaresipPeer.Start(
+            sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 60, network: network);
+        var device = sut.DeviceCertificate("201");
+        // linphone offers _32 first: the switch takes it for this leg and keys baresip's leg with _80, the one it knows.
+        await using var carol = await LinphonePeer.StartAsync(
+            network, sut.WorkDirectory, "carol", "201", sut.SipPort, device.CertificatePem() + "\n" + device.ChainPem(), device.PrivateKeyPem(), ca,
+            "AES_CM_128_HMAC_SHA1_32, AES_CM_128_HMAC_SHA1_80");
+
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
+        }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output + carol.Log + bob.Log);
+        await carol.SendAsync("soundcard use files");
+        await carol.SendAsync($"play {speech}");
+        await carol.SendAsync($"record {carol.RecordingPath}");
+        await carol.SendAsync($"call sip:202@127.0.0.1:{sut.SipPort}");
+        // bob hangs up when his WAV ends; the record is written then.
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
+        }, TimeSpan.FromSeconds(30), "the call to end\n" + sut.Output + carol.Log);
+
+        Assert.Equal(CallOutcome.Answered, record.Outcome);
+        var legs = record.Legs.OrderBy(l => l.Position).ToList();
+        Assert.Equal([SwitchUnderTest.MacOf("201"), SwitchUnderTest.MacOf("202")], legs.Select(l => l.PeerMac));
+        Assert.All(legs, leg => Assert.Equal(MediaProtection.Srtp, leg.MediaProtection));
+        Assert.Equal("AES_CM_128_HMAC_SHA1_32", legs[0].SrtpSuite);
+        Assert.Equal("AES_CM_128_HMAC_SHA1_80", legs[1].SrtpSuite);
+        Assert.StartsWith("TLSv1.", legs[0].TlsVersion, StringComparison.Ordinal);
+        var sent = Audio.ReadWav(speech);
+        var atBob = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").Single()), 8000);
+        Assert.True(atBob > 0.9, $"linphone's speech at baresip: correlation {atBob:0.000}");
+        await carol.SendAsync("quit");
+        var atCarol = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(carol.RecordingPath), 8000);
+        Assert.True(atCarol > 0.9, $"baresip's speech at linphone: correlation {atCarol:0.000}");
+    }
+}
