@@ -25,14 +25,14 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
 
         var registered = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             var rows = await db.Registrations.AsNoTracking().ToListAsync(_cancel);
             return rows.Count >= 2 ? rows : null;
         }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output + alice.Log + bob.Log);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         var record = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(_cancel);
         }, TimeSpan.FromSeconds(30), "the call record\n" + sut.Output);
         var received = await Eventually.GetAsync(
@@ -70,7 +70,7 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
         await mallory.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         var invite = await Eventually.GetAsync(() => AuditAsync("sip.invite"), TimeSpan.FromSeconds(20), "the INVITE refusal\n" + sut.Output);
 
-        await using var db = database.CreateOwnerContext();
+        await using var db = database.OpenOwner();
         Assert.Empty(await db.Registrations.ToListAsync(_cancel));
         Assert.Empty(await db.CallRecords.ToListAsync(_cancel));
         Assert.Equal(AuditOutcome.Denied, invite.Outcome);
@@ -88,14 +88,14 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
 
         var refusal = await Eventually.GetAsync(() => AuditAsync("sip.tls.handshake"), TimeSpan.FromSeconds(20), "the handshake refusal\n" + sut.Output);
 
-        await using var db = database.CreateOwnerContext();
+        await using var db = database.OpenOwner();
         Assert.Empty(await db.Registrations.ToListAsync(_cancel));
         Assert.Contains("not the one enrolled", refusal.Reason, StringComparison.Ordinal);
     }
 
     private async Task<AuditEvent?> AuditAsync(string action)
     {
-        await using var db = database.CreateOwnerContext();
+        await using var db = database.OpenOwner();
         return await db.AuditEvents.AsNoTracking().FirstOrDefaultAsync(a => a.Action == action, _cancel);
     }
 }

@@ -39,7 +39,7 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
 
         await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
         }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output + carol.Log + bob.Log);
         await carol.SendAsync("soundcard use files");
@@ -49,7 +49,7 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
         // bob hangs up when his WAV ends; the record is written then.
         var record = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
         }, TimeSpan.FromSeconds(30), "the call to end\n" + sut.Output + carol.Log);
 
@@ -64,7 +64,8 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
         var atBob = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").Single()), 8000);
         Assert.True(atBob > 0.9, $"linphone's speech at baresip: correlation {atBob:0.000}");
         await carol.SendAsync("quit");
-        var atCarol = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(carol.RecordingPath), 8000);
-        Assert.True(atCarol > 0.9, $"baresip's speech at linphone: correlation {atCarol:0.000}");
+        // linphone's adaptive playout shifts the stream by a packet now and then, so it is compared half a second at a time.
+        var atCarol = Audio.MedianWindowCorrelation(sent, Audio.ReadWav(carol.RecordingPath), 8000);
+        Assert.True(atCarol > 0.9, $"baresip's speech at linphone: median correlation {atCarol:0.000} per half second");
     }
 }

@@ -28,14 +28,14 @@ public sealed class MediaOnTheWireTests(PostgresFixture database) : IAsyncLifeti
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), ca, speech, 40);
         await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
         }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         // alice hangs up when her WAV ends; the record is written when the call ends.
         var record = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
         }, TimeSpan.FromSeconds(30), "the call to end\n" + sut.Output);
         var packets = await capture.StopAsync(_cancel);

@@ -33,7 +33,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         // The switch writes audit events in the background: wait for the row, then check there is exactly one.
         var audit = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             var rows = await db.AuditEvents.AsNoTracking()
                 .Where(a => a.Action == "sip.invite" && a.ActorName == SwitchUnderTest.MacOf("201")).ToListAsync(_cancel);
             return rows.Count > 0 ? rows : null;
@@ -73,7 +73,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         Assert.True(result.Succeeded, "CANCEL did not give 200 and 487\n" + result + ringing.Log);
         var record = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.ToParty == "203" && c.Outcome == CallOutcome.Cancelled, _cancel);
         }, TimeSpan.FromSeconds(10), "the cancelled call's record\n" + sut.Output);
         Assert.Equal(487, record.FinalSipStatus);
@@ -90,10 +90,10 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
     {
         var result = await RunAsync("HoldResume.xml", "201", "202");
 
-        Assert.True(result.Succeeded, "hold (sendonly → recvonly) or resume (sendrecv) was not answered as RFC 3264 §8.4 says\n" + result + fixture.Callee.Log);
+        Assert.True(result.Succeeded, "hold (sendonly → recvonly) or resume (sendrecv) was not answered as RFC 3264 §8.4 says\n" + result + fixture.Callee.Log + fixture.Switch.Output);
         var record = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs)
                 .FirstOrDefaultAsync(c => c.ToParty == "202" && c.Outcome == CallOutcome.Answered && c.EndedAt != null, _cancel);
         }, TimeSpan.FromSeconds(10), "the held call's record\n" + fixture.Switch.Output);

@@ -31,7 +31,7 @@ public sealed class VanishingHandsetTests(PostgresFixture database) : IAsyncLife
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), ca, speech, 60);
         await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
         }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
@@ -43,7 +43,7 @@ public sealed class VanishingHandsetTests(PostgresFixture database) : IAsyncLife
 
         var record = await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
         }, TimeSpan.FromSeconds(15), "the call to end after 202 vanished\n" + sut.Output);
         // baresip logs the BYE it got as the call closing ("session closed") before its own source ran out.

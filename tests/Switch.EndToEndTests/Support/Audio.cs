@@ -75,6 +75,54 @@ internal static class Audio
         return best;
     }
 
+    /// <summary>
+    /// For a receiver that adapts its playout (linphone's jitter buffer drops or repeats a packet now and then, which
+    /// shifts all that follows by 20 ms): each half second of received speech is aligned with the sent speech on its
+    /// own, within ±maxLag of its place, and the median of those correlations is returned.
+    /// </summary>
+    public static double MedianWindowCorrelation(float[] sent, float[] received, int maxLag)
+    {
+        const int Window = 4000;
+        var energies = new List<(int Start, double Energy)>();
+        for (var start = 0; start + Window <= received.Length; start += Window)
+        {
+            energies.Add((start, received.AsSpan(start, Window).ToArray().Sum(x => (double)x * x)));
+        }
+
+        var loudest = energies.Count == 0 ? 0 : energies.Max(e => e.Energy);
+        var scores = new List<double>();
+        foreach (var (start, energy) in energies.Where(e => e.Energy > loudest * 0.05))
+        {
+            var best = 0.0;
+            for (var lag = -maxLag; lag <= maxLag; lag++)
+            {
+                var from = start + lag;
+                if (from < 0 || from + Window > sent.Length)
+                {
+                    continue;
+                }
+
+                double dot = 0, energySent = 0;
+                for (var i = 0; i < Window; i++)
+                {
+                    double a = sent[from + i], b = received[start + i];
+                    dot += a * b;
+                    energySent += a * a;
+                }
+
+                if (energySent > 0)
+                {
+                    best = Math.Max(best, dot / Math.Sqrt(energySent * energy));
+                }
+            }
+
+            scores.Add(best);
+        }
+
+        scores.Sort();
+        return scores.Count == 0 ? 0 : scores[scores.Count / 2];
+    }
+
     /// <summary>Bytes read as G.711 µ-law samples (ITU-T G.711), as a plain PCMU payload would decode.</summary>
     public static float[] DecodeMuLaw(IEnumerable<byte> bytes) => [.. bytes.Select(b =>
     {

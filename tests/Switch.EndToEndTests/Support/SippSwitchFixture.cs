@@ -40,7 +40,7 @@ public sealed class SippSwitchFixture(PostgresFixture database) : IAsyncLifetime
     {
         await Eventually.GetAsync(async () =>
         {
-            await using var db = database.CreateOwnerContext();
+            await using var db = database.OpenOwner();
             return await db.Registrations.AsNoTracking()
                 .Where(r => db.Extensions.Any(e => e.Id == r.ExtensionId && e.Number == extension))
                 .Select(r => (object?)r.Id).FirstOrDefaultAsync();

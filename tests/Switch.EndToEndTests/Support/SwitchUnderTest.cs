@@ -109,7 +109,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     private async Task SeedAsync(PostgresFixture database)
     {
-        await using var db = database.CreateOwnerContext();
+        await using var db = database.OpenOwner();
         var now = TimeProvider.System.GetUtcNow();
         var reseller = new Reseller { Name = "E2E Reseller", CreatedAt = now };
         Tenant = new Tenant { Name = "E2E", ResellerId = reseller.Id, CreatedAt = now, AllowedSrtpSuites = ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"] };
