@@ -86,6 +86,32 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
     }
 
     [Fact]
+    public async Task Invite_CalleeRejectsWhileRinging_Caller486()
+    {
+        var sut = fixture.Switch;
+        await using var busy = BaresipPeer.Start(
+            sut.WorkDirectory, "dave", "203", sut.SipPort, sut.DeviceCertificate("203").CombinedPem(),
+            sut.Root.Certificate.ExportCertificatePem(), fixture.Speech, 60, answerMode: "manual");
+        await fixture.WaitRegisteredAsync("203", busy);
+
+        var call = RunAsync("CalleeBusy486.xml", "201", "203");
+        await Eventually.GetAsync(
+            () => Task.FromResult(busy.Log.Contains("Incoming call", StringComparison.Ordinal) ? (object?)true : null),
+            TimeSpan.FromSeconds(10), "203 to ring\n" + busy.Log);
+        // Hanging up a call that rings rejects it: baresip answers 486 Busy Here.
+        await busy.CommandAsync("hangup", "", _cancel);
+        var result = await call;
+
+        Assert.True(result.Succeeded, "the callee's rejection did not reach the caller as 486\n" + result + busy.Log);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.OpenOwner();
+            return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.ToParty == "203" && c.Outcome == CallOutcome.Busy, _cancel);
+        }, TimeSpan.FromSeconds(10), "the busy call's record\n" + sut.Output);
+        Assert.Equal(486, record.FinalSipStatus);
+    }
+
+    [Fact]
     public async Task ReInvite_HoldThenResume_AnsweredRecvOnlyThenSendRecv()
     {
         var result = await RunAsync("HoldResume.xml", "201", "202");

@@ -35,11 +35,19 @@ public sealed class SippSwitchFixture(PostgresFixture database) : IAsyncLifetime
         await WaitRegisteredAsync("202", _callee);
     }
 
-    /// <summary>Waits until <paramref name="extension"/> has a registration on record.</summary>
+    /// <summary>
+    /// Waits until <paramref name="peer"/> got its REGISTER answered and the registration is on record (a row alone
+    /// could be an earlier handset's for the same extension).
+    /// </summary>
     internal async Task WaitRegisteredAsync(string extension, BaresipPeer peer)
     {
         await Eventually.GetAsync(async () =>
         {
+            if (!peer.Log.Contains("200 OK", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
             await using var db = database.OpenOwner();
             return await db.Registrations.AsNoTracking()
                 .Where(r => db.Extensions.Any(e => e.Id == r.ExtensionId && e.Number == extension))
