@@ -41,7 +41,7 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
         {
             await using var db = database.OpenOwner();
             return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
-        }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output + carol.Log + bob.Log);
+        }, TimeSpan.FromSeconds(20), () => "both REGISTERs\n" + sut.Output + carol.Log + bob.Log);
         await carol.SendAsync("soundcard use files");
         await carol.SendAsync($"play {speech}");
         await carol.SendAsync($"record {carol.RecordingPath}");
@@ -51,7 +51,7 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
         {
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
-        }, TimeSpan.FromSeconds(30), "the call to end\n" + sut.Output + carol.Log);
+        }, TimeSpan.FromSeconds(30), () => "the call to end\n" + sut.Output + carol.Log);
 
         Assert.Equal(CallOutcome.Answered, record.Outcome);
         var legs = record.Legs.OrderBy(l => l.Position).ToList();

@@ -30,14 +30,14 @@ public sealed class MediaOnTheWireTests(PostgresFixture database) : IAsyncLifeti
         {
             await using var db = database.OpenOwner();
             return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
-        }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output);
+        }, TimeSpan.FromSeconds(20), () => "both REGISTERs\n" + sut.Output + alice.Log + bob.Log);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         // alice hangs up when her WAV ends; the record is written when the call ends.
         var record = await Eventually.GetAsync(async () =>
         {
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
-        }, TimeSpan.FromSeconds(30), "the call to end\n" + sut.Output);
+        }, TimeSpan.FromSeconds(30), () => "the call to end\n" + sut.Output);
         var packets = await capture.StopAsync(_cancel);
         var received = Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").Single();
 

@@ -37,7 +37,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
             var rows = await db.AuditEvents.AsNoTracking()
                 .Where(a => a.Action == "sip.invite" && a.ActorName == SwitchUnderTest.MacOf("201")).ToListAsync(_cancel);
             return rows.Count > 0 ? rows : null;
-        }, TimeSpan.FromSeconds(10), "the refusal's audit event\n" + fixture.Switch.Output);
+        }, TimeSpan.FromSeconds(10), () => "the refusal's audit event\n" + fixture.Switch.Output);
         var refusal = Assert.Single(audit);
         Assert.Equal(AuditOutcome.Denied, refusal.Outcome);
         Assert.Contains("'202'", refusal.Reason, StringComparison.Ordinal);
@@ -75,14 +75,14 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         {
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.ToParty == "203" && c.Outcome == CallOutcome.Cancelled, _cancel);
-        }, TimeSpan.FromSeconds(10), "the cancelled call's record\n" + sut.Output);
+        }, TimeSpan.FromSeconds(10), () => "the cancelled call's record\n" + sut.Output);
         Assert.Equal(487, record.FinalSipStatus);
         Assert.Null(record.AnsweredAt);
         // The handset rang, then the switch's CANCEL closed the session on it (libre reports a received CANCEL as
         // ECONNRESET, "session closed: Connection reset by peer", while its TLS connection stays up).
         await Eventually.GetAsync(
             () => Task.FromResult(ringing.Log.Contains("Incoming call", StringComparison.Ordinal) && ringing.Log.Contains("session closed", StringComparison.Ordinal) ? (object?)true : null),
-            TimeSpan.FromSeconds(10), "203 to ring and stop ringing\n" + ringing.Log + sut.Output);
+            TimeSpan.FromSeconds(10), () => "203 to ring and stop ringing\n" + ringing.Log + sut.Output);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         var call = RunAsync("CalleeBusy486.xml", "201", "203");
         await Eventually.GetAsync(
             () => Task.FromResult(busy.Log.Contains("Incoming call", StringComparison.Ordinal) ? (object?)true : null),
-            TimeSpan.FromSeconds(10), "203 to ring\n" + busy.Log);
+            TimeSpan.FromSeconds(10), () => "203 to ring\n" + busy.Log);
         // Hanging up a call that rings rejects it: baresip answers 486 Busy Here.
         await busy.CommandAsync("hangup", "", _cancel);
         var result = await call;
@@ -107,7 +107,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         {
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.ToParty == "203" && c.Outcome == CallOutcome.Busy, _cancel);
-        }, TimeSpan.FromSeconds(10), "the busy call's record\n" + sut.Output);
+        }, TimeSpan.FromSeconds(10), () => "the busy call's record\n" + sut.Output);
         Assert.Equal(486, record.FinalSipStatus);
     }
 
@@ -122,7 +122,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs)
                 .FirstOrDefaultAsync(c => c.ToParty == "202" && c.Outcome == CallOutcome.Answered && c.EndedAt != null, _cancel);
-        }, TimeSpan.FromSeconds(10), "the held call's record\n" + fixture.Switch.Output);
+        }, TimeSpan.FromSeconds(10), () => "the held call's record\n" + fixture.Switch.Output);
         Assert.All(record.Legs, leg => Assert.Equal(MediaProtection.Srtp, leg.MediaProtection));
     }
 

@@ -33,11 +33,11 @@ public sealed class VanishingHandsetTests(PostgresFixture database) : IAsyncLife
         {
             await using var db = database.OpenOwner();
             return await db.Registrations.CountAsync(_cancel) >= 2 ? (object?)true : null;
-        }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output);
+        }, TimeSpan.FromSeconds(20), () => "both REGISTERs\n" + sut.Output + alice.Log + bob.Log);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         await Eventually.GetAsync(
             () => Task.FromResult(alice.Log.Contains("Call established", StringComparison.Ordinal) ? (object?)true : null),
-            TimeSpan.FromSeconds(15), "the call to be answered\n" + alice.Log + sut.Output);
+            TimeSpan.FromSeconds(15), () => "the call to be answered\n" + alice.Log + sut.Output);
         var vanished = TimeProvider.System.GetUtcNow();
         bob.Vanish(freeze);
 
@@ -45,11 +45,11 @@ public sealed class VanishingHandsetTests(PostgresFixture database) : IAsyncLife
         {
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
-        }, TimeSpan.FromSeconds(15), "the call to end after 202 vanished\n" + sut.Output);
+        }, TimeSpan.FromSeconds(15), () => "the call to end after 202 vanished\n" + sut.Output);
         // baresip logs the BYE it got as the call closing ("session closed") before its own source ran out.
         await Eventually.GetAsync(
             () => Task.FromResult(alice.Log.Contains("session closed", StringComparison.Ordinal) || alice.Log.Contains("terminated", StringComparison.Ordinal) ? (object?)true : null),
-            TimeSpan.FromSeconds(5), "alice to get the switch's BYE\n" + alice.Log);
+            TimeSpan.FromSeconds(5), () => "alice to get the switch's BYE\n" + alice.Log);
 
         Assert.Equal(CallOutcome.Answered, record.Outcome);
         var after = record.EndedAt!.Value - vanished;

@@ -52,7 +52,7 @@ public sealed class SippSwitchFixture(PostgresFixture database) : IAsyncLifetime
             return await db.Registrations.AsNoTracking()
                 .Where(r => db.Extensions.Any(e => e.Id == r.ExtensionId && e.Number == extension))
                 .Select(r => (object?)r.Id).FirstOrDefaultAsync();
-        }, TimeSpan.FromSeconds(20), $"{extension}'s REGISTER\n{Switch.Output}{peer.Log}");
+        }, TimeSpan.FromSeconds(20), () => $"{extension}'s REGISTER\n{Switch.Output}{peer.Log}");
     }
 
     public async ValueTask DisposeAsync()
