@@ -34,7 +34,7 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
         {
             await using var db = database.OpenOwner();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(_cancel);
-        }, TimeSpan.FromSeconds(30), () => "the call record\n" + sut.Output);
+        }, TimeSpan.FromSeconds(30), () => "the call record\n" + sut.Output + alice.Log);
         var received = await Eventually.GetAsync(
             () => Task.FromResult(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()),
             TimeSpan.FromSeconds(10), "bob's recording");

@@ -38,7 +38,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
         var sipPort = FreeListenPort();
         var controlPort = PartProcess.FreePort();
         var consolePort = PartProcess.FreePort();
-        var rtp = 20000 + (Random.Shared.Next(0, 400) * 50);
+        var rtp = FreeRtpRange();
         File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
             "poll_method epoll",
             $"sip_listen 127.0.0.1:{sipPort}",
@@ -124,6 +124,38 @@ internal sealed class BaresipPeer : IAsyncDisposable
             {
                 using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 tcp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// 50 UDP ports for rtp_ports, below the kernel's ephemeral range, each free right now: baresip gives up on a call
+    /// ("rtp_listen failed ... Address already in use") when its range is taken, as other tests' ranges may be.
+    /// </summary>
+    private static int FreeRtpRange()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var start = 20000 + (Random.Shared.Next(0, 240) * 50);
+            if (Enumerable.Range(start, 50).All(IsFreeUdp))
+            {
+                return start;
+            }
+        }
+
+        throw new InvalidOperationException("no free range of 50 UDP ports between 20000 and 32000 for baresip's RTP");
+
+        static bool IsFreeUdp(int port)
+        {
+            try
+            {
                 using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 udp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
                 return true;
