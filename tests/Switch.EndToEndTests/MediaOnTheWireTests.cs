@@ -59,6 +59,10 @@ public sealed class MediaOnTheWireTests(PostgresFixture database) : IAsyncLifeti
         var repeated = legs[1].Count(p => first.Contains(Convert.ToHexString(p.Payload, RtpHeaderLength, p.Payload.Length - RtpHeaderLength)));
         Assert.True(repeated == 0, $"{repeated} RTP payloads appear identically on both legs: the legs are not keyed apart");
 
+        // Control: plain PCMU of the same speech, read the same way, is recognised.
+        var plain = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(await Audio.EncodeMuLawAsync(speech, _cancel)), 1600);
+        Assert.True(plain > 0.9, $"plain PCMU of the speech correlates only {plain:0.000}: the check below could not tell");
+
         // Both handsets send the same speech: each of the four streams (to and from the switch on each leg), read as if
         // it were plain PCMU, must be noise.
         var streams = rtp.GroupBy(p => InRange(p.DestinationPort) ? $"handset → switch port {p.DestinationPort}" : $"switch port {p.SourcePort} → handset").ToList();

@@ -123,6 +123,14 @@ internal static class Audio
         return scores.Count == 0 ? 0 : scores[scores.Count / 2];
     }
 
+    /// <summary>The speech as plain PCMU payload bytes would carry it (sox's G.711 µ-law encoder).</summary>
+    public static async Task<byte[]> EncodeMuLawAsync(string wav, CancellationToken cancellationToken)
+    {
+        var path = Path.ChangeExtension(wav, ".ul");
+        await RunAsync("sox", [wav, "-t", "ul", path], cancellationToken);
+        return await File.ReadAllBytesAsync(path, cancellationToken);
+    }
+
     /// <summary>Bytes read as G.711 µ-law samples (ITU-T G.711), as a plain PCMU payload would decode.</summary>
     public static float[] DecodeMuLaw(IEnumerable<byte> bytes) => [.. bytes.Select(b =>
     {
