@@ -20,7 +20,7 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
-    public async Task Call_LinphoneToBaresip_RegistersVerifyingTheSwitchAndSpeechArrivesOverSrtp()
+    public async Task Call_LinphoneAndBaresipBothWays_RegistersVerifyingTheSwitchAndSpeechArrivesOverSrtp()
     {
         Tool.Require("linphonec");
         await using var network = await NetworkNamespace.CreateAsync(_cancel);
@@ -35,7 +35,7 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
         // linphone offers _32 first: the switch takes it for this leg and keys baresip's leg with _80, the one it knows.
         await using var carol = await LinphonePeer.StartAsync(
             network, sut.WorkDirectory, "carol", "201", sut.SipPort, device.CertificatePem() + "\n" + device.ChainPem(), device.PrivateKeyPem(), ca,
-            "AES_CM_128_HMAC_SHA1_32, AES_CM_128_HMAC_SHA1_80");
+            "AES_CM_128_HMAC_SHA1_32, AES_CM_128_HMAC_SHA1_80", autoAnswer: true);
 
         await Eventually.GetAsync(async () =>
         {
@@ -63,9 +63,29 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
         var sent = Audio.ReadWav(speech);
         var atBob = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").Single()), 8000);
         Assert.True(atBob > 0.9, $"linphone's speech at baresip: correlation {atBob:0.000}");
-        await carol.SendAsync("quit");
-        // linphone's adaptive playout shifts the stream by a packet now and then, so it is compared half a second at a time.
         var atCarol = Audio.MedianWindowCorrelation(sent, Audio.ReadWav(carol.RecordingPath), 8000);
         Assert.True(atCarol > 0.9, $"baresip's speech at linphone: median correlation {atCarol:0.000} per half second");
+
+        // The other way: baresip calls 201, and the switch's INVITE (its own offer, its own keys) reaches linphone over
+        // the connection linphone registered on; linphone answers by itself.
+        await carol.SendAsync($"play {speech}");
+        await carol.SendAsync($"record {carol.SecondRecordingPath}");
+        await bob.CommandAsync("dial", $"sip:201@127.0.0.1:{sut.SipPort}", _cancel);
+        var back = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.OpenOwner();
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.FromParty == "202" && c.EndedAt != null, _cancel);
+        }, TimeSpan.FromSeconds(30), () => "the call from baresip to end\n" + sut.Output + carol.Log + bob.Log);
+
+        Assert.Equal(CallOutcome.Answered, back.Outcome);
+        var calleeLeg = back.Legs.Single(l => l.Position == 2);
+        Assert.Equal(SwitchUnderTest.MacOf("201"), calleeLeg.PeerMac);
+        Assert.Equal(MediaProtection.Srtp, calleeLeg.MediaProtection);
+        Assert.Contains(calleeLeg.SrtpSuite, new[] { "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32" });
+        var atCarolAgain = Audio.MedianWindowCorrelation(sent, Audio.ReadWav(carol.SecondRecordingPath), 8000);
+        Assert.True(atCarolAgain > 0.9, $"baresip's speech at linphone when called: median correlation {atCarolAgain:0.000} per half second");
+        var second = Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").Order(StringComparer.Ordinal).Last();
+        var atBobAgain = Audio.MedianWindowCorrelation(sent, Audio.ReadWav(second), 8000);
+        Assert.True(atBobAgain > 0.9, $"linphone's speech at baresip when called: median correlation {atBobAgain:0.000} per half second");
     }
 }

@@ -12,6 +12,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly int _controlPort;
+    private NetworkNamespace? _network;
 
     private BaresipPeer(Process process, string directory, int controlPort)
     {
@@ -92,7 +93,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var peer = new BaresipPeer(process, directory, controlPort);
+        var peer = new BaresipPeer(process, directory, controlPort) { _network = network };
         process.OutputDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
         process.Start();
@@ -170,10 +171,25 @@ internal sealed class BaresipPeer : IAsyncDisposable
     /// <summary>Sends a command over ctrl_tcp (netstring-framed JSON).</summary>
     public async Task CommandAsync(string command, string parameters, CancellationToken cancellationToken)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", _controlPort, cancellationToken);
         var json = $"{{\"command\":\"{command}\",\"params\":\"{parameters}\",\"token\":\"t1\"}}";
         var frame = Encoding.ASCII.GetBytes($"{json.Length}:{json},");
+        if (_network is not null)
+        {
+            // Its control port is on the namespace's own loopback: socat inside carries the frame, and waits 2 s for the reply.
+            var file = Path.Combine(Directory, "command.netstring");
+            await File.WriteAllBytesAsync(file, frame, cancellationToken);
+            var (exitCode, output) = await Tool.RunAsync(
+                "ip", [.. _network.Exec("socat"), "-t", "2", $"FILE:{file}", $"TCP:127.0.0.1:{_controlPort}"], TimeSpan.FromSeconds(10), cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"baresip's control port did not take '{command}': {output}");
+            }
+
+            return;
+        }
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", _controlPort, cancellationToken);
         await tcp.GetStream().WriteAsync(frame, cancellationToken);
         await tcp.GetStream().FlushAsync(cancellationToken);
         var buffer = new byte[4096];

@@ -21,14 +21,16 @@ internal sealed class LinphonePeer : IAsyncDisposable
 
     public string RecordingPath => Path.Combine(Directory, "received.wav");
 
+    public string SecondRecordingPath => Path.Combine(Directory, "received-2.wav");
+
     public string Log => _process.Log + (File.Exists(LogFile) ? File.ReadAllText(LogFile) : "");
 
     private string LogFile => Path.Combine(Directory, "linphone.log");
 
-    /// <summary>Starts it registering as <paramref name="user"/>, offering <paramref name="suites"/> in that order (srtp_crypto_suites).</summary>
+    /// <summary>Starts it registering as <paramref name="user"/>, offering <paramref name="suites"/> in that order (srtp_crypto_suites), answering calls itself with <paramref name="autoAnswer"/>.</summary>
     public static async Task<LinphonePeer> StartAsync(
         NetworkNamespace network, string root, string name, string user, int switchPort, string certificateChainPem, string keyPem, string caPem,
-        string suites)
+        string suites, bool autoAnswer = false)
     {
         var directory = Path.Combine(root, name);
         var home = Path.Combine(directory, "home");
@@ -89,7 +91,7 @@ internal sealed class LinphonePeer : IAsyncDisposable
             $"uuid=00000000-0000-0000-0000-0000000{user}",
             ""));
         var process = NamespacedProcess.Start(
-            network, "linphonec", ["-c", rc, "-d", "4", "-l", Path.Combine(directory, "linphone.log")],
+            network, "linphonec", ["-c", rc, "-d", "4", "-l", Path.Combine(directory, "linphone.log"), .. autoAnswer ? new[] { "-a" } : []],
             new Dictionary<string, string?> { ["HOME"] = home }, redirectInput: true);
         return new LinphonePeer(process, directory);
     }
