@@ -24,10 +24,10 @@ public sealed class LinphoneTests(PostgresFixture database) : IAsyncLifetime
     {
         Tool.Require("linphonec");
         await using var network = await NetworkNamespace.CreateAsync(_cancel);
-        await using var sut = await SwitchUnderTest.StartAsync(database, _cancel, network: network);
+        await using var sut = await SwitchUnderTest.StartAsync(database, null, network, _cancel);
         // linphone's receive side settles during the first second of a call (its jitter buffer adapts): the speech
         // starts after that.
-        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel, leadingSilence: 1.5);
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 1.5, 1.5, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         await using var bob = BaresipPeer.Start(
             sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 60, network: network);

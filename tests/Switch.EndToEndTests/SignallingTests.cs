@@ -135,7 +135,7 @@ public sealed class SignallingTests(PostgresFixture database, SippSwitchFixture 
         // svmap (UDP, OPTIONS) binds to loopback only; the standard range is scanned as an attacker would.
         var (exitCode, output) = await Tool.RunAsync(
             "svmap", ["-b", "127.0.0.1", "-x", "127.0.0.1", "-p", $"5060-5070,{sipPort},{sipPort + 1},{control.Port}", "127.0.0.1"],
-            TimeSpan.FromSeconds(30), _cancel, fixture.Switch.WorkDirectory);
+            TimeSpan.FromSeconds(30), fixture.Switch.WorkDirectory, _cancel);
 
         Assert.True(exitCode == 0, $"svmap failed:\n{output}");
         Assert.Contains($"127.0.0.1:{control.Port}", output, StringComparison.Ordinal);

@@ -22,9 +22,9 @@ public sealed class VanishingHandsetTests(PostgresFixture database) : IAsyncLife
     [InlineData(true)]
     public async Task Call_CalleeVanishes_CallerGetsByeAndRecordEnds(bool freeze)
     {
-        await using var sut = await SwitchUnderTest.StartAsync(database, _cancel, new Dictionary<string, string?> { ["Switch__MediaTimeoutSeconds"] = "5" });
+        await using var sut = await SwitchUnderTest.StartAsync(database, new Dictionary<string, string?> { ["Switch__MediaTimeoutSeconds"] = "5" }, null, _cancel);
         // alice would talk for ~25 s on her own: an end well before that is the switch's doing.
-        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel, trailingSilence: 20);
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 20, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         // Disposing kills it, frozen or not.
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 60);

@@ -5,7 +5,11 @@ namespace HostedPbx.Switch.EndToEndTests.Support;
 /// <summary>Speech made with espeak-ng and sox (shared/peers/README.md §2), and the check that it arrived.</summary>
 internal static class Audio
 {
-    public static async Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken, double trailingSilence = 1.5, double leadingSilence = 0.5)
+    public static Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken) =>
+        MakeSpeechAsync(directory, 0.5, 1.5, cancellationToken);
+
+    /// <summary>The speech with the given seconds of silence before and after it.</summary>
+    public static async Task<string> MakeSpeechAsync(string directory, double leadingSilence, double trailingSilence, CancellationToken cancellationToken)
     {
         var raw = Path.Combine(directory, "speech_raw.wav");
         var speech = Path.Combine(directory, "speech_8k.wav");

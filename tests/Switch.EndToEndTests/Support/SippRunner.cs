@@ -11,8 +11,7 @@ namespace HostedPbx.Switch.EndToEndTests.Support;
 internal static class SippRunner
 {
     public static async Task<SippResult> RunAsync(
-        string scenario, TlsTunnel tunnel, string me, string callee, string workDirectory, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? keys = null)
+        string scenario, TlsTunnel tunnel, string me, string callee, string workDirectory, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(workDirectory, "sipp-" + Path.GetFileNameWithoutExtension(scenario) + "-" + Guid.NewGuid().ToString("N")[..6]);
         Directory.CreateDirectory(directory);
@@ -29,12 +28,7 @@ internal static class SippRunner
             "-m", "1", "-timeout", "20", "-timeout_error", "-nostdin", "-nd",
             "-trace_msg", "-message_file", messages, "-trace_err", "-error_file", errors, "-trace_logs", "-log_file", logs,
         };
-        foreach (var (key, value) in keys ?? new Dictionary<string, string>())
-        {
-            args.AddRange(["-key", key, value]);
-        }
-
-        var (exitCode, output) = await Tool.RunAsync("sipp", args, TimeSpan.FromSeconds(30), cancellationToken, directory);
+        var (exitCode, output) = await Tool.RunAsync("sipp", args, TimeSpan.FromSeconds(30), directory, cancellationToken);
         return new SippResult(exitCode, Read(messages), Read(errors) + Read(logs) + output);
     }
 

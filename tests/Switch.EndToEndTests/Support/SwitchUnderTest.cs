@@ -45,9 +45,12 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public static string MacOf(string extension) => $"0015651a2{extension}";
 
+    public static Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken) =>
+        StartAsync(database, null, null, cancellationToken);
+
+    /// <summary>With extra settings (environment variables) and, optionally, inside a network namespace.</summary>
     public static async Task<SwitchUnderTest> StartAsync(
-        PostgresFixture database, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null,
-        NetworkNamespace? network = null)
+        PostgresFixture database, IReadOnlyDictionary<string, string?>? settings, NetworkNamespace? network, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
         var sut = new SwitchUnderTest(work);

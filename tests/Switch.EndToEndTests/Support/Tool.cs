@@ -36,7 +36,12 @@ internal static class Tool
     }
 
     /// <summary>Runs a program to its end within <paramref name="limit"/>; the exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string name, IEnumerable<string> args, TimeSpan limit, CancellationToken cancellationToken, string? workingDirectory = null)
+    public static Task<(int ExitCode, string Output)> RunAsync(string name, IEnumerable<string> args, TimeSpan limit, CancellationToken cancellationToken) =>
+        RunAsync(name, args, limit, null, cancellationToken);
+
+    /// <summary>As above, in <paramref name="workingDirectory"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string name, IEnumerable<string> args, TimeSpan limit, string? workingDirectory, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(Require(name)) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         if (workingDirectory is not null)
