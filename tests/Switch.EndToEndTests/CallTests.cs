@@ -28,19 +28,19 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
             await using var db = database.CreateOwnerContext();
             var rows = await db.Registrations.AsNoTracking().ToListAsync(_cancel);
             return rows.Count >= 2 ? rows : null;
-        }, TimeSpan.FromSeconds(20), "both REGISTERs\n" + sut.Output + alice.Log + bob.Log);
+        }, TimeSpan.FromSeconds(20), () => "both REGISTERs\n" + sut.Output + alice.Log + bob.Log);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         // While it runs, the call is on record as in progress (what the portal lists as an active call).
         var live = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.AnsweredAt != null, _cancel);
-        }, TimeSpan.FromSeconds(30), "the answered call on record\n" + sut.Output);
+        }, TimeSpan.FromSeconds(30), () => "the answered call on record\n" + sut.Output + alice.Log);
         var record = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
-        }, TimeSpan.FromSeconds(60), "the call record\n" + sut.Output);
+        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log);
         var received = await Eventually.GetAsync(
             () => Task.FromResult(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()),
             TimeSpan.FromSeconds(10), "bob's recording");
@@ -78,9 +78,9 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
         await using var mallory = BaresipPeer.Start(
             sut.WorkDirectory, "mallory", "201", sut.SipPort, sut.DeviceCertificate("203").CombinedPem(), sut.Root.Certificate.ExportCertificatePem(), speech, 30);
 
-        await Eventually.GetAsync(() => AuditAsync("sip.register"), TimeSpan.FromSeconds(20), "the REGISTER refusal\n" + sut.Output);
+        await Eventually.GetAsync(() => AuditAsync("sip.register"), TimeSpan.FromSeconds(20), () => "the REGISTER refusal\n" + sut.Output);
         await mallory.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
-        var invite = await Eventually.GetAsync(() => AuditAsync("sip.invite"), TimeSpan.FromSeconds(20), "the INVITE refusal\n" + sut.Output);
+        var invite = await Eventually.GetAsync(() => AuditAsync("sip.invite"), TimeSpan.FromSeconds(20), () => "the INVITE refusal\n" + sut.Output);
 
         await using var db = database.CreateOwnerContext();
         Assert.Empty(await db.Registrations.ToListAsync(_cancel));
@@ -98,7 +98,7 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
         await using var copy = BaresipPeer.Start(
             sut.WorkDirectory, "copy", "201", sut.SipPort, second.CombinedPem(), sut.Root.Certificate.ExportCertificatePem(), speech, 30);
 
-        var refusal = await Eventually.GetAsync(() => AuditAsync("sip.tls.handshake"), TimeSpan.FromSeconds(20), "the handshake refusal\n" + sut.Output);
+        var refusal = await Eventually.GetAsync(() => AuditAsync("sip.tls.handshake"), TimeSpan.FromSeconds(20), () => "the handshake refusal\n" + sut.Output);
 
         await using var db = database.CreateOwnerContext();
         Assert.Empty(await db.Registrations.ToListAsync(_cancel));

@@ -15,6 +15,7 @@ namespace HostedPbx.Switch.EndToEndTests;
 /// </summary>
 public sealed class DirectoryChangeTests(PostgresFixture database) : IAsyncLifetime
 {
+    private static readonly Dictionary<string, string?> s_hourlyReload = new() { ["Switch__DirectoryRefreshSeconds"] = "3600" };
     private readonly CancellationToken _cancel = TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => await database.ResetAsync();
@@ -24,7 +25,7 @@ public sealed class DirectoryChangeTests(PostgresFixture database) : IAsyncLifet
     [Fact]
     public async Task DisableDevice_RunningSwitch_RefusesItsNextHandshakeWithinSeconds()
     {
-        await using var sut = await SwitchUnderTest.StartAsync(database, _cancel, directoryRefreshSeconds: 3600);
+        await using var sut = await SwitchUnderTest.StartAsync(database, s_hourlyReload, null, _cancel);
         var handset = sut.DeviceCertificate("203");
         Assert.True(await HandshakeAsync(sut, handset.Certificate), "the enrolled handset was refused before any change\n" + sut.Output);
 
@@ -35,13 +36,13 @@ public sealed class DirectoryChangeTests(PostgresFixture database) : IAsyncLifet
         }
 
         await Eventually.GetAsync(async () => await HandshakeAsync(sut, handset.Certificate) ? null : "refused",
-            TimeSpan.FromSeconds(5), "the switch to refuse the disabled handset\n" + sut.Output);
+            TimeSpan.FromSeconds(5), () => "the switch to refuse the disabled handset\n" + sut.Output);
     }
 
     [Fact]
     public async Task RevokeCertificate_RunningSwitch_RefusesItWithinSeconds()
     {
-        await using var sut = await SwitchUnderTest.StartAsync(database, _cancel, directoryRefreshSeconds: 3600);
+        await using var sut = await SwitchUnderTest.StartAsync(database, s_hourlyReload, null, _cancel);
         var handset = sut.DeviceCertificate("202");
         Assert.True(await HandshakeAsync(sut, handset.Certificate), "the enrolled handset was refused before any change\n" + sut.Output);
 
@@ -53,7 +54,7 @@ public sealed class DirectoryChangeTests(PostgresFixture database) : IAsyncLifet
         }
 
         await Eventually.GetAsync(async () => await HandshakeAsync(sut, handset.Certificate) ? null : "refused",
-            TimeSpan.FromSeconds(5), "the switch to refuse the revoked certificate\n" + sut.Output);
+            TimeSpan.FromSeconds(5), () => "the switch to refuse the revoked certificate\n" + sut.Output);
     }
 
     /// <summary>

@@ -143,7 +143,7 @@ internal sealed partial class Call
 
     private void OnMediaCheck()
     {
-        if (State == CallState.Answered && Media.SinceLastPacket > Controller.Limits.MediaTimeout)
+        if (State == CallState.Answered && Media.Activity.LongestSilence > Controller.Limits.MediaTimeout)
         {
             SwitchLog.MediaTimeout(Controller.Logger, CallerCallId);
             SendByeToCaller();

@@ -5,15 +5,19 @@ namespace HostedPbx.Switch.EndToEndTests.Support;
 /// <summary>Speech made with espeak-ng and sox (shared/peers/README.md §2), and the check that it arrived.</summary>
 internal static class Audio
 {
-    public static async Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken)
+    public static Task<string> MakeSpeechAsync(string directory, CancellationToken cancellationToken) =>
+        MakeSpeechAsync(directory, 0.5, 1.5, cancellationToken);
+
+    /// <summary>The speech with the given seconds of silence before and after it.</summary>
+    public static async Task<string> MakeSpeechAsync(string directory, double leadingSilence, double trailingSilence, CancellationToken cancellationToken)
     {
         var raw = Path.Combine(directory, "speech_raw.wav");
         var speech = Path.Combine(directory, "speech_8k.wav");
-        var padded = Path.Combine(directory, "speech_pad_8k.wav");
+        var padded = Path.Combine(directory, $"speech_pad{leadingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{trailingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)}_8k.wav");
         await RunAsync("espeak-ng", ["-w", raw, "Hello, this is a secure call test. One two three four five."], cancellationToken);
         await RunAsync("sox", [raw, "-r", "8000", "-c", "1", "-b", "16", speech], cancellationToken);
         // baresip hangs up when its source file ends, so the padding sets the call's length.
-        await RunAsync("sox", [speech, padded, "pad", "0.5", "1.5"], cancellationToken);
+        await RunAsync("sox", [speech, padded, "pad", leadingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture), trailingSilence.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
         return padded;
     }
 
@@ -74,6 +78,70 @@ internal static class Audio
 
         return best;
     }
+
+    /// <summary>
+    /// For a receiver that adapts its playout (linphone's jitter buffer drops or repeats a packet now and then, which
+    /// shifts all that follows by 20 ms): each half second of received speech is aligned with the sent speech on its
+    /// own, within ±maxLag of its place, and the median of those correlations is returned.
+    /// </summary>
+    public static double MedianWindowCorrelation(float[] sent, float[] received, int maxLag)
+    {
+        const int Window = 4000;
+        var energies = new List<(int Start, double Energy)>();
+        for (var start = 0; start + Window <= received.Length; start += Window)
+        {
+            energies.Add((start, received.AsSpan(start, Window).ToArray().Sum(x => (double)x * x)));
+        }
+
+        var loudest = energies.Count == 0 ? 0 : energies.Max(e => e.Energy);
+        var scores = new List<double>();
+        foreach (var (start, energy) in energies.Where(e => e.Energy > loudest * 0.05))
+        {
+            var best = 0.0;
+            for (var lag = -maxLag; lag <= maxLag; lag++)
+            {
+                var from = start + lag;
+                if (from < 0 || from + Window > sent.Length)
+                {
+                    continue;
+                }
+
+                double dot = 0, energySent = 0;
+                for (var i = 0; i < Window; i++)
+                {
+                    double a = sent[from + i], b = received[start + i];
+                    dot += a * b;
+                    energySent += a * a;
+                }
+
+                if (energySent > 0)
+                {
+                    best = Math.Max(best, dot / Math.Sqrt(energySent * energy));
+                }
+            }
+
+            scores.Add(best);
+        }
+
+        scores.Sort();
+        return scores.Count == 0 ? 0 : scores[scores.Count / 2];
+    }
+
+    /// <summary>The speech as plain PCMU payload bytes would carry it (sox's G.711 µ-law encoder).</summary>
+    public static async Task<byte[]> EncodeMuLawAsync(string wav, CancellationToken cancellationToken)
+    {
+        var path = Path.ChangeExtension(wav, ".ul");
+        await RunAsync("sox", [wav, "-t", "ul", path], cancellationToken);
+        return await File.ReadAllBytesAsync(path, cancellationToken);
+    }
+
+    /// <summary>Bytes read as G.711 µ-law samples (ITU-T G.711), as a plain PCMU payload would decode.</summary>
+    public static float[] DecodeMuLaw(IEnumerable<byte> bytes) => [.. bytes.Select(b =>
+    {
+        var u = ~b & 0xff;
+        var magnitude = ((((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4)) - 0x84;
+        return (float)((u & 0x80) != 0 ? -magnitude : magnitude);
+    })];
 
     private static async Task RunAsync(string file, string[] args, CancellationToken cancellationToken)
     {

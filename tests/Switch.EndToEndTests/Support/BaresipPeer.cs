@@ -12,6 +12,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly int _controlPort;
+    private NetworkNamespace? _network;
 
     private BaresipPeer(Process process, string directory, int controlPort)
     {
@@ -26,7 +27,8 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
-    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds)
+    public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto",
+        NetworkNamespace? network = null)
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -34,10 +36,10 @@ internal sealed class BaresipPeer : IAsyncDisposable
         File.WriteAllText(certificate, combinedPem);
         var ca = Path.Combine(directory, "ca.crt");
         File.WriteAllText(ca, caPem);
-        var sipPort = PartProcess.FreePort();
+        var sipPort = FreeListenPort();
         var controlPort = PartProcess.FreePort();
         var consolePort = PartProcess.FreePort();
-        var rtp = 20000 + (Random.Shared.Next(0, 400) * 50);
+        var rtp = FreeRtpRange();
         File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
             "poll_method epoll",
             $"sip_listen 127.0.0.1:{sipPort}",
@@ -79,16 +81,19 @@ internal sealed class BaresipPeer : IAsyncDisposable
             $"snd_path {Path.Combine(directory, "rec")}",
             ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu\n");
+            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu\n");
 
-        var info = new ProcessStartInfo("baresip") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture) })
+        var info = new ProcessStartInfo(Tool.Require(network is null ? "baresip" : "ip"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var arg in (network?.Exec("baresip") ?? []).Concat(["-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture)]))
         {
             info.ArgumentList.Add(arg);
         }
 
         var process = new Process { StartInfo = info };
-        var peer = new BaresipPeer(process, directory, controlPort);
+        var peer = new BaresipPeer(process, directory, controlPort) { _network = network };
         process.OutputDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
         process.Start();
@@ -97,19 +102,107 @@ internal sealed class BaresipPeer : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>
+    /// A port for sip_listen: baresip takes it for UDP and TCP and the next one for TLS, so both must be free
+    /// (a free port whose neighbour was taken made baresip fail with "Address already in use" under load).
+    /// </summary>
+    private static int FreeListenPort()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = PartProcess.FreePort();
+            if (port < 65535 && IsFree(port) && IsFree(port + 1))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no two neighbouring free loopback ports for baresip");
+
+        static bool IsFree(int port)
+        {
+            try
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// 50 UDP ports for rtp_ports, below the kernel's ephemeral range, each free right now: baresip gives up on a call
+    /// ("rtp_listen failed ... Address already in use") when its range is taken, as other tests' ranges may be.
+    /// </summary>
+    private static int FreeRtpRange()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var start = 20000 + (Random.Shared.Next(0, 240) * 50);
+            if (Enumerable.Range(start, 50).All(IsFreeUdp))
+            {
+                return start;
+            }
+        }
+
+        throw new InvalidOperationException("no free range of 50 UDP ports between 20000 and 32000 for baresip's RTP");
+
+        static bool IsFreeUdp(int port)
+        {
+            try
+            {
+                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Sends a command over ctrl_tcp (netstring-framed JSON).</summary>
     public async Task CommandAsync(string command, string parameters, CancellationToken cancellationToken)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", _controlPort, cancellationToken);
         var json = $"{{\"command\":\"{command}\",\"params\":\"{parameters}\",\"token\":\"t1\"}}";
         var frame = Encoding.ASCII.GetBytes($"{json.Length}:{json},");
+        if (_network is not null)
+        {
+            // Its control port is on the namespace's own loopback: socat inside carries the frame, and waits 2 s for the reply.
+            var file = Path.Combine(Directory, "command.netstring");
+            await File.WriteAllBytesAsync(file, frame, cancellationToken);
+            var (exitCode, output) = await Tool.RunAsync(
+                "ip", [.. _network.Exec("socat"), "-t", "2", $"FILE:{file}", $"TCP:127.0.0.1:{_controlPort}"], TimeSpan.FromSeconds(10), cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"baresip's control port did not take '{command}': {output}");
+            }
+
+            return;
+        }
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", _controlPort, cancellationToken);
         await tcp.GetStream().WriteAsync(frame, cancellationToken);
         await tcp.GetStream().FlushAsync(cancellationToken);
         var buffer = new byte[4096];
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(5));
         _ = await tcp.GetStream().ReadAsync(buffer, limit.Token);
+    }
+
+    /// <summary>The handset vanishes: killed outright (its sockets close) or frozen (they stay open but nothing moves).</summary>
+    public void Vanish(bool freeze)
+    {
+        using var signal = Process.Start("kill", [freeze ? "-STOP" : "-KILL", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        signal.WaitForExit();
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 {
     private readonly Dictionary<string, IssuedCertificate> _devices = [];
     private PartProcess? _process;
+    private NamespacedProcess? _namespaced;
 
     private SwitchUnderTest(string workDirectory)
     {
@@ -33,16 +34,23 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public int SipPort { get; private set; }
 
+    /// <summary>The switch's own UDP media ports, inclusive.</summary>
+    public (int Min, int Max) MediaPorts { get; private set; }
+
     public Tenant? Tenant { get; private set; }
 
-    public string Output => _process is null ? "" : _process.Output + _process.Error;
+    public string Output => _namespaced?.Log ?? (_process is null ? "" : _process.Output + _process.Error);
 
     public IssuedCertificate DeviceCertificate(string extension) => _devices[extension];
 
     public static string MacOf(string extension) => $"0015651a2{extension}";
 
-    /// <summary>Starts the switch; <paramref name="directoryRefreshSeconds"/> is its directory reload when no change notice comes.</summary>
-    public static async Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken, int directoryRefreshSeconds = 1)
+    public static Task<SwitchUnderTest> StartAsync(PostgresFixture database, CancellationToken cancellationToken) =>
+        StartAsync(database, null, null, cancellationToken);
+
+    /// <summary>With extra settings (environment variables) and, optionally, inside a network namespace.</summary>
+    public static async Task<SwitchUnderTest> StartAsync(
+        PostgresFixture database, IReadOnlyDictionary<string, string?>? settings, NetworkNamespace? network, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
         var sut = new SwitchUnderTest(work);
@@ -55,9 +63,10 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         sut.SipPort = PartProcess.FreePort();
         var adminPort = PartProcess.FreePort();
         var mediaBase = 40000 + (Random.Shared.Next(0, 100) * 200);
-        sut._process = PartProcess.Start("Switch", new Dictionary<string, string?>
+        sut.MediaPorts = (mediaBase, mediaBase + 199);
+        var environment = new Dictionary<string, string?>
         {
-            ["Database__ConnectionString"] = database.SwitchConnectionString,
+            ["Database__ConnectionString"] = network is null ? database.SwitchConnectionString : await OverUnixSocketAsync(database, cancellationToken),
             ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{adminPort}",
             ["Switch__NodeName"] = "e2e",
             ["Switch__SipListen"] = $"127.0.0.1:{sut.SipPort}",
@@ -65,11 +74,40 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             ["Switch__PrivateKeyPath"] = keyPath,
             ["Switch__MediaPortMin"] = mediaBase.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Switch__MediaPortMax"] = (mediaBase + 199).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Switch__DirectoryRefreshSeconds"] = directoryRefreshSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Switch__DirectoryRefreshSeconds"] = "1",
             ["Logging__LogLevel__Default"] = "Information",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        if (network is not null)
+        {
+            // Inside the namespace the admin port cannot be reached from here: the listening line says it is up.
+            var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Switch", "debug", "HostedPbx.Switch.dll"));
+            environment["DOTNET_ENVIRONMENT"] = "Production";
+            sut._namespaced = NamespacedProcess.Start(network, "dotnet", [dll], environment);
+            await sut._namespaced.WaitForAsync("SIP over TLS listening", TimeSpan.FromSeconds(60), "the switch to listen in the namespace");
+            return sut;
+        }
+
+        sut._process = PartProcess.Start("Switch", environment);
         await sut._process.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"));
         return sut;
+    }
+
+    /// <summary>
+    /// The switch's connection string through the server's Unix socket: a process in a network namespace has a
+    /// loopback of its own, but shares the file system.
+    /// </summary>
+    private static async Task<string> OverUnixSocketAsync(PostgresFixture database, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.OwnerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SHOW unix_socket_directories", connection);
+        var directory = ((string)(await command.ExecuteScalarAsync(cancellationToken))!).Split(',')[0].Trim();
+        return new Npgsql.NpgsqlConnectionStringBuilder(database.SwitchConnectionString) { Host = directory }.ConnectionString;
     }
 
     private async Task SeedAsync(PostgresFixture database)
@@ -123,6 +161,11 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         if (_process is not null)
         {
             await _process.DisposeAsync();
+        }
+
+        if (_namespaced is not null)
+        {
+            await _namespaced.DisposeAsync();
         }
 
         foreach (var device in _devices.Values)

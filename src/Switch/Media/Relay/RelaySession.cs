@@ -12,19 +12,16 @@ namespace HostedPbx.Switch.Media.Relay;
 internal sealed class RelaySession : IAsyncDisposable
 {
     private const int BufferSize = 2048;
-    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private RelayLeg? _a;
     private RelayLeg? _b;
-    private long _lastPacket;
 
     public RelaySession(RelaySocketPair sideA, RelaySocketPair sideB, TimeProvider time)
     {
         SideA = sideA;
         SideB = sideB;
-        _time = time;
-        _lastPacket = time.GetTimestamp();
+        Activity = new MediaActivity(time);
     }
 
     public RelaySocketPair SideA { get; }
@@ -33,7 +30,8 @@ internal sealed class RelaySession : IAsyncDisposable
 
     public long PacketsRelayed;
 
-    public TimeSpan SinceLastPacket => _time.GetElapsedTime(Volatile.Read(ref _lastPacket));
+    /// <summary>When each side last sent media; the call's media watch hangs up when one side has gone quiet.</summary>
+    public MediaActivity Activity { get; }
 
     /// <summary>Sets (or, after a re-INVITE, replaces) the legs and starts relaying.</summary>
     public void Start(RelayLeg a, RelayLeg b)
@@ -42,7 +40,7 @@ internal sealed class RelaySession : IAsyncDisposable
         var oldB = Interlocked.Exchange(ref _b, b);
         if (oldA is null && oldB is null)
         {
-            _lastPacket = _time.GetTimestamp();
+            Activity.Restart();
             _loops.Add(Task.Run(() => ReceiveLoopAsync(SideA.Rtp, fromA: true, onRtcp: false)));
             _loops.Add(Task.Run(() => ReceiveLoopAsync(SideA.Rtcp, fromA: true, onRtcp: true)));
             _loops.Add(Task.Run(() => ReceiveLoopAsync(SideB.Rtp, fromA: false, onRtcp: false)));
@@ -94,7 +92,7 @@ internal sealed class RelaySession : IAsyncDisposable
                     continue;
                 }
 
-                Volatile.Write(ref _lastPacket, _time.GetTimestamp());
+                Activity.Heard(fromA);
                 Interlocked.Increment(ref PacketsRelayed);
                 var other = fromA ? SideB : SideA;
                 var sender = result.IsRtcp && !ReferenceEquals(result.Destination, toward.RtpDestination) ? other.Rtcp : other.Rtp;
