@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 
-namespace HostedPbx.Provisioning.Features.Certificates;
+namespace HostedPbx.Data.Certificates;
 
 /// <summary>Short-lived, tamper-proof download tokens for a certificate's key (the key itself is downloadable once).</summary>
 public sealed class DownloadLinks(IDataProtectionProvider provider)
