@@ -1,6 +1,8 @@
 using HostedPbx.Data.Hosting;
 using HostedPbx.Web;
 using HostedPbx.Web.Components;
+using HostedPbx.Web.Features.Account;
+using HostedPbx.Web.Features.Handsets;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddWebServices();
@@ -11,8 +13,12 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health");
+app.MapAccountEndpoints();
+app.MapCertificateDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 return await PartRunner.RunAsync(app, "web");
