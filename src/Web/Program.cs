@@ -5,6 +5,8 @@ using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Features.Handsets;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Outside a published folder (./pbx run, the tests) static assets come from the build's manifest, whatever the environment.
+builder.WebHost.UseStaticWebAssets();
 builder.AddWebServices();
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
