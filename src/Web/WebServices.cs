@@ -24,7 +24,8 @@ public static class WebServices
         {
             cookie.LoginPath = "/account/sign-in";
             cookie.LogoutPath = "/account/sign-out";
-            cookie.AccessDeniedPath = "/account/sign-in";
+            // A page above the caller's role is "not found", as another tenant's id is.
+            cookie.AccessDeniedPath = "/not-found";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
             cookie.Cookie.Name = "hostedpbx.portal";
