@@ -2,6 +2,7 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Testing;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 
@@ -17,6 +18,7 @@ public sealed class Portal : IAsyncLifetime
     private static readonly string s_masterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private PartProcess? _web;
     private IPlaywright? _playwright;
+    private List<TrustAnchor> _authority = [];
 
     public PostgresFixture Database { get; } = new();
     public IBrowser Browser { get; private set; } = default!;
@@ -61,11 +63,18 @@ public sealed class Portal : IAsyncLifetime
         await started;
     }
 
-    /// <summary>Empties the database and puts the platform CA back, so each test starts from the same ground.</summary>
+    /// <summary>Empties the database and puts the same platform CA back, so each test starts from the same ground.</summary>
     public async Task ResetAsync()
     {
         await Database.ResetAsync();
-        await EnsureAuthorityAsync();
+        await using var owner = Database.CreateOwnerContext();
+        owner.TrustAnchors.AddRange(_authority.Select(a => new TrustAnchor
+        {
+            Id = a.Id, Kind = a.Kind, Vendor = a.Vendor, Name = a.Name, CertificateDer = a.CertificateDer, Subject = a.Subject,
+            Fingerprint = a.Fingerprint, NotBefore = a.NotBefore, NotAfter = a.NotAfter, MacLocation = a.MacLocation,
+            ProtectedPrivateKey = a.ProtectedPrivateKey, ParentId = a.ParentId, Enabled = a.Enabled, CreatedAt = a.CreatedAt,
+        }));
+        await owner.SaveChangesAsync();
     }
 
     public async Task<IPage> NewPageAsync()
@@ -104,7 +113,10 @@ public sealed class Portal : IAsyncLifetime
         await page.GotoAsync("/account/sign-in");
         await page.FillAsync("#login", login);
         await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
+        // The form posts and the server answers with a page or a redirect: wait for it, so the next step sees its cookie.
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/sign-in", StringComparison.Ordinal));
+        await page.WaitForLoadStateAsync();
     }
 
     /// <summary>
@@ -139,12 +151,15 @@ public sealed class Portal : IAsyncLifetime
         }
     }
 
+    /// <summary>Creates the platform CA once per run, and keeps its rows to put back after each reset.</summary>
     private async Task EnsureAuthorityAsync()
     {
         await using var owner = Database.CreateOwnerContext();
         using var protector = KeyProtector.FromBase64(s_masterKey);
         var issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
         await new PlatformAuthority(issuer, protector, TimeProvider.System).EnsureAsync(owner, CancellationToken.None);
+        // Roots first, so a parent is inserted before its child.
+        _authority = [.. (await owner.TrustAnchors.AsNoTracking().ToListAsync()).OrderBy(a => a.ParentId is null ? 0 : 1)];
     }
 
     public async ValueTask DisposeAsync()
@@ -158,6 +173,9 @@ public sealed class Portal : IAsyncLifetime
         if (_web is not null)
         {
             await _web.DisposeAsync();
+            // The portal's own log, kept beside the screenshots for whoever reads a failure.
+            Directory.CreateDirectory(Path.Combine(RepositoryRoot, ".data", "test-results"));
+            await File.WriteAllTextAsync(Path.Combine(RepositoryRoot, ".data", "test-results", "web-tests-portal.log"), WebOutput);
         }
 
         await Database.DisposeAsync();
