@@ -56,4 +56,38 @@ public sealed class DraftTests(Portal portal) : IAsyncLifetime
         Assert.Equal("America/Chicago", (await check.Tenants.SingleAsync(t => t.Name == "Initech", TestContext.Current.CancellationToken)).TimeZone);
         Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('pbx-draft:tenant-new')"));
     }
+
+    [Fact]
+    public async Task ExtensionForm_SessionExpiresMidForm_DraftRestoredThenClearedWhenAdded()
+    {
+        TestTenants.Arranged acme;
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            acme = await TestTenants.AddAsync(owner, "Acme", "0015650000f9");
+        }
+
+        var (login, password) = await portal.AddUserAsync(PortalRole.TenantAdmin, tenantId: acme.Tenant.Id);
+        var page = await portal.NewPageAsync();
+        await Portal.SignInAsync(page, login, password);
+        var path = $"/tenants/{acme.Tenant.Id}/extensions";
+        await Portal.OpenAsync(page, path);
+        await page.FillAsync("#ext-number", "240");
+        await page.FillAsync("#ext-name", "Half Typed");
+        await page.Locator("#ext-name").BlurAsync();
+
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync(path);
+        await page.WaitForURLAsync("**/account/sign-in**");
+        await page.FillAsync("#login", login);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**" + path);
+        await Assertions.Expect(page.Locator("#ext-number")).ToHaveValueAsync("240");
+        await Assertions.Expect(page.Locator("#ext-name")).ToHaveValueAsync("Half Typed");
+
+        await page.ClickAsync("text=Add extension");
+        await Assertions.Expect(page.GetByTestId("extensions")).ToContainTextAsync("Half Typed");
+        await Assertions.Expect(page.Locator("#ext-number")).ToHaveValueAsync("");
+        Assert.Null(await page.EvaluateAsync<string?>($"() => localStorage.getItem('pbx-draft:extension-{acme.Tenant.Id}')"));
+    }
 }
