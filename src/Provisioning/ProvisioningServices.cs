@@ -13,7 +13,7 @@ public static class ProvisioningServices
         builder.AddPlatformAuthority();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HandsetIdentityCheck>();
-        builder.Services.AddSingleton<Features.Certificates.DownloadLinks>();
+        builder.Services.AddSingleton<DownloadLinks>();
         builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProblemDetails();

@@ -1,9 +1,13 @@
 using HostedPbx.Data.Hosting;
 using HostedPbx.Web;
 using HostedPbx.Web.Components;
+using HostedPbx.Web.Features.Account;
+using HostedPbx.Web.Features.Handsets;
 using HostedPbx.Web.Jobs;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Outside a published folder (./pbx run, the tests) static assets come from the build's manifest, whatever the environment.
+builder.WebHost.UseStaticWebAssets();
 builder.AddWebServices();
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -12,9 +16,13 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health");
+app.MapAccountEndpoints();
+app.MapCertificateDownloads();
 app.MapPbxJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 return await PartRunner.RunAsync(app, "web");

@@ -1,5 +1,10 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
+using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Jobs;
+using HostedPbx.Web.Security;
+using Microsoft.AspNetCore.Identity;
 
 namespace HostedPbx.Web;
 
@@ -8,9 +13,39 @@ public static class WebServices
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.AddPbxData();
+        builder.AddPlatformAuthority();
         builder.AddPbxJobs();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DownloadLinks>();
+        builder.Services.AddSingleton<SignInAudit>();
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/account/sign-in";
+            cookie.LogoutPath = "/account/sign-out";
+            // A page above the caller's role is "not found", as another tenant's id is.
+            cookie.AccessDeniedPath = "/not-found";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.Cookie.Name = "hostedpbx.portal";
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        });
+        builder.Services.AddAuthorization();
+        builder.Services.AddScoped<IUserStore<PortalUser>, PortalUserStore>();
+        builder.Services.AddIdentityCore<PortalUser>(identity =>
+            {
+                identity.Lockout.MaxFailedAccessAttempts = 5;
+                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                identity.Lockout.AllowedForNewUsers = true;
+                identity.Password.RequiredLength = 12;
+                identity.User.RequireUniqueEmail = false;
+            })
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<PortalClaimsFactory>();
         return builder;
     }
 }

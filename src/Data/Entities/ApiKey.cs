@@ -18,4 +18,13 @@ public class ApiKey
     public DateTimeOffset? RevokedAt { get; set; }
 
     public bool IsActive => RevokedAt is null;
+
+    /// <summary>A new key and its secret, which the caller shows once and never stores.</summary>
+    public static (ApiKey Key, Security.ApiKeySecret Secret) Create(Guid? resellerId, string name, DateTimeOffset now)
+    {
+        var secret = Security.ApiKeySecret.Create();
+        return (new ApiKey { ResellerId = resellerId, Name = name.Trim(), Prefix = secret.Prefix, SecretHash = secret.Hash, CreatedAt = now }, secret);
+    }
+
+    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
 }

@@ -35,6 +35,9 @@ public class DeviceCertificate : ITenantOwned
 
     public bool IsRevoked => RevokedAt is not null;
 
+    /// <summary>Only an unrevoked, unexpired certificate may become the device's one on record.</summary>
+    public bool CanBind(DateTimeOffset now) => !IsRevoked && NotAfter > now;
+
     public void Revoke(RevocationReason reason, DateTimeOffset now)
     {
         if (RevokedAt is not null)

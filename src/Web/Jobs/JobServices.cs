@@ -1,6 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
-using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
 using HostedPbx.Data.Hosting;
 
 namespace HostedPbx.Web.Jobs;
@@ -15,7 +15,6 @@ internal static class JobServices
 
     public static IHostApplicationBuilder AddPbxJobs(this IHostApplicationBuilder builder)
     {
-        builder.AddPlatformAuthority();
         builder.Services.AddHangfire((sp, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -31,6 +30,7 @@ internal static class JobServices
         return builder;
     }
 
+    /// <summary>Signed-in operators only: anyone else is sent to sign in, or told "not found" like any page above their role.</summary>
     public static IEndpointConventionBuilder MapPbxJobsDashboard(this WebApplication app) =>
         app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
@@ -38,5 +38,5 @@ internal static class JobServices
             DisplayStorageConnectionString = false,
             DashboardTitle = "HostedPbx jobs",
             AppPath = "/",
-        });
+        }).RequireAuthorization(policy => policy.RequireRole(nameof(PortalRole.Operator)));
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using HostedPbx.Platform.Tests.Support;
 using HostedPbx.Testing;
 using Npgsql;
 

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using HostedPbx.Data;
 using HostedPbx.Data.Entities;
-using HostedPbx.Data.Security;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,12 +17,8 @@ public static class CreateApiKey
         CancellationToken ct)
     {
         var caller = ApiCaller.From(http);
-        var secret = ApiKeySecret.Create();
         var now = time.GetUtcNow();
-        var key = new ApiKey
-        {
-            ResellerId = caller.ResellerId, Name = request.Name.Trim(), Prefix = secret.Prefix, SecretHash = secret.Hash, CreatedAt = now,
-        };
+        var (key, secret) = ApiKey.Create(caller.ResellerId, request.Name, now);
         db.ApiKeys.Add(key);
         db.AuditEvents.Add(caller.Audit(now, "api-key.create", "api-key", key.Id, null));
         await db.SaveChangesAsync(ct);

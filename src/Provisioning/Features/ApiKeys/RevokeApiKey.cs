@@ -19,7 +19,7 @@ public static class RevokeApiKey
         }
 
         var now = time.GetUtcNow();
-        key.RevokedAt ??= now;
+        key.Revoke(now);
         db.AuditEvents.Add(caller.Audit(now, "api-key.revoke", "api-key", key.Id, null));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();

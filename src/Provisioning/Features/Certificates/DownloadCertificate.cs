@@ -3,7 +3,6 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Features.Certificates;
 
@@ -20,24 +19,14 @@ public static class DownloadCertificate
             return ApiErrors.NotFound("download");
         }
 
-        var row = await db.DeviceCertificates.Include(c => c.Issuer).ThenInclude(i => i!.Parent)
-            .SingleOrDefaultAsync(c => c.Id == certificateId && c.ProtectedPrivateKey != null && c.RevokedAt == null, ct);
-        if (row is null)
+        var download = await CertificateDownload.TakeAsync(db, certificateId, format, password, protector, ct);
+        if (download is null)
         {
             return ApiErrors.NotFound("download");
         }
 
-        using var issued = IssuedCertificate.Load(row.CertificateDer, row.ProtectedPrivateKey, protector, KeyPurpose.DeviceCertificate(row.Id),
-            row.Issuer!.LoadChain());
-        var (bytes, type, extension) = format switch
-        {
-            DownloadFormat.Pem => (System.Text.Encoding.ASCII.GetBytes(issued.CombinedPem()), "application/x-pem-file", "pem"),
-            DownloadFormat.Pkcs12 => (issued.ExportPkcs12(password, Pkcs12Format.Modern), "application/x-pkcs12", "p12"),
-            DownloadFormat.Pkcs12Legacy => (issued.ExportPkcs12(password, Pkcs12Format.Legacy), "application/x-pkcs12", "p12"),
-        };
-        row.ProtectedPrivateKey = null;
-        db.AuditEvents.Add(ApiCaller.From(http).Audit(time.GetUtcNow(), "device.certificate.download", "certificate", row.Id, row.TenantId));
+        db.AuditEvents.Add(ApiCaller.From(http).Audit(time.GetUtcNow(), "device.certificate.download", "certificate", download.CertificateId, download.TenantId));
         await db.SaveChangesAsync(ct);
-        return TypedResults.File(bytes, type, $"{row.Mac}.{extension}");
+        return TypedResults.File(download.Bytes, download.ContentType, download.FileName);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Queries;
@@ -33,7 +32,7 @@ public static class IssueCertificate
         var now = time.GetUtcNow();
         db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "device.certificate.issue", "certificate", row.Id, tenantId));
         await db.SaveChangesAsync(ct);
-        var password = request.Format == DownloadFormat.Pem ? null : RandomNumberGenerator.GetString("abcdefghjkmnpqrstuvwxyz23456789", 16);
+        var password = DownloadLinks.NewPassword(request.Format);
         var token = links.Create(row.Id, request.Format.ToString(), password ?? "");
         var response = await db.DeviceCertificates.AsNoTracking().Where(c => c.Id == row.Id).Select(CertificateResponse.Projection).SingleAsync(ct);
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/devices/{deviceId}/certificates",

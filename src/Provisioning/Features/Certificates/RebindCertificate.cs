@@ -23,7 +23,7 @@ public static class RebindCertificate
         }
 
         var now = time.GetUtcNow();
-        if (certificate.IsRevoked || certificate.NotAfter <= now)
+        if (!certificate.CanBind(now))
         {
             return ApiErrors.Conflict("A revoked or expired certificate cannot be bound.");
         }

@@ -26,7 +26,7 @@ public static class CreateDevice
         }
 
         // The MAC is unique across the platform; say so without telling whose device holds it.
-        if (await MacTakenAsync(db, mac, ct))
+        if (await MacRegistry.IsTakenAsync(db, mac, ct))
         {
             return ApiErrors.Conflict($"A handset with MAC {mac.ToDisplayString()} is already on record.");
         }
@@ -45,20 +45,5 @@ public static class CreateDevice
         await db.SaveChangesAsync(ct);
         var created = await db.Devices.AsNoTracking().Where(d => d.Id == device.Id).Select(DeviceResponse.Projection).SingleAsync(ct);
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/devices/{device.Id}", created);
-    }
-
-    /// <summary>Another tenant's device is invisible under row-level security, so the check runs as the platform.</summary>
-    private static async Task<bool> MacTakenAsync(PbxDbContext db, MacAddress mac, CancellationToken ct)
-    {
-        var scope = db.Scope;
-        db.UseScope(HostedPbx.Data.Tenancy.DbScope.System);
-        try
-        {
-            return await db.Devices.AnyAsync(d => d.Mac == mac.ToString(), ct);
-        }
-        finally
-        {
-            db.UseScope(scope);
-        }
     }
 }

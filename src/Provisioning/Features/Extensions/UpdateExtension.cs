@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Extensions;
 using HostedPbx.Data.Queries;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

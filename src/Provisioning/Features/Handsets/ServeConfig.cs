@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
@@ -90,18 +89,11 @@ public static class ServeConfig
     /// <summary>The renewal of the device's certificate with its key, once: after this answer the platform keeps no copy of the key.</summary>
     private static async Task<HandsetFile?> RenewalAsync(PbxDbContext db, Device device, KeyProtector protector, CancellationToken ct)
     {
-        var renewal = await db.DeviceCertificates.Include(c => c.Issuer).ThenInclude(i => i!.Parent)
-            .SingleOrDefaultAsync(c => c.DeviceId == device.Id && c.RenewsCertificateId == device.ActiveCertificateId
-                && c.RevokedAt == null && c.ProtectedPrivateKey != null, ct);
-        if (renewal is null)
-        {
-            return null;
-        }
-
-        using var issued = IssuedCertificate.Load(renewal.CertificateDer, renewal.ProtectedPrivateKey, protector,
-            KeyPurpose.DeviceCertificate(renewal.Id), renewal.Issuer!.LoadChain());
-        renewal.ProtectedPrivateKey = null;
-        return new HandsetFile($"{device.Mac}{HandsetFileName.RenewalSuffix}", "application/x-pem-file", Encoding.ASCII.GetBytes(issued.CombinedPem()));
+        var renewalId = await db.DeviceCertificates
+            .Where(c => c.DeviceId == device.Id && c.RenewsCertificateId == device.ActiveCertificateId && c.RevokedAt == null)
+            .Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
+        var download = renewalId is { } id ? await CertificateDownload.TakeAsync(db, id, DownloadFormat.Pem, "", protector, ct) : null;
+        return download is null ? null : new HandsetFile(download.FileName, download.ContentType, download.Bytes);
     }
 
     private static async Task<HandsetFile?> RenderAsync(PbxDbContext db, Device device, HandsetFileRequest request, ProvisioningOptions options,

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using HostedPbx.Data;
-using HostedPbx.Data.Entities;
+using HostedPbx.Data.Tenants;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -33,22 +33,13 @@ public static class CreateTenant
             return ApiErrors.Invalid(nameof(Request.ResellerId), "No such reseller.");
         }
 
-        if (await db.Tenants.AnyAsync(t => t.ResellerId == resellerId && t.Name == request.Settings.Name, ct))
+        if (await TenantCreation.NameTakenAsync(db, resellerId.Value, request.Settings.Name, null, ct))
         {
             return ApiErrors.Conflict($"A tenant named '{request.Settings.Name}' exists already.");
         }
 
-        var now = time.GetUtcNow();
-        var tenant = new Tenant { ResellerId = resellerId.Value, Name = request.Settings.Name, CreatedAt = now };
-        UpdateTenant.Apply(tenant, request.Settings);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.Tenants.Add(tenant);
-        db.RetentionSettings.Add(new RetentionSettings { TenantId = tenant.Id });
-        await db.SaveChangesAsync(ct);
-        // Row-level security admits the audit row only once the tenant exists: a second statement, one transaction.
-        db.AuditEvents.Add(caller.Audit(now, "tenant.create", "tenant", tenant.Id, tenant.Id));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        var tenant = await TenantCreation.AddAsync(db, resellerId.Value, request.Settings, time.GetUtcNow(),
+            t => caller.Audit(t.CreatedAt, "tenant.create", "tenant", t.Id, t.Id), ct);
         return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantResponse.From(tenant));
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using HostedPbx.Data;
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Tenants;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -26,14 +27,14 @@ public static class UpdateTenant
             return ApiErrors.NotFound("tenant");
         }
 
-        if (await db.Tenants.AnyAsync(t => t.ResellerId == tenant.ResellerId && t.Name == request.Settings.Name && t.Id != tenantId, ct))
+        if (await TenantCreation.NameTakenAsync(db, tenant.ResellerId, request.Settings.Name, tenantId, ct))
         {
             return ApiErrors.Conflict($"A tenant named '{request.Settings.Name}' exists already.");
         }
 
         var now = time.GetUtcNow();
         tenant.Name = request.Settings.Name;
-        Apply(tenant, request.Settings);
+        request.Settings.ApplyTo(tenant);
         if (request.Status != tenant.Status)
         {
             if (request.Status == TenantStatus.Active)
@@ -53,14 +54,5 @@ public static class UpdateTenant
         db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "tenant.update", "tenant", tenant.Id, tenant.Id));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(TenantResponse.From(tenant));
-    }
-
-    internal static void Apply(Tenant tenant, TenantSettings settings)
-    {
-        tenant.MaxExtensions = settings.MaxExtensions;
-        tenant.MaxConcurrentCalls = settings.MaxConcurrentCalls;
-        tenant.TimeZone = settings.TimeZone;
-        tenant.VoicemailAccessNumber = settings.VoicemailAccessNumber;
-        tenant.AllowedSrtpSuites = settings.AllowedSrtpSuites ?? [.. Tenant.DefaultSrtpSuites];
     }
 }

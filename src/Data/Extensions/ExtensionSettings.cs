@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HostedPbx.Provisioning.Features.Extensions;
+namespace HostedPbx.Data.Extensions;
 
 public sealed record ExtensionSettings(
     [Required, RegularExpression("^[0-9]{2,8}$", ErrorMessage = "Number must be 2 to 8 digits.")] string Number,

@@ -1,10 +1,10 @@
 using HostedPbx.Data.Certificates;
 using Microsoft.Extensions.Options;
 
-namespace HostedPbx.Platform.Tests.Support;
+namespace HostedPbx.Testing;
 
 /// <summary>A server certificate for 127.0.0.1 from a throwaway CA, written once as PEM files for the parts under test.</summary>
-internal static class TestServerCertificate
+public static class TestServerCertificate
 {
     private static readonly Lazy<(string Certificate, string Key)> s_files = new(Create);
 

@@ -1,12 +1,11 @@
-using HostedPbx.Data;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Queries;
 using Microsoft.EntityFrameworkCore;
 
-namespace HostedPbx.Provisioning.Features.Devices;
+namespace HostedPbx.Data.Devices;
 
 /// <summary>Checks a requested list of extensions for a device's lines; the same rules on create and on re-bind.</summary>
-internal static class DeviceLines
+public static class DeviceLines
 {
     public const int MaxLines = 64;
 

@@ -1,4 +1,4 @@
-namespace HostedPbx.Provisioning.Features.Certificates;
+namespace HostedPbx.Data.Certificates;
 
 /// <summary>How a handset's certificate and key are delivered.</summary>
 public enum DownloadFormat

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HostedPbx.Provisioning.Features.Tenants;
+namespace HostedPbx.Data.Tenants;
 
 /// <summary>What a reseller sets on a tenant, on creation and update alike.</summary>
 public sealed record TenantSettings(
@@ -32,5 +32,15 @@ public sealed record TenantSettings(
         return TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _)
             ? null
             : (nameof(TimeZone), $"'{TimeZone}' is not an IANA time zone, e.g. Europe/Berlin.");
+    }
+
+    /// <summary>Writes the settings other than the name onto the tenant.</summary>
+    public void ApplyTo(HostedPbx.Data.Entities.Tenant tenant)
+    {
+        tenant.MaxExtensions = MaxExtensions;
+        tenant.MaxConcurrentCalls = MaxConcurrentCalls;
+        tenant.TimeZone = TimeZone;
+        tenant.VoicemailAccessNumber = VoicemailAccessNumber;
+        tenant.AllowedSrtpSuites = AllowedSrtpSuites ?? [.. HostedPbx.Data.Entities.Tenant.DefaultSrtpSuites];
     }
 }

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Claims;
+using HostedPbx.Data.Entities;
+using HostedPbx.Data.Tenancy;
+
+namespace HostedPbx.Web.Security;
+
+/// <summary>The signed-in portal user as the pages see it: the role fixes the database scope and what the nav offers.</summary>
+public sealed record PortalCaller(Guid UserId, string Name, PortalRole Role, Guid? ResellerId, Guid? TenantId)
+{
+    public const string ResellerClaim = "hostedpbx:reseller";
+    public const string TenantClaim = "hostedpbx:tenant";
+
+    public DbScope Scope => Role switch
+    {
+        PortalRole.Operator => DbScope.Operator,
+        PortalRole.ResellerAdmin => DbScope.ForReseller(ResellerId!.Value),
+        PortalRole.TenantAdmin or PortalRole.ComplianceOfficer => DbScope.ForTenant(TenantId!.Value),
+    };
+
+    public bool IsOperator => Role == PortalRole.Operator;
+
+    /// <summary>Resellers and the operator create tenants; tenant staff only see their own.</summary>
+    public bool ManagesTenants => Role is PortalRole.Operator or PortalRole.ResellerAdmin;
+
+    /// <summary>Whether this caller may act on that tenant (the database's policies say the same a second time).</summary>
+    public bool MayOpen(Guid tenantId, Guid tenantResellerId) => Role switch
+    {
+        PortalRole.Operator => true,
+        PortalRole.ResellerAdmin => tenantResellerId == ResellerId,
+        PortalRole.TenantAdmin or PortalRole.ComplianceOfficer => tenantId == TenantId,
+    };
+
+    public static PortalCaller? From(ClaimsPrincipal user)
+    {
+        if (user.Identity?.IsAuthenticated != true
+            || !Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            || !Enum.TryParse<PortalRole>(user.FindFirstValue(ClaimTypes.Role), out var role))
+        {
+            return null;
+        }
+
+        return new PortalCaller(id, user.Identity.Name ?? "", role, ParseGuid(user.FindFirstValue(ResellerClaim)),
+            ParseGuid(user.FindFirstValue(TenantClaim)));
+    }
+
+    public AuditEvent Audit(DateTimeOffset now, string action, string targetKind, Guid targetId, Guid? tenantId,
+        IPAddress? source = null, AuditOutcome outcome = AuditOutcome.Success, string? reason = null) => new()
+    {
+        OccurredAt = now, ResellerId = ResellerId, TenantId = tenantId, ActorKind = AuditActorKind.PortalUser,
+        ActorId = UserId.ToString(), ActorName = Name, Action = action, TargetKind = targetKind,
+        TargetId = targetId.ToString(), Outcome = outcome, Reason = reason, SourceAddress = source,
+    };
+
+    private static Guid? ParseGuid(string? value) => Guid.TryParse(value, out var id) ? id : null;
+}
