@@ -11,6 +11,7 @@ internal sealed record LoadOptions
           --handsets N            handsets to seed and register (default 100)
           --calls M               concurrent calls between pairs of them (default 0; needs N >= 2M)
           --seconds S             media phase length (default 20)
+          --warmup S              media before the measured window (default 5)
           --baseline S            idle-CPU baseline length before the calls (default 5)
           --recreate-database     drop, create and migrate the database of --db first
           --switch-db <cs>        the switch's role (default: --db with Username=hostedpbx_switch)
@@ -30,6 +31,7 @@ internal sealed record LoadOptions
     public int Calls { get; init; }
     public TimeSpan Media { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan Baseline { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
     public bool RecreateDatabase { get; init; }
     public string? SwitchDll { get; init; }
     public IPEndPoint? Target { get; init; }
@@ -77,6 +79,7 @@ internal sealed record LoadOptions
             Calls = Int(values, "--calls", 0),
             Media = TimeSpan.FromSeconds(Int(values, "--seconds", 20)),
             Baseline = TimeSpan.FromSeconds(Int(values, "--baseline", 5)),
+            Warmup = TimeSpan.FromSeconds(Int(values, "--warmup", 5)),
             RecreateDatabase = flags.Contains("--recreate-database"),
             SwitchDll = values.GetValueOrDefault("--switch-dll"),
             Target = values.TryGetValue("--target", out var target) ? IPEndPoint.Parse(target) : null,

@@ -12,6 +12,8 @@ namespace HostedPbx.Switch.LoadTool.Setup;
 /// </summary>
 internal sealed partial class SwitchUnderLoad : IAsyncDisposable
 {
+    // HOSTEDPBX_LOAD_SWITCH_LOG=1 echoes the switch's log (at Information) to stderr, to see why a run fails.
+    private static readonly bool s_echo = Environment.GetEnvironmentVariable("HOSTEDPBX_LOAD_SWITCH_LOG") == "1";
     private readonly Process? _child;
     private long _packetsLogged;
     private int _callsEnded;
@@ -65,7 +67,7 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
             ["Switch__MediaPortMax"] = (mediaBase + mediaPorts - 1).ToString(CultureInfo.InvariantCulture),
             // Registrations must outlive the run without refreshes.
             ["Switch__MaxExpiresSeconds"] = "3600",
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Default"] = s_echo ? "Information" : "Warning",
             // The call-ended lines carry the switch's own relayed-packet count.
             ["Logging__LogLevel__HostedPbx.Switch.Sip"] = "Information",
         };
@@ -121,6 +123,11 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
         }
 
         var match = PacketsRelayed().Match(line);
+        if (s_echo)
+        {
+            Console.Error.WriteLine($"[switch] {line}");
+        }
+
         if (match.Success)
         {
             Interlocked.Add(ref _packetsLogged, long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture));
@@ -129,7 +136,10 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
         else if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _errorLines);
-            Console.Error.WriteLine($"[switch] {line}");
+            if (!s_echo)
+            {
+                Console.Error.WriteLine($"[switch] {line}");
+            }
         }
     }
 

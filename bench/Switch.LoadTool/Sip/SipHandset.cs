@@ -20,7 +20,9 @@ namespace HostedPbx.Switch.LoadTool.Sip;
 /// </summary>
 internal sealed partial class SipHandset : IAsyncDisposable
 {
-    private readonly TcpClient _tcp = new();
+    // HOSTEDPBX_LOAD_SIP_TRACE=1 prints every SIP message the handsets send and receive.
+    private static readonly bool s_trace = Environment.GetEnvironmentVariable("HOSTEDPBX_LOAD_SIP_TRACE") == "1";
+    private readonly TcpClient _tcp = new(AddressFamily.InterNetwork);
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SipReply>> _pending = new();
     private readonly CancellationTokenSource _closing = new();
@@ -97,6 +99,11 @@ internal sealed partial class SipHandset : IAsyncDisposable
         await _writing.WaitAsync(cancellationToken);
         try
         {
+            if (s_trace)
+            {
+                Console.Error.WriteLine($">>> {Identity.Number}\n{Encoding.UTF8.GetString(bytes)}");
+            }
+
             await _tls!.WriteAsync(bytes, cancellationToken);
         }
         finally
@@ -220,6 +227,13 @@ internal sealed partial class SipHandset : IAsyncDisposable
 
     private async Task OnMessageAsync(SipMessage message, CancellationToken cancellationToken)
     {
+        if (s_trace)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            SipMessageWriter.Write(output, message);
+            Console.Error.WriteLine($"<<< {Identity.Number}\n{Encoding.UTF8.GetString(output.WrittenSpan)}");
+        }
+
         switch (message)
         {
             case SipResponse response when !response.IsProvisional && response.TryGetCSeq(out var cseq):
