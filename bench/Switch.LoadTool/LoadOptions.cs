@@ -16,6 +16,7 @@ internal sealed record LoadOptions
           --recreate-database     drop, create and migrate the database of --db first
           --switch-db <cs>        the switch's role (default: --db with Username=hostedpbx_switch)
           --switch-dll <path>     the switch to start (default: artifacts/bin/Switch/release/HostedPbx.Switch.dll)
+          --switch-env K=V        an environment variable for the started switch (repeatable), e.g. a runtime knob
           --target <ip:port>      use a running switch instead (with --switch-pid; its DB must be --db)
           --switch-pid <pid>      the running switch's process id, for its CPU and memory
           --baresip               also call a baresip handset through the switch (interop smoke check)
@@ -34,6 +35,7 @@ internal sealed record LoadOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
     public bool RecreateDatabase { get; init; }
     public string? SwitchDll { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> SwitchEnvironment { get; init; } = [];
     public IPEndPoint? Target { get; init; }
     public int? SwitchPid { get; init; }
     public bool Baresip { get; init; }
@@ -48,11 +50,18 @@ internal sealed record LoadOptions
         error = null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
+        var environment = new List<KeyValuePair<string, string>>();
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] is "--recreate-database" or "--baresip")
             {
                 flags.Add(args[i]);
+            }
+            else if (args[i] == "--switch-env" && i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0)
+            {
+                var pair = args[++i];
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                environment.Add(new(pair[..equals], pair[(equals + 1)..]));
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -82,6 +91,7 @@ internal sealed record LoadOptions
             Warmup = TimeSpan.FromSeconds(Int(values, "--warmup", 5)),
             RecreateDatabase = flags.Contains("--recreate-database"),
             SwitchDll = values.GetValueOrDefault("--switch-dll"),
+            SwitchEnvironment = environment,
             Target = values.TryGetValue("--target", out var target) ? IPEndPoint.Parse(target) : null,
             SwitchPid = values.ContainsKey("--switch-pid") ? Int(values, "--switch-pid", 0) : null,
             Baresip = flags.Contains("--baresip"),

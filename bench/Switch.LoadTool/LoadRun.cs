@@ -31,7 +31,7 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
         try
         {
             _switch = await StartSwitchAsync(seeder, work, cancellationToken);
-            report.Add("switch", $"pid {_switch.Pid}, SIP over TLS on {_switch.Sip}");
+            report.Add("switch", $"pid {_switch.Pid}, SIP over TLS on {_switch.Sip}{string.Concat(options.SwitchEnvironment.Select(e => $", {e.Key}={e.Value}"))}");
             await RegisterAllAsync(identities, seeder, cancellationToken);
             if (options.Calls > 0)
             {
@@ -79,7 +79,7 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
             ?? new NpgsqlConnectionStringBuilder(options.Database) { Username = "hostedpbx_switch", Password = null }.ConnectionString;
         // Two port pairs per call (one per side), with room for the baresip call and ports other programs hold.
         var mediaPorts = Math.Max(200, (options.Calls + 1) * 4 + 200);
-        return await SwitchUnderLoad.StartAsync(SwitchDll(), switchDatabase, certificatePath, keyPath, mediaPorts, cancellationToken);
+        return await SwitchUnderLoad.StartAsync(SwitchDll(), switchDatabase, certificatePath, keyPath, mediaPorts, options.SwitchEnvironment, cancellationToken);
     }
 
     private string SwitchDll()

@@ -7,7 +7,7 @@ namespace HostedPbx.Switch.LoadTool.Measuring;
 /// CPU time (utime + stime from /proc/{pid}/stat) and resident memory (VmRSS from /proc/{pid}/status) of a process at
 /// one moment, with the wall-clock timestamp it was read at.
 /// </summary>
-internal readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long Timestamp)
+internal readonly record struct ProcessSample(TimeSpan Cpu, TimeSpan KernelCpu, long RssBytes, long Timestamp)
 {
     private static readonly Lazy<int> s_ticksPerSecond = new(ReadTicksPerSecond);
 
@@ -15,7 +15,7 @@ internal readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long 
     {
         var timestamp = Stopwatch.GetTimestamp();
         var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return new ProcessSample(ParseCpu(stat, s_ticksPerSecond.Value), ReadRss(pid), timestamp);
+        return new ProcessSample(ParseCpu(stat, s_ticksPerSecond.Value), ParseKernelCpu(stat, s_ticksPerSecond.Value), ReadRss(pid), timestamp);
     }
 
     /// <summary>Fields 14 and 15 of /proc/{pid}/stat, counted after the ")" that ends the command name (which may hold spaces).</summary>
@@ -25,6 +25,13 @@ internal readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long 
         // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds((double)ticks / ticksPerSecond);
+    }
+
+    /// <summary>Field 15 alone (stime): the part spent in the kernel, i.e. in system calls such as recvfrom and sendto.</summary>
+    public static TimeSpan ParseKernelCpu(string stat, int ticksPerSecond)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromSeconds((double)long.Parse(fields[12], CultureInfo.InvariantCulture) / ticksPerSecond);
     }
 
     public TimeSpan Elapsed(ProcessSample earlier) => Stopwatch.GetElapsedTime(earlier.Timestamp, Timestamp);

@@ -55,6 +55,9 @@ internal sealed class MediaEndpoint : IDisposable
 
     public bool IsReady => _outbound is not null;
 
+    /// <summary>When set, the decrypted G.711 payload of every packet is kept here (for the one call to a real peer, never under load).</summary>
+    public List<byte>? Capture { get; set; }
+
     /// <summary>What this side sends to the media address of its leg.</summary>
     public LocalMediaOptions Local() => new()
     {
@@ -129,11 +132,13 @@ internal sealed class MediaEndpoint : IDisposable
             {
                 var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken);
                 var arrival = Stopwatch.GetTimestamp() / s_ticksPerRtpUnit;
-                if (_inbound!.UnprotectRtp(buffer.AsSpan(0, received), out _) != SrtpStatus.Ok)
+                if (_inbound!.UnprotectRtp(buffer.AsSpan(0, received), out var length) != SrtpStatus.Ok)
                 {
                     AuthFailures++;
                     continue;
                 }
+
+                Capture?.AddRange(buffer.AsSpan(HeaderLength, Math.Max(0, length - HeaderLength)));
 
                 _tracker.Add(BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(2)));
                 _jitter.Add(BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4)), arrival);

@@ -20,6 +20,14 @@ internal static class MuLaw
         return (byte)~(sign | (exponent << 4) | mantissa);
     }
 
+    public static short Decode(byte code)
+    {
+        var value = ~code;
+        var exponent = (value >> 4) & 0x07;
+        var magnitude = ((((value & 0x0F) << 3) + Bias) << exponent) - Bias;
+        return (short)((value & 0x80) != 0 ? -magnitude : magnitude);
+    }
+
     /// <summary>One 20 ms frame (160 samples at 8 kHz) of a 1 kHz tone at half scale: exactly 20 periods, so it repeats seamlessly.</summary>
     public static byte[] ToneFrame()
     {

@@ -40,7 +40,8 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
     public static SwitchUnderLoad Target(IPEndPoint sip, int pid) => new(sip, pid, null);
 
     public static async Task<SwitchUnderLoad> StartAsync(
-        string switchDll, string switchConnectionString, string certificatePath, string keyPath, int mediaPorts, CancellationToken cancellationToken)
+        string switchDll, string switchConnectionString, string certificatePath, string keyPath, int mediaPorts,
+        IEnumerable<KeyValuePair<string, string>> extraEnvironment, CancellationToken cancellationToken)
     {
         if (!File.Exists(switchDll))
         {
@@ -71,7 +72,7 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
             // The call-ended lines carry the switch's own relayed-packet count.
             ["Logging__LogLevel__HostedPbx.Switch.Sip"] = "Information",
         };
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in environment.Concat(extraEnvironment))
         {
             info.Environment[key] = value;
         }
