@@ -65,7 +65,7 @@ internal sealed partial class LoadRun
         var peerHeard = recording is null ? [] : BaresipHandset.ReadWavSamples(recording);
         var srtpLine = peer.Log.Split('\n').FirstOrDefault(l => l.Contains("SRTP is Enabled", StringComparison.Ordinal))?.Trim() ?? "(no SRTP line in its log)";
         report.Add("baresip call", $"tool handset {caller.Identity.Number} → baresip {peerIdentity.Number}: 200 in {setup.TotalMilliseconds:F0} ms, BYE {bye.StatusCode}; baresip: \"{srtpLine}\"");
-        report.Add("baresip → tool", $"{endpoint.Received} SRTP packets authenticated with the tool leg's keys, {endpoint.AuthFailures} failed, loss {Ratio(Math.Max(0, endpoint.GapLoss), endpoint.Received + Math.Max(0, endpoint.GapLoss))}, jitter {endpoint.JitterMs:F2} ms; {PeerTone:F0} Hz share of what arrived {ToneCheck.Ratio(heard, PeerTone, 8000):F3} (a {ToolTone:F0} Hz check of it gives {ToneCheck.Ratio(heard, ToolTone, 8000):F3})");
+        report.Add("baresip → tool", $"{endpoint.Received} SRTP and {endpoint.RtcpReceived} SRTCP packets authenticated with the tool leg's keys, {endpoint.AuthFailures} failed, loss {Ratio(Math.Max(0, endpoint.GapLoss), endpoint.Received + Math.Max(0, endpoint.GapLoss))}, jitter {endpoint.JitterMs:F2} ms; {PeerTone:F0} Hz share of what arrived {ToneCheck.Ratio(heard, PeerTone, 8000):F3} (a {ToolTone:F0} Hz check of it gives {ToneCheck.Ratio(heard, ToolTone, 8000):F3})");
         report.Add("tool → baresip", $"{endpoint.Sent} packets sent; baresip recorded {peerHeard.Length / 8000.0:F1} s ({recording ?? "no recording"}), {ToolTone:F0} Hz share {ToneCheck.Ratio(peerHeard, ToolTone, 8000):F3}");
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using HostedPbx.Switch.Media.Rtp;
 using HostedPbx.Switch.Media.Sdp;
 using HostedPbx.Switch.Media.Srtp;
 
@@ -45,6 +46,8 @@ internal sealed class MediaEndpoint : IDisposable
     public long SendErrors { get; private set; }
 
     public long AuthFailures { get; private set; }
+
+    public long RtcpReceived { get; private set; }
 
     public long Received => _tracker.Received;
 
@@ -132,6 +135,21 @@ internal sealed class MediaEndpoint : IDisposable
             {
                 var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken);
                 var arrival = Stopwatch.GetTimestamp() / s_ticksPerRtpUnit;
+                if (RtcpPacket.IsRtcp(buffer.AsSpan(0, received)))
+                {
+                    // RFC 5761: a peer's SRTCP reports come in on the muxed port; they count apart from the audio.
+                    if (_inbound!.UnprotectRtcp(buffer.AsSpan(0, received), out _) == SrtpStatus.Ok)
+                    {
+                        RtcpReceived++;
+                    }
+                    else
+                    {
+                        AuthFailures++;
+                    }
+
+                    continue;
+                }
+
                 if (_inbound!.UnprotectRtp(buffer.AsSpan(0, received), out var length) != SrtpStatus.Ok)
                 {
                     AuthFailures++;
