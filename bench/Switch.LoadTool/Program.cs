@@ -17,6 +17,16 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var report = new LoadReport();
-var code = await new LoadRun(options, report).RunAsync(stop.Token);
+int code;
+try
+{
+    code = await new LoadRun(options, report).RunAsync(stop.Token);
+}
+catch (Npgsql.NpgsqlException ex)
+{
+    Console.Error.WriteLine($"The database of --db is not reachable or refused the seed: {ex.Message} (HOSTEDPBX_TEST_PG_PORT=<port> ./pbx test-db starts one).");
+    return 1;
+}
+
 report.Print(Console.Out, $"HostedPbx switch load: {options.Handsets} handsets, {options.Calls} calls, {options.Media.TotalSeconds:F0} s of media, {Environment.ProcessorCount} cores");
 return code;
