@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net;
+
+namespace HostedPbx.Switch.LoadTool;
+
+/// <summary>The command line of the load tool.</summary>
+internal sealed record LoadOptions
+{
+    public const string Usage = """
+        HostedPbx.Switch.LoadTool --db <owner connection string> [options]
+          --handsets N            handsets to seed and register (default 100)
+          --calls M               concurrent calls between pairs of them (default 0; needs N >= 2M)
+          --seconds S             media phase length (default 20)
+          --warmup S              media before the measured window (default 5)
+          --baseline S            idle-CPU baseline length before the calls (default 5)
+          --recreate-database     drop, create and migrate the database of --db first
+          --switch-db <cs>        the switch's role (default: --db with Username=hostedpbx_switch)
+          --switch-dll <path>     the switch to start (default: artifacts/bin/Switch/release/HostedPbx.Switch.dll)
+          --switch-env K=V        an environment variable for the started switch (repeatable), e.g. a runtime knob
+          --target <ip:port>      use a running switch instead (with --switch-pid; its DB must be --db)
+          --switch-pid <pid>      the running switch's process id, for its CPU and memory
+          --baresip               also call a baresip handset through the switch (interop smoke check)
+          --work <dir>            where certificates and the baresip files go (default: a new temp directory)
+          --connect-parallel K    TLS handshakes in flight while registering (default 8)
+          --call-parallel K       INVITEs in flight while placing calls (default 16)
+          --pacer-threads T       sender threads (default: processor count)
+        """;
+
+    public required string Database { get; init; }
+    public string? SwitchDatabase { get; init; }
+    public int Handsets { get; init; } = 100;
+    public int Calls { get; init; }
+    public TimeSpan Media { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Baseline { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+    public bool RecreateDatabase { get; init; }
+    public string? SwitchDll { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> SwitchEnvironment { get; init; } = [];
+    public IPEndPoint? Target { get; init; }
+    public int? SwitchPid { get; init; }
+    public bool Baresip { get; init; }
+    public string? Work { get; init; }
+    public int ConnectParallel { get; init; } = 8;
+    public int CallParallel { get; init; } = 16;
+    public int PacerThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Parses the arguments; null with a message when they are wrong.</summary>
+    public static LoadOptions? Parse(string[] args, out string? error)
+    {
+        error = null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        var environment = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--recreate-database" or "--baresip")
+            {
+                flags.Add(args[i]);
+            }
+            else if (args[i] == "--switch-env" && i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0)
+            {
+                var pair = args[++i];
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                environment.Add(new(pair[..equals], pair[(equals + 1)..]));
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+            {
+                values[args[i]] = args[++i];
+            }
+            else
+            {
+                error = $"Unexpected argument '{args[i]}'.";
+                return null;
+            }
+        }
+
+        if (!values.TryGetValue("--db", out var database))
+        {
+            error = "--db is required.";
+            return null;
+        }
+
+        var options = new LoadOptions
+        {
+            Database = database,
+            SwitchDatabase = values.GetValueOrDefault("--switch-db"),
+            Handsets = Int(values, "--handsets", 100),
+            Calls = Int(values, "--calls", 0),
+            Media = TimeSpan.FromSeconds(Int(values, "--seconds", 20)),
+            Baseline = TimeSpan.FromSeconds(Int(values, "--baseline", 5)),
+            Warmup = TimeSpan.FromSeconds(Int(values, "--warmup", 5)),
+            RecreateDatabase = flags.Contains("--recreate-database"),
+            SwitchDll = values.GetValueOrDefault("--switch-dll"),
+            SwitchEnvironment = environment,
+            Target = values.TryGetValue("--target", out var target) ? IPEndPoint.Parse(target) : null,
+            SwitchPid = values.ContainsKey("--switch-pid") ? Int(values, "--switch-pid", 0) : null,
+            Baresip = flags.Contains("--baresip"),
+            Work = values.GetValueOrDefault("--work"),
+            ConnectParallel = Int(values, "--connect-parallel", 8),
+            CallParallel = Int(values, "--call-parallel", 16),
+            PacerThreads = Int(values, "--pacer-threads", Environment.ProcessorCount),
+        };
+        if (options.Handsets < 2 * options.Calls + (options.Baresip ? 2 : 0))
+        {
+            error = "--handsets must be at least twice --calls (plus 2 with --baresip).";
+            return null;
+        }
+
+        if (options.Target is not null && options.SwitchPid is null)
+        {
+            error = "--target needs --switch-pid.";
+            return null;
+        }
+
+        if (options.Target is not null && options.Target.Address.Equals(IPAddress.Loopback) is false)
+        {
+            error = "The load stays on loopback: --target must be 127.0.0.1.";
+            return null;
+        }
+
+        return options;
+    }
+
+    private static int Int(Dictionary<string, string> values, string name, int fallback) =>
+        values.TryGetValue(name, out var text) ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using HostedPbx.Switch.LoadTool.Measuring;
+using HostedPbx.Switch.LoadTool.Setup;
+using HostedPbx.Switch.LoadTool.Sip;
+
+namespace HostedPbx.Switch.LoadTool;
+
+internal sealed partial class LoadRun
+{
+    private const int RegisterExpires = 3600;
+
+    private async Task RegisterAllAsync(IReadOnlyList<LoadHandset> identities, LoadSeeder seeder, CancellationToken cancellationToken)
+    {
+        // The last identity is baresip's when the interop check runs.
+        var count = options.Baresip ? identities.Count - 1 : identities.Count;
+        var gcBefore = await SettleAsync(cancellationToken);
+        var before = ProcessSample.Read(_switch!.Pid);
+        var toolBefore = ProcessSample.Read(Environment.ProcessId);
+        var failures = 0;
+        var timer = Stopwatch.StartNew();
+        var registered = new SipHandset?[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectParallel, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var handset = new SipHandset(identities[i], Sip);
+            try
+            {
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                limit.CancelAfter(TimeSpan.FromSeconds(30));
+                await handset.ConnectAsync(options.Target is null ? seeder.Root.Certificate : null, limit.Token);
+                if (await handset.RegisterAsync(RegisterExpires, limit.Token) == 200)
+                {
+                    registered[i] = handset;
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+            {
+                if (Volatile.Read(ref failures) < 3)
+                {
+                    Console.Error.WriteLine($"handset {identities[i].Number}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+
+            Interlocked.Increment(ref failures);
+            await handset.DisposeAsync();
+        });
+        var elapsed = timer.Elapsed;
+        _handsets.AddRange(registered.OfType<SipHandset>());
+        var registerCpu = ProcessSample.Read(_switch.Pid);
+        var gcAfter = await SettleAsync(cancellationToken);
+        var after = ProcessSample.Read(_switch.Pid);
+        var toolAfter = ProcessSample.Read(Environment.ProcessId);
+        var ok = _handsets.Count;
+        report.Add("registered", $"{ok} of {count} handsets over their own mutual-TLS connections in {elapsed.TotalSeconds:F1} s ({ok / elapsed.TotalSeconds:F0}/s, {options.ConnectParallel} handshakes in flight), {failures} failed");
+        report.Add("switch CPU per registration", $"{(registerCpu.Cpu - before.Cpu).TotalMilliseconds / Math.Max(1, ok):F2} ms (TLS handshake with client-certificate check + REGISTER)");
+        report.Add("switch RSS", $"{Mib(before.RssBytes)} before, {Mib(after.RssBytes)} after {ok} registrations{(gcBefore && gcAfter ? " (each read after an induced full GC)" : " (no GC could be induced: includes GC slack)")}");
+        report.Add("switch memory per registered handset", $"{(after.RssBytes - before.RssBytes) / (double)Math.Max(1, ok) / 1024:F1} KiB");
+        report.Add("tool RSS", $"{Mib(toolBefore.RssBytes)} before, {Mib(toolAfter.RssBytes)} after (its own {ok} TLS clients)");
+    }
+
+    /// <summary>Lets the switch finish its work (database writes of bindings, logs), then induces a full GC in it.</summary>
+    private async Task<bool> SettleAsync(CancellationToken cancellationToken)
+    {
+        await WaitQuietAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        var collected = await GcTrigger.CollectAsync(_switch!.Pid, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return collected;
+    }
+
+    /// <summary>Waits until the switch used under 5% of a core over half a second, or the limit passes.</summary>
+    private async Task WaitQuietAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var previous = ProcessSample.Read(_switch!.Pid);
+        while (Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(500, cancellationToken);
+            var now = ProcessSample.Read(_switch.Pid);
+            if ((now.Cpu - previous.Cpu) / now.Elapsed(previous) < 0.05)
+            {
+                return;
+            }
+
+            previous = now;
+        }
+    }
+
+    private static string Mib(long bytes) => $"{bytes / 1048576.0:F1} MiB";
+}

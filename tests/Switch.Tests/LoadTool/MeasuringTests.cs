@@ -1,0 +1,51 @@
+using HostedPbx.Switch.LoadTool.Measuring;
+using HostedPbx.Switch.LoadTool.Media;
+
+namespace HostedPbx.Switch.Tests.LoadTool;
+
+public sealed class MeasuringTests
+{
+    [Fact]
+    public void ParseCpu_CommandNameWithSpacesAndParentheses_ReadsUtimePlusStime()
+    {
+        // proc(5): field 2 is "(comm)" and may hold spaces and ")"; utime and stime are fields 14 and 15.
+        const string stat = "4242 (dotnet (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 150 0 0 20 0 12 0 900 1000000 500 18446744073709551615";
+
+        Assert.Equal(TimeSpan.FromSeconds(4), ProcessSample.ParseCpu(stat, 100));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), ProcessSample.ParseKernelCpu(stat, 100));
+    }
+
+    [Fact]
+    public void Of_NearestRank_MedianAndP95()
+    {
+        double[] values = [.. Enumerable.Range(1, 100).Select(i => (double)i).Reverse()];
+
+        Assert.Equal(50, Percentiles.Of(values, 50));
+        Assert.Equal(95, Percentiles.Of(values, 95));
+        Assert.Equal(100, Percentiles.Of(values, 100));
+        Assert.True(double.IsNaN(Percentiles.Of([], 50)));
+    }
+
+    [Fact]
+    public void Ratio_ToneFrameThroughMuLaw_FindsItsFrequencyOnly()
+    {
+        var frame = MuLaw.ToneFrame();
+        var samples = Enumerable.Range(0, 50).SelectMany(_ => frame).Select(b => (double)MuLaw.Decode(b)).ToArray();
+
+        Assert.True(ToneCheck.Ratio(samples, 1000, 8000) > 0.95, "a 1 kHz tone is mostly 1 kHz");
+        Assert.True(ToneCheck.Ratio(samples, 440, 8000) < 0.01, "and has next to nothing at 440 Hz");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(-1000)]
+    [InlineData(16384)]
+    [InlineData(-32768)]
+    public void Decode_OfEncode_WithinTheStepOfItsSegment(short sample)
+    {
+        var back = MuLaw.Decode(MuLaw.Encode(sample));
+
+        Assert.InRange(Math.Abs(back - sample), 0, Math.Max(8, Math.Abs((int)sample) / 16));
+    }
+}
