@@ -30,8 +30,11 @@ internal sealed class TestPki : IDisposable
 
     public IssuedCertificate IssueDevice(string mac) => Issuer.IssueDevice(DeviceCa, MacAddress.Parse(mac));
 
-    public DeviceDirectory Directory(params DirectoryDevice[] devices) => new(
-        [new DirectoryAnchor("Test Root", Root.Certificate, MacLocation.SanUri), new DirectoryAnchor("Test Device CA", DeviceCa.Certificate, MacLocation.SanUri)],
+    /// <summary>The test CAs as vendor anchors (their certificates may be used before enrolment).</summary>
+    public DeviceDirectory Directory(params DirectoryDevice[] devices) => Directory(vendor: true, devices);
+
+    public DeviceDirectory Directory(bool vendor, params DirectoryDevice[] devices) => new(
+        [new DirectoryAnchor("Test Root", Root.Certificate, MacLocation.SanUri, vendor), new DirectoryAnchor("Test Device CA", DeviceCa.Certificate, MacLocation.SanUri, vendor)],
         RevokedSerials.None,
         devices);
 

@@ -60,6 +60,15 @@ public sealed class TlsListenerTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeAsync_PlatformCertificateForUnenrolledDevice_RefusedAndAudited()
+    {
+        using var device = _pki.IssueDevice(Mac);
+        var harness = new TransportHarness(_pki, _pki.Directory(vendor: false, TestPki.Device(Mac)), TimeProvider.System);
+
+        await AssertRefusedAsync(harness, device, "never enrolled");
+    }
+
+    [Fact]
     public async Task ServeAsync_UnknownMac_RefusedAndAudited()
     {
         using var device = _pki.IssueDevice(Mac);

@@ -43,6 +43,11 @@ internal sealed class DeviceAuthenticator(TimeProvider time)
             return DeviceAuthentication.Refused(device.IsActive ? "tenant not active" : "device not active", mac);
         }
 
+        if (device.EnrolledFingerprint is null && !anchor.IsVendor)
+        {
+            return DeviceAuthentication.Refused("platform certificate was never enrolled for this device", mac);
+        }
+
         // DESIGN step 4: once enrolled, only the certificate on record (or the renewal the platform issued for it);
         // a second valid one for the same MAC is refused.
         if (device.EnrolledFingerprint is not null && !string.Equals(device.EnrolledFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase)

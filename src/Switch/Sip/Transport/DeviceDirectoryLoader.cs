@@ -12,8 +12,9 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
     public async Task<DeviceDirectory> LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var anchors = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled)
-            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation })
+        // As HandsetIdentityCheck: the platform root signs servers, not handsets, so it anchors no handset.
+        var anchors = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled && a.Kind != TrustAnchorKind.PlatformRoot)
+            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation, IsVendor = a.Kind == TrustAnchorKind.Vendor })
             .ToListAsync(cancellationToken);
         var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
             .Select(c => new { IssuerFingerprint = c.Issuer!.Fingerprint, c.Serial })
@@ -39,7 +40,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
             .ToListAsync(cancellationToken);
         var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites }).ToListAsync(cancellationToken);
         return new DeviceDirectory(
-            [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation))],
+            [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
                 d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal)),
