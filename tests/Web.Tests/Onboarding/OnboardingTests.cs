@@ -1,5 +1,3 @@
-using HostedPbx.Data.Entities;
-using HostedPbx.Testing;
 using HostedPbx.Web.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -16,17 +14,7 @@ public sealed class OnboardingTests(Portal portal) : IAsyncLifetime
     [Fact]
     public async Task Onboard_TenantTwoExtensionsTwoHandsets_DownloadsCertificateOnceAndListsHandsets()
     {
-        var reseller = new Reseller { Name = "Channel Partner", CreatedAt = TestClock.Now };
-        await using (var owner = portal.Database.CreateOwnerContext())
-        {
-            owner.Resellers.Add(reseller);
-            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
-        }
-
-        var (login, password) = await portal.AddUserAsync(PortalRole.ResellerAdmin, resellerId: reseller.Id);
-        var page = await portal.NewPageAsync();
-        await Portal.SignInAsync(page, login, password);
-        await page.WaitForLoadStateAsync();
+        var (page, reseller, _, _) = await portal.SignInNewResellerAsync("Channel Partner");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Onboard a customer" }).First).ToBeVisibleAsync();
         await Portal.OpenAsync(page, "/onboard");

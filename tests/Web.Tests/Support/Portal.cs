@@ -107,6 +107,23 @@ public sealed class Portal : IAsyncLifetime
         return (login, password);
     }
 
+    /// <summary>A new reseller with an admin of its own, signed in on a new page that shows the portal's menu.</summary>
+    public async Task<(IPage Page, Reseller Reseller, string Login, string Password)> SignInNewResellerAsync(string name)
+    {
+        var reseller = new Reseller { Name = name, CreatedAt = TestClock.Now };
+        await using (var owner = Database.CreateOwnerContext())
+        {
+            owner.Resellers.Add(reseller);
+            await owner.SaveChangesAsync();
+        }
+
+        var (login, password) = await AddUserAsync(PortalRole.ResellerAdmin, resellerId: reseller.Id);
+        var page = await NewPageAsync();
+        await SignInAsync(page, login, password);
+        await Assertions.Expect(page.Locator("nav.side")).ToBeVisibleAsync();
+        return (page, reseller, login, password);
+    }
+
     /// <summary>Signs in with login and password on the static sign-in form.</summary>
     public static async Task SignInAsync(IPage page, string login, string password)
     {

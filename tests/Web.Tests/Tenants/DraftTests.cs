@@ -16,17 +16,7 @@ public sealed class DraftTests(Portal portal) : IAsyncLifetime
     [Fact]
     public async Task TenantForm_SessionExpiresMidForm_DraftRestoredAfterSigningInAgain()
     {
-        var reseller = new Reseller { Name = "Draft Reseller", CreatedAt = TestClock.Now };
-        await using (var owner = portal.Database.CreateOwnerContext())
-        {
-            owner.Resellers.Add(reseller);
-            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
-        }
-
-        var (login, password) = await portal.AddUserAsync(PortalRole.ResellerAdmin, resellerId: reseller.Id);
-        var page = await portal.NewPageAsync();
-        await Portal.SignInAsync(page, login, password);
-        await Assertions.Expect(page.Locator("nav.side")).ToBeVisibleAsync();
+        var (page, reseller, login, password) = await portal.SignInNewResellerAsync("Draft Reseller");
         await Portal.OpenAsync(page, "/onboard");
         await page.FillAsync("#tenant-name", "Initech");
         await page.FillAsync("#tenant-time-zone", "America/Chicago");
