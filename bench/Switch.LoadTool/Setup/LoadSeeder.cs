@@ -119,18 +119,11 @@ internal sealed class LoadSeeder : IDisposable
         Root.Dispose();
     }
 
-    private static TrustAnchor Anchor(CertificateAuthority ca, string name, DateTimeOffset now) => new()
+    // A vendor anchor: platform anchors carry protected keys, which this run's throw-away CA need not.
+    private static TrustAnchor Anchor(CertificateAuthority ca, string name, DateTimeOffset now)
     {
-        // A vendor anchor: platform anchors carry protected keys, which this run's throw-away CA need not.
-        Kind = TrustAnchorKind.Vendor,
-        Vendor = DeviceVendor.Other,
-        Name = name,
-        CertificateDer = ca.Certificate.RawData,
-        Subject = ca.Certificate.Subject,
-        Fingerprint = CertificateIdentity.Sha256Fingerprint(ca.Certificate),
-        NotBefore = ca.Certificate.NotBefore.ToUniversalTime(),
-        NotAfter = ca.Certificate.NotAfter.ToUniversalTime(),
-        MacLocation = MacLocation.SanUri,
-        CreatedAt = now,
-    };
+        var anchor = TrustAnchor.For(ca.Certificate, TrustAnchorKind.Vendor, name, now);
+        anchor.Vendor = DeviceVendor.Other;
+        return anchor;
+    }
 }

@@ -124,10 +124,6 @@ public sealed class PlatformAuthority(CertificateIssuer issuer, KeyProtector pro
         CreatedAt = time.GetUtcNow(),
     };
 
-    public TrustAnchor ToAnchor(X509Certificate2 certificate, TrustAnchorKind kind, string name) => new()
-    {
-        Kind = kind, Name = name, CertificateDer = certificate.RawData, Subject = certificate.Subject,
-        Fingerprint = CertificateIdentity.Sha256Fingerprint(certificate), NotBefore = certificate.NotBefore.ToUniversalTime(),
-        NotAfter = certificate.NotAfter.ToUniversalTime(), MacLocation = MacLocation.SanUri, CreatedAt = time.GetUtcNow(),
-    };
+    public TrustAnchor ToAnchor(X509Certificate2 certificate, TrustAnchorKind kind, string name) =>
+        TrustAnchor.For(certificate, kind, name, time.GetUtcNow());
 }

@@ -27,6 +27,14 @@ public class TrustAnchor
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>An anchor for a CA certificate, its MAC in the SAN URI (RFC 9039) unless the caller says otherwise.</summary>
+    public static TrustAnchor For(X509Certificate2 certificate, TrustAnchorKind kind, string name, DateTimeOffset now) => new()
+    {
+        Kind = kind, Name = name, CertificateDer = certificate.RawData, Subject = certificate.Subject,
+        Fingerprint = CertificateIdentity.Sha256Fingerprint(certificate), NotBefore = certificate.NotBefore.ToUniversalTime(),
+        NotAfter = certificate.NotAfter.ToUniversalTime(), MacLocation = MacLocation.SanUri, CreatedAt = now,
+    };
+
     /// <summary>This CA's certificate and, when loaded, its parent's: the chain a certificate it issued is served with.</summary>
     public IEnumerable<X509Certificate2> LoadChain() =>
         new[] { CertificateDer, Parent?.CertificateDer }.OfType<byte[]>().Select(X509CertificateLoader.LoadCertificate);

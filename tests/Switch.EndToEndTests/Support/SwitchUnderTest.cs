@@ -142,19 +142,13 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
-    private static TrustAnchor Anchor(CertificateAuthority ca, TrustAnchorKind kind, string name) => new()
+    private static TrustAnchor Anchor(CertificateAuthority ca, TrustAnchorKind kind, string name)
     {
-        Kind = kind,
-        Vendor = DeviceVendor.Other,
-        Name = name,
-        CertificateDer = ca.Certificate.RawData,
-        Subject = ca.Certificate.Subject,
-        Fingerprint = CertificateIdentity.Sha256Fingerprint(ca.Certificate),
-        NotBefore = ca.Certificate.NotBefore.ToUniversalTime(),
-        NotAfter = ca.Certificate.NotAfter.ToUniversalTime(),
-        MacLocation = MacLocation.SanUri,
-        CreatedAt = TimeProvider.System.GetUtcNow(),
-    };
+        var anchor = TrustAnchor.For(ca.Certificate, kind, name, TimeProvider.System.GetUtcNow());
+        anchor.Vendor = DeviceVendor.Other;
+        return anchor;
+    }
+
 
     public async ValueTask DisposeAsync()
     {
