@@ -21,6 +21,8 @@ public sealed class DraftTests(Portal portal) : IAsyncLifetime
         await page.FillAsync("#tenant-name", "Initech");
         await page.FillAsync("#tenant-time-zone", "America/Chicago");
         await page.Locator("#tenant-time-zone").BlurAsync();
+        // The draft is kept once the browser has stored it; the test waits for that, as the user's typing would.
+        await page.WaitForFunctionAsync("() => (localStorage.getItem('pbx-draft:tenant-new') || '').includes('America/Chicago')");
 
         // The session ends (its cookie is gone), and the user comes back to the form.
         await page.Context.ClearCookiesAsync();
@@ -64,6 +66,7 @@ public sealed class DraftTests(Portal portal) : IAsyncLifetime
         await page.FillAsync("#ext-number", "240");
         await page.FillAsync("#ext-name", "Half Typed");
         await page.Locator("#ext-name").BlurAsync();
+        await page.WaitForFunctionAsync($"() => (localStorage.getItem('pbx-draft:extension-{acme.Tenant.Id}') || '').includes('Half Typed')");
 
         await page.Context.ClearCookiesAsync();
         await page.GotoAsync(path);
