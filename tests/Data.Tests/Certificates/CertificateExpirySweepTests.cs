@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Devices;
@@ -17,26 +16,19 @@ namespace HostedPbx.Data.Tests.Certificates;
 /// </summary>
 public sealed class CertificateExpirySweepTests(PostgresFixture database) : IAsyncLifetime
 {
-    private readonly KeyProtector _protector = new(RandomNumberGenerator.GetBytes(32));
-    private readonly SettableTimeProvider _clock = new(TestClock.Now);
-    private readonly CertificateAuthorityOptions _options = new();
-    private CertificateIssuer _issuer = null!;
-    private PlatformAuthority _authority = null!;
+    private StoredPlatformCa _ca = null!;
 
     private CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.ResetAsync();
-        _issuer = new CertificateIssuer(Options.Create(_options), _clock);
-        _authority = new PlatformAuthority(_issuer, _protector, _clock);
-        await using var owner = database.CreateOwnerContext();
-        await _authority.EnsureAsync(owner, Cancel);
-    }
+    private SettableTimeProvider Clock => _ca.Clock;
+
+    private CertificateAuthorityOptions CaOptions => _ca.Options;
+
+    public async ValueTask InitializeAsync() => _ca = await StoredPlatformCa.CreateAsync(database);
 
     public ValueTask DisposeAsync()
     {
-        _protector.Dispose();
+        _ca.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -44,7 +36,7 @@ public sealed class CertificateExpirySweepTests(PostgresFixture database) : IAsy
     public async Task RunAsync_PlatformCertificateWithinLead_IssuesOneSuccessorKeepsEnrolment()
     {
         var device = await ArrangeIssuedAsync("Alpha", "0015651a0101");
-        _clock.Now = TestClock.Now.AddDays(_options.DeviceValidityDays - 10);
+        Clock.Now = TestClock.Now.AddDays(CaOptions.DeviceValidityDays - 10);
 
         var first = await SweepAsync();
         var second = await SweepAsync();
@@ -68,7 +60,7 @@ public sealed class CertificateExpirySweepTests(PostgresFixture database) : IAsy
     public async Task RunAsync_RsaCertificate_RenewedWithRsaKey()
     {
         var device = await ArrangeIssuedAsync("Alpha", "0015651a0102", CertificateKeyAlgorithm.Rsa2048);
-        _clock.Now = TestClock.Now.AddDays(_options.DeviceValidityDays - 1);
+        Clock.Now = TestClock.Now.AddDays(CaOptions.DeviceValidityDays - 1);
 
         await SweepAsync();
 
@@ -87,13 +79,13 @@ public sealed class CertificateExpirySweepTests(PostgresFixture database) : IAsy
         await using (var owner = database.CreateOwnerContext())
         {
             var certificate = await owner.DeviceCertificates.SingleAsync(c => c.DeviceId == revoked.Id, Cancel);
-            certificate.Revoke(RevocationReason.KeyCompromise, _clock.Now);
+            certificate.Revoke(RevocationReason.KeyCompromise, Clock.Now);
             await owner.SaveChangesAsync(Cancel);
         }
 
-        _clock.Now = TestClock.Now.AddDays(_options.DeviceValidityDays - _options.RenewalLeadDays - 1);
+        Clock.Now = TestClock.Now.AddDays(CaOptions.DeviceValidityDays - CaOptions.RenewalLeadDays - 1);
         Assert.Equal(new CertificateExpirySweep.Result(0, 0), await SweepAsync());
-        _clock.Now = TestClock.Now.AddDays(_options.DeviceValidityDays + 1);
+        Clock.Now = TestClock.Now.AddDays(CaOptions.DeviceValidityDays + 1);
         Assert.Equal(new CertificateExpirySweep.Result(0, 0), await SweepAsync());
     }
 
@@ -101,14 +93,14 @@ public sealed class CertificateExpirySweepTests(PostgresFixture database) : IAsy
     public async Task RunAsync_VendorCertificateWithinLead_FlaggedOnceNotRenewed()
     {
         await using var owner = database.CreateOwnerContext();
-        using var vendorCa = _issuer.CreateRoot();
-        var anchor = _authority.ToAnchor(vendorCa.Certificate, TrustAnchorKind.Vendor, "Yealink factory CA");
+        using var vendorCa = _ca.Issuer.CreateRoot();
+        var anchor = _ca.Authority.ToAnchor(vendorCa.Certificate, TrustAnchorKind.Vendor, "Yealink factory CA");
         anchor.Vendor = DeviceVendor.Yealink;
         owner.TrustAnchors.Add(anchor);
         var arranged = await TestTenants.AddAsync(owner, "Alpha", "0015651a0105");
-        using var factory = _issuer.IssueDevice(vendorCa, MacAddress.Parse(arranged.Device.Mac), validityDays: 20);
+        using var factory = _ca.Issuer.IssueDevice(vendorCa, MacAddress.Parse(arranged.Device.Mac), validityDays: 20);
         var device = await owner.Devices.SingleAsync(d => d.Id == arranged.Device.Id, Cancel);
-        await _authority.EnrolAsync(owner, device, _authority.ToDeviceCertificate(factory.Certificate, device, anchor.Id, CertificateSource.Uploaded), Cancel);
+        await _ca.Authority.EnrolAsync(owner, device, _ca.Authority.ToDeviceCertificate(factory.Certificate, device, anchor.Id, CertificateSource.Uploaded), Cancel);
 
         var first = await SweepAsync();
         var second = await SweepAsync();
@@ -117,23 +109,16 @@ public sealed class CertificateExpirySweepTests(PostgresFixture database) : IAsy
         Assert.Equal(new CertificateExpirySweep.Result(0, 0), second);
         await using var check = database.CreateOwnerContext();
         var certificate = await check.DeviceCertificates.SingleAsync(c => c.DeviceId == device.Id, Cancel);
-        Assert.Equal(_clock.Now, certificate.ExpiryFlaggedAt);
+        Assert.Equal(Clock.Now, certificate.ExpiryFlaggedAt);
         Assert.Single(await check.AuditEvents.Where(e => e.Action == "device.certificate.expiring").ToListAsync(Cancel));
     }
 
-    private async Task<Device> ArrangeIssuedAsync(string tenant, string mac, CertificateKeyAlgorithm? algorithm = null)
-    {
-        await using var owner = database.CreateOwnerContext();
-        var arranged = await TestTenants.AddAsync(owner, tenant, mac);
-        var device = await owner.Devices.SingleAsync(d => d.Id == arranged.Device.Id, Cancel);
-        var (_, issued) = await _authority.IssueDeviceAsync(owner, device, algorithm, Cancel);
-        issued.Dispose();
-        return device;
-    }
+    private async Task<Device> ArrangeIssuedAsync(string tenant, string mac, CertificateKeyAlgorithm? algorithm = null) =>
+        (await _ca.IssueForNewDeviceAsync(database, tenant, mac, algorithm)).Device;
 
     private async Task<CertificateExpirySweep.Result> SweepAsync()
     {
         await using var db = database.CreateAppContext(DbScope.System);
-        return await new CertificateExpirySweep(_authority, Options.Create(_options), _clock).RunAsync(db, Cancel);
+        return await new CertificateExpirySweep(_ca.Authority, Options.Create(CaOptions), Clock).RunAsync(db, Cancel);
     }
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
@@ -14,27 +13,20 @@ namespace HostedPbx.Data.Tests.Certificates;
 /// <summary>The published CRL on a real database: kept while current, signed anew (with the next number) when stale.</summary>
 public sealed class PublishedRevocationListTests(PostgresFixture database) : IAsyncLifetime
 {
-    private readonly KeyProtector _protector = new(RandomNumberGenerator.GetBytes(32));
-    private readonly SettableTimeProvider _clock = new(TestClock.Now);
-    private readonly CertificateAuthorityOptions _options = new();
-    private PlatformAuthority _authority = null!;
+    private StoredPlatformCa _ca = null!;
     private RevocationList _crl = null!;
 
     private CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        await database.ResetAsync();
-        var issuer = new CertificateIssuer(Options.Create(_options), _clock);
-        _authority = new PlatformAuthority(issuer, _protector, _clock);
-        _crl = new RevocationList(issuer, _authority, Options.Create(_options), _clock);
-        await using var owner = database.CreateOwnerContext();
-        await _authority.EnsureAsync(owner, Cancel);
+        _ca = await StoredPlatformCa.CreateAsync(database);
+        _crl = new RevocationList(_ca.Issuer, _ca.Authority, Options.Create(_ca.Options), _ca.Clock);
     }
 
     public ValueTask DisposeAsync()
     {
-        _protector.Dispose();
+        _ca.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -42,7 +34,7 @@ public sealed class PublishedRevocationListTests(PostgresFixture database) : IAs
     public async Task CurrentAsync_NothingChanged_ServesTheSameSignedCrl()
     {
         var first = await CurrentAsync();
-        _clock.Now = _clock.Now.AddHours(1);
+        _ca.Clock.Now = _ca.Clock.Now.AddHours(1);
         var second = await CurrentAsync();
 
         Assert.Equal(first, second);
@@ -66,14 +58,14 @@ public sealed class PublishedRevocationListTests(PostgresFixture database) : IAs
     public async Task CurrentAsync_CloseToNextUpdate_SignedAnew()
     {
         var first = await CurrentAsync();
-        _clock.Now = _clock.Now.AddHours(_options.CrlValidityHours - _options.CrlRefreshHours + 1);
+        _ca.Clock.Now = _ca.Clock.Now.AddHours(_ca.Options.CrlValidityHours - _ca.Options.CrlRefreshHours + 1);
 
         var refreshed = await CurrentAsync();
 
         Assert.Equal(NumberOf(first) + 1, NumberOf(refreshed));
         await using var check = database.CreateOwnerContext();
         var published = await check.PublishedRevocationLists.SingleAsync(Cancel);
-        Assert.Equal(_clock.Now.AddHours(_options.CrlValidityHours), published.NextUpdate);
+        Assert.Equal(_ca.Clock.Now.AddHours(_ca.Options.CrlValidityHours), published.NextUpdate);
     }
 
     private async Task<byte[]> CurrentAsync()
@@ -84,13 +76,11 @@ public sealed class PublishedRevocationListTests(PostgresFixture database) : IAs
 
     private async Task<string> RevokeNewCertificateAsync()
     {
+        var (_, certificate) = await _ca.IssueForNewDeviceAsync(database, "Alpha", "0015651a0201");
+        _ca.Clock.Now = _ca.Clock.Now.AddMinutes(1);
         await using var owner = database.CreateOwnerContext();
-        var arranged = await TestTenants.AddAsync(owner, "Alpha", "0015651a0201");
-        var device = await owner.Devices.SingleAsync(d => d.Id == arranged.Device.Id, Cancel);
-        var (row, issued) = await _authority.IssueDeviceAsync(owner, device, null, Cancel);
-        issued.Dispose();
-        _clock.Now = _clock.Now.AddMinutes(1);
-        row.Revoke(RevocationReason.KeyCompromise, _clock.Now);
+        var row = await owner.DeviceCertificates.SingleAsync(c => c.Id == certificate.Id, Cancel);
+        row.Revoke(RevocationReason.KeyCompromise, _ca.Clock.Now);
         await owner.SaveChangesAsync(Cancel);
         return row.Serial.TrimStart('0');
     }
