@@ -1,6 +1,5 @@
 using HostedPbx.Data;
 using HostedPbx.Switch.Diagnostics;
-using HostedPbx.Switch.Sip.Transport;
 using Microsoft.Extensions.Options;
 
 namespace HostedPbx.Switch;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Media.Sdp;

@@ -14,6 +14,10 @@ namespace HostedPbx.Platform.Tests.Demo;
 public sealed class RunCommandTests : IAsyncDisposable
 {
     private static readonly int[] s_fixedPorts = [5443, 6443, 7443, 5061, 5070];
+
+    // The banner's last line: ./pbx prints it after the URLs and the demo's credentials, so once it is in the output
+    // everything the banner says is too ("HostedPbx is running" comes first, before the credentials).
+    private const string BannerEnd = "Ctrl-C stops everything";
     private readonly string _data = Directory.CreateTempSubdirectory("hostedpbx-run-").FullName;
     private readonly int _pgPort = Testing.PartProcess.FreePort();
     private readonly List<Process> _handsets = [];
@@ -31,7 +35,7 @@ public sealed class RunCommandTests : IAsyncDisposable
         }
 
         _pbx = StartPbx("run");
-        await WaitForOutputAsync("HostedPbx is running", TimeSpan.FromMinutes(4));
+        await WaitForOutputAsync(BannerEnd, TimeSpan.FromMinutes(4));
 
         var demo = Path.Combine(_data, "demo");
         Assert.True(File.Exists(Path.Combine(demo, "ca.crt")), "no demo ca.crt");
@@ -55,7 +59,7 @@ public sealed class RunCommandTests : IAsyncDisposable
         // Run again: the data is kept and nothing is seeded twice.
         _pbx.Dispose();
         _pbx = StartPbx("run");
-        await WaitForOutputAsync("HostedPbx is running", TimeSpan.FromMinutes(4));
+        await WaitForOutputAsync(BannerEnd, TimeSpan.FromMinutes(4));
         Assert.Equal(1L, await QueryAsync("SELECT count(*) FROM tenants"));
         Assert.Equal(2L, await QueryAsync("SELECT count(*) FROM devices"));
         Assert.Equal(1L, await QueryAsync("SELECT count(*) FROM call_records"));

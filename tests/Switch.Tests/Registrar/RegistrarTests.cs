@@ -1,5 +1,6 @@
 using System.Net;
 using HostedPbx.Data.Entities;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Registrar;

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Devices;
-using HostedPbx.Switch.Sip.Transport;
+using HostedPbx.Switch.Devices;
 using Microsoft.Extensions.Options;
 
 namespace HostedPbx.Switch.Tests.Transport;

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Text;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Transport;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using System.Text;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Threading.Channels;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;
 

@@ -1,4 +1,5 @@
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;

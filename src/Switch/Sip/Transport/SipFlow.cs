@@ -1,4 +1,5 @@
 using System.Net;
+using HostedPbx.Switch.Devices;
 
 namespace HostedPbx.Switch.Sip.Transport;
 

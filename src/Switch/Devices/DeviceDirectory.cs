@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using HostedPbx.Data.Certificates;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>An immutable snapshot of the trust anchors, revocations and devices, swapped whole on refresh.</summary>
 internal sealed class DeviceDirectory(

@@ -1,4 +1,4 @@
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>An extension as routing and registration need it.</summary>
 internal sealed record DirectoryExtension(

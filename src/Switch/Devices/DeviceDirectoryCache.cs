@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using HostedPbx.Switch.Diagnostics;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>
 /// Holds the current <see cref="DeviceDirectory"/> so the handshake callback never waits on the database. It reloads when

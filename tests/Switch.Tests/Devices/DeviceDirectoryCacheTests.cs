@@ -1,9 +1,9 @@
 using System.Threading.Channels;
-using HostedPbx.Switch.Sip.Transport;
+using HostedPbx.Switch.Devices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HostedPbx.Switch.Tests.Transport;
+namespace HostedPbx.Switch.Tests.Devices;
 
 /// <summary>The directory reloads at once (after a short coalescing pause) when told of a change, and otherwise only on its interval.</summary>
 public sealed class DeviceDirectoryCacheTests : IAsyncDisposable

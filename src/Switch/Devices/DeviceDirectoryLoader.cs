@@ -4,7 +4,7 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>Reads a <see cref="DeviceDirectory"/> snapshot as the switch's role (which may read every tenant's configuration).</summary>
 internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> contexts)

@@ -2,15 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using HostedPbx.Data;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Sip.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch;
 
 /// <summary>
 /// The switch's SIP service: loads the device directory, binds the TLS port, and builds everything below with <c>new</c>
@@ -50,7 +52,7 @@ internal sealed class SipServer(
         var transactions = new TransactionTable();
         var connections = new ConnectionTable();
         var bindings = new BindingTable();
-        var registrar = new Registrar.Registrar(bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds), _logger);
+        var registrar = new Registrar(bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds), _logger);
         var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, relay, _records, audit, time,

@@ -1,7 +1,7 @@
 using HostedPbx.Switch.Diagnostics;
 using Npgsql;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>
 /// LISTENs on the channel the configuration tables notify (migration DirectoryChangeNotifications) and tells the

@@ -1,4 +1,4 @@
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>
 /// A device as the switch needs it at handshake time; Extensions are its lines' numbers in line order.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>
 /// Decides whether a client certificate is a handset of ours (DESIGN "Identity of a handset", steps 2-4). Pure: it reads a

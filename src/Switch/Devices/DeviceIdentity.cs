@@ -1,4 +1,4 @@
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>Who is at the far end of a TLS connection, as proven by its client certificate (DESIGN "Identity of a handset").</summary>
 internal sealed record DeviceIdentity(

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>
 /// A trust anchor on record, with where its devices carry their MAC. Only a vendor's certificate may be used before its

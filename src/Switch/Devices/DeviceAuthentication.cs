@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace HostedPbx.Switch.Sip.Transport;
+namespace HostedPbx.Switch.Devices;
 
 /// <summary>The outcome of checking a client certificate: an identity, or the reason for the refusal (for the audit only).</summary>
 internal sealed record DeviceAuthentication(DeviceIdentity? Identity, string? Refusal, string? Mac)
