@@ -34,6 +34,7 @@ internal sealed class SipServer(
     private RegistrationStore? _registrations;
     private CallRecordStore? _records;
     private SipTimerScheduler? _scheduler;
+    private RelayEngine? _relayEngine;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +54,8 @@ internal sealed class SipServer(
         var connections = new ConnectionTable();
         var bindings = new BindingTable();
         var registrar = new Registrar(bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds), _logger);
-        var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time);
+        _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
+        var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time, _relayEngine);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, relay, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5)),
@@ -75,6 +77,7 @@ internal sealed class SipServer(
         _listening?.Dispose();
         await base.StopAsync(cancellationToken);
         _scheduler?.Dispose();
+        _relayEngine?.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -29,6 +29,14 @@ public sealed class SwitchOptions
     [Range(1024, 65535, ErrorMessage = "Switch:MediaPortMax must be between 1024 and 65535.")]
     public int MediaPortMax { get; set; } = 30999;
 
+    /// <summary>Media relay threads (issue 13); 0 means one per core.</summary>
+    [Range(0, 64, ErrorMessage = "Switch:RelayThreads must be between 0 (one per core) and 64.")]
+    public int RelayThreads { get; set; }
+
+    /// <summary>How long a quiet relay thread lets packets gather before draining them, in microseconds (0: never waits).</summary>
+    [Range(0, 5000, ErrorMessage = "Switch:RelayGatherMicroseconds must be between 0 and 5000.")]
+    public int RelayGatherMicroseconds { get; set; } = 1000;
+
     /// <summary>The reload of the device directory when no change notice came (a notice reloads it at once).</summary>
     [Range(1, 3600, ErrorMessage = "Switch:DirectoryRefreshSeconds must be between 1 and 3600.")]
     public int DirectoryRefreshSeconds { get; set; } = 60;

@@ -1,8 +1,13 @@
 namespace HostedPbx.Switch.Media.Relay;
 
-/// <summary>Opens relay sessions on ports from the pool.</summary>
-internal sealed class MediaRelay(PortPool ports, TimeProvider time)
+/// <summary>Opens relay sessions on ports from the pool; their media runs on the engine's threads.</summary>
+internal sealed class MediaRelay(PortPool ports, TimeProvider time, RelayEngine engine)
 {
+    public MediaRelay(PortPool ports, TimeProvider time)
+        : this(ports, time, RelayEngine.Default)
+    {
+    }
+
     public string Address => ports.Address.ToString();
 
     public RelaySession? Open()
@@ -20,6 +25,6 @@ internal sealed class MediaRelay(PortPool ports, TimeProvider time)
             return null;
         }
 
-        return new RelaySession(a, b, time);
+        return new RelaySession(a, b, time, engine.Assign());
     }
 }

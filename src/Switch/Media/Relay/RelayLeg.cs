@@ -9,7 +9,8 @@ namespace HostedPbx.Switch.Media.Relay;
 /// The socket-free core of one side of an SRTP-to-SRTP relay. A datagram that arrives from this leg is unprotected with
 /// the leg's inbound context and protected in place with the other leg's outbound context. Symmetric RTP: the leg
 /// latches to the source of the first packet that authenticates, and from then on sends there and accepts only that
-/// source. One receive loop per leg calls <see cref="Relay"/>; each context is then only ever used by one loop.
+/// source. What goes out toward the peer carries the leg's own <see cref="OutboundStream"/> (SSRC and index). The relay
+/// engine calls <c>Relay</c> for both legs of a call from one thread, so no context is ever used concurrently.
 /// </summary>
 public sealed class RelayLeg : IDisposable
 {
@@ -20,6 +21,7 @@ public sealed class RelayLeg : IDisposable
     private readonly SocketAddress? _signalledRtcp;
     private SocketAddress? _latchedRtp;
     private SocketAddress? _latchedRtcp;
+    private OutboundStream _stream = OutboundStream.Create();
     private long _received;
     private long _relayed;
     private long _authFailures;
@@ -72,13 +74,20 @@ public sealed class RelayLeg : IDisposable
     /// <paramref name="buffer"/>[..<paramref name="length"/>]; the buffer needs <see cref="MaxOverhead"/> of the other
     /// leg spare after it. <paramref name="onRtcpPort"/> is true for the separate RTCP socket of a leg without rtcp-mux.
     /// </summary>
-    public RelayResult Relay(Span<byte> buffer, int length, SocketAddress source, bool onRtcpPort, RelayLeg toward)
+    public RelayResult Relay(Span<byte> buffer, int length, SocketAddress source, bool onRtcpPort, RelayLeg toward) =>
+        Relay(buffer, length, source, onRtcpPort, toward, tap: null, fromA: false);
+
+    /// <summary>The SSRC the switch sends to this leg's peer with.</summary>
+    public uint OutboundSsrc => _stream.Ssrc;
+
+    /// <summary>As above; <paramref name="tap"/>, when set, sees each decrypted RTP packet before it is re-encrypted.</summary>
+    internal RelayResult Relay(Span<byte> buffer, int length, SocketAddress source, bool onRtcpPort, RelayLeg toward, IMediaTap? tap, bool fromA)
     {
         _received++;
         // RFC 5761 §4: with rtcp-mux, RTP and RTCP share the port and the packet type tells them apart.
         var isRtcp = onRtcpPort || (_rtcpMux && RtcpPacket.IsRtcp(buffer[..length]));
         var latched = isRtcp && !_rtcpMux ? _latchedRtcp : _latchedRtp;
-        if (latched is not null && !latched.Equals(source))
+        if (latched is not null && !SameAddress(latched, source))
         {
             _wrongSource++;
             return new RelayResult(RelayOutcome.WrongSource, IsRtcp: isRtcp);
@@ -104,10 +113,25 @@ public sealed class RelayLeg : IDisposable
             }
         }
 
+        if (!isRtcp)
+        {
+            tap?.OnAudio(fromA, buffer[..plainLength]);
+        }
+
         var destination = isRtcp ? toward.RtcpDestination : toward.RtpDestination;
         if (destination is null)
         {
             return new RelayResult(RelayOutcome.NoDestination, IsRtcp: isRtcp);
+        }
+
+        // Issue 12 item 5: the packet leaves as the switch's own stream, so no (SSRC, index) is protected twice.
+        if (isRtcp)
+        {
+            toward._stream.RewriteRtcp(buffer[..plainLength]);
+        }
+        else
+        {
+            toward._stream.RewriteRtp(buffer[..plainLength]);
         }
 
         status = isRtcp ? toward._outbound.ProtectRtcp(buffer, plainLength, out var sendLength) : toward._outbound.ProtectRtp(buffer, plainLength, out sendLength);
@@ -118,6 +142,13 @@ public sealed class RelayLeg : IDisposable
 
         _relayed++;
         return new RelayResult(RelayOutcome.Forward, sendLength, destination, isRtcp);
+    }
+
+    /// <summary>Counts a datagram the engine dropped before it reached <c>Relay</c> (longer than the buffer).</summary>
+    internal void CountTooLong()
+    {
+        _received++;
+        _malformed++;
     }
 
     public void Dispose()
@@ -151,6 +182,10 @@ public sealed class RelayLeg : IDisposable
 
         return new RelayResult(outcome, IsRtcp: isRtcp);
     }
+
+    /// <summary>Compares the first Size octets only: a reused SocketAddress may have a larger buffer than its address.</summary>
+    private static bool SameAddress(SocketAddress a, SocketAddress b) =>
+        a.Size == b.Size && a.Buffer.Span[..a.Size].SequenceEqual(b.Buffer.Span[..b.Size]);
 
     private static SocketAddress Copy(SocketAddress source)
     {

@@ -1,113 +1,110 @@
-using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
 
 namespace HostedPbx.Switch.Media.Relay;
 
 /// <summary>
 /// The media of one call: the caller's side (A) and the callee's side (B), each with its sockets and its
-/// <see cref="RelayLeg"/>. A receive loop per socket decrypts with that side's leg and re-encrypts toward the other
-/// (SRTP-to-SRTP); the loops allocate nothing per packet.
+/// <see cref="RelayLeg"/>. Once started, one relay thread reads both sides' sockets, decrypts with that side's leg and
+/// re-encrypts toward the other (SRTP-to-SRTP), allocating nothing per packet.
 /// </summary>
 internal sealed class RelaySession : IAsyncDisposable
 {
-    private const int BufferSize = 2048;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _loops = [];
+    private readonly RelayThread _thread;
+    private readonly List<RelayLeg> _retired = [];
     private RelayLeg? _a;
     private RelayLeg? _b;
+    private IMediaTap? _tap;
+    private int _started;
+    private int _disposed;
 
-    public RelaySession(RelaySocketPair sideA, RelaySocketPair sideB, TimeProvider time)
+    public RelaySession(RelaySocketPair sideA, RelaySocketPair sideB, TimeProvider time, RelayThread thread)
     {
         SideA = sideA;
         SideB = sideB;
         Activity = new MediaActivity(time);
+        _thread = thread;
     }
 
     public RelaySocketPair SideA { get; }
 
     public RelaySocketPair SideB { get; }
 
+    /// <summary>Authentic packets relayed and handed to the kernel, both directions.</summary>
     public long PacketsRelayed;
 
     /// <summary>When each side last sent media; the call's media watch hangs up when one side has gone quiet.</summary>
     public MediaActivity Activity { get; }
 
+    internal RelayLeg? LegA => Volatile.Read(ref _a);
+
+    internal RelayLeg? LegB => Volatile.Read(ref _b);
+
+    internal IMediaTap? Tap => Volatile.Read(ref _tap);
+
+    /// <summary>The relay thread's registration tokens of SideA.Rtp, SideA.Rtcp, SideB.Rtp, SideB.Rtcp (its own use).</summary>
+    internal int[] Tokens { get; } = [-1, -1, -1, -1];
+
     /// <summary>Sets (or, after a re-INVITE, replaces) the legs and starts relaying.</summary>
     public void Start(RelayLeg a, RelayLeg b)
     {
-        var oldA = Interlocked.Exchange(ref _a, a);
-        var oldB = Interlocked.Exchange(ref _b, b);
-        if (oldA is null && oldB is null)
+        ReplaceA(a);
+        ReplaceB(b);
+        if (Interlocked.Exchange(ref _started, 1) == 0)
         {
             Activity.Restart();
-            _loops.Add(Task.Run(() => ReceiveLoopAsync(SideA.Rtp, fromA: true, onRtcp: false)));
-            _loops.Add(Task.Run(() => ReceiveLoopAsync(SideA.Rtcp, fromA: true, onRtcp: true)));
-            _loops.Add(Task.Run(() => ReceiveLoopAsync(SideB.Rtp, fromA: false, onRtcp: false)));
-            _loops.Add(Task.Run(() => ReceiveLoopAsync(SideB.Rtcp, fromA: false, onRtcp: true)));
+            _thread.Add(this);
         }
     }
 
-    public void ReplaceA(RelayLeg a) => Interlocked.Exchange(ref _a, a);
+    /// <summary>Swaps side A's crypto (re-INVITE); side B's leg and its outbound stream are untouched.</summary>
+    public void ReplaceA(RelayLeg a) => Retire(Interlocked.Exchange(ref _a, a));
 
-    public void ReplaceB(RelayLeg b) => Interlocked.Exchange(ref _b, b);
+    public void ReplaceB(RelayLeg b) => Retire(Interlocked.Exchange(ref _b, b));
+
+    /// <summary>Sets (or with null, clears) what sees the decrypted audio of both sides.</summary>
+    public void SetTap(IMediaTap? tap) => Volatile.Write(ref _tap, tap);
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _started) == 1)
+        {
+            // The sockets close only once the relay thread has let go of them: a closed descriptor number can be reused.
+            await _thread.RemoveAsync(this);
+        }
+
         SideA.Dispose();
         SideB.Dispose();
-        try
+        lock (_retired)
         {
-            await Task.WhenAll(_loops);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task ReceiveLoopAsync(Socket socket, bool fromA, bool onRtcp)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var source = new SocketAddress(socket.AddressFamily);
-        var token = _stop.Token;
-        try
-        {
-            while (!token.IsCancellationRequested)
+            foreach (var leg in _retired)
             {
-                // Leave room for the other leg's SRTP overhead after the plaintext.
-                var received = await socket.ReceiveFromAsync(buffer.AsMemory(0, BufferSize - 64), SocketFlags.None, source, token);
-                var from = fromA ? Volatile.Read(ref _a) : Volatile.Read(ref _b);
-                var toward = fromA ? Volatile.Read(ref _b) : Volatile.Read(ref _a);
-                if (from is null || toward is null)
-                {
-                    continue;
-                }
-
-                var result = from.Relay(buffer, received, source, onRtcp, toward);
-                if (result.Outcome != RelayOutcome.Forward)
-                {
-                    continue;
-                }
-
-                Activity.Heard(fromA);
-                Interlocked.Increment(ref PacketsRelayed);
-                var other = fromA ? SideB : SideA;
-                var sender = result.IsRtcp && !ReferenceEquals(result.Destination, toward.RtpDestination) ? other.Rtcp : other.Rtp;
-                await sender.SendToAsync(buffer.AsMemory(0, result.Length), SocketFlags.None, result.Destination!, token);
+                leg.Dispose();
             }
+
+            _retired.Clear();
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        _a?.Dispose();
+        _b?.Dispose();
     }
 
     internal static IPEndPoint? ToEndPoint(SocketAddress? address) =>
         address is null ? null : (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
+
+    /// <summary>A replaced leg may still be in use by the relay thread this instant; it is disposed with the session.</summary>
+    private void Retire(RelayLeg? old)
+    {
+        if (old is not null)
+        {
+            lock (_retired)
+            {
+                _retired.Add(old);
+            }
+        }
+    }
 }

@@ -47,7 +47,9 @@ public sealed class RelayLegTests : IDisposable
         Assert.True(_legA.IsLatched);
         Assert.Equal(s_phoneANat, _legA.RtpDestination);
         Assert.Equal(SrtpStatus.Ok, _phoneBReceives.UnprotectRtp(buffer.AsSpan(0, result.Length), out var received));
-        Assert.Equal(plain, buffer[..received]);
+        Assert.Equal(plain[12..], buffer[12..received]);
+        Assert.Equal(plain[4..8], buffer[4..8]);
+        Assert.Equal(_legB.OutboundSsrc, BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(8)));
     }
 
     [Fact]
@@ -127,7 +129,8 @@ public sealed class RelayLegTests : IDisposable
         Assert.True(result.IsRtcp);
         Assert.Equal(s_phoneB, result.Destination);
         Assert.Equal(SrtpStatus.Ok, _phoneBReceives.UnprotectRtcp(buffer.AsSpan(0, result.Length), out var received));
-        Assert.Equal(plain, buffer[..received]);
+        Assert.Equal(plain[8..], buffer[8..received]);
+        Assert.Equal(_legB.OutboundSsrc, BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4)));
     }
 
     [Fact]
