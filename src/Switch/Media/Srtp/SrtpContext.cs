@@ -150,24 +150,36 @@ public sealed partial class SrtpContext : IDisposable
         }
     }
 
-    /// <summary>AES-GCM decryption that leaves the packet as it was when the tag does not verify.</summary>
+    /// <summary>
+    /// AES-GCM decryption that leaves the packet as it was when the tag does not verify, without an exception: the BCL's
+    /// <see cref="AesGcm.Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>
+    /// throws (and allocates) on a bad tag, so a flood of forgeries would cost far more than good packets. GCM encrypts
+    /// with a counter-mode keystream (NIST SP 800-38D §7.1), so encrypting the ciphertext yields the plaintext, and
+    /// encrypting that plaintext yields the ciphertext again together with the tag its sender must have sent. Good and
+    /// forged packets cost the same two passes.
+    /// </summary>
     private static bool TryOpen(AesGcm gcm, ReadOnlySpan<byte> nonce, Span<byte> ciphertext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
     {
-        // AesGcm zeroes its output on a tag mismatch, so decrypt beside the packet and copy back only on success.
         byte[]? rented = null;
         var plaintext = ciphertext.Length <= 1500
             ? stackalloc byte[1500]
             : rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
         plaintext = plaintext[..ciphertext.Length];
+        Span<byte> expected = stackalloc byte[16];
+        expected = expected[..tag.Length];
         try
         {
-            gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            gcm.Encrypt(nonce, ciphertext, plaintext, expected, aad);
+
+            // Writes back exactly the ciphertext that was there, so a forged packet is left as it came.
+            gcm.Encrypt(nonce, plaintext, ciphertext, expected, aad);
+            if (!CryptographicOperations.FixedTimeEquals(expected, tag))
+            {
+                return false;
+            }
+
             plaintext.CopyTo(ciphertext);
             return true;
-        }
-        catch (CryptographicException)
-        {
-            return false;
         }
         finally
         {
