@@ -14,6 +14,7 @@ public class SrtpBenchmarks
     private readonly byte[] _plain = new byte[PlainLength];
     private readonly byte[] _buffer = new byte[PlainLength + 64];
     private byte[] _protected = [];
+    private byte[] _forged = [];
     private SrtpContext _sender = null!;
     private SrtpContext _receiver = null!;
     private SrtpContext _legBSender = null!;
@@ -38,6 +39,8 @@ public class SrtpBenchmarks
         _plain.CopyTo(_buffer, 0);
         _sender.ProtectRtp(_buffer, PlainLength, out var length);
         _protected = _buffer[..length];
+        _forged = _buffer[..length];
+        _forged[^1] ^= 0x01;
     }
 
     [GlobalCleanup]
@@ -65,6 +68,14 @@ public class SrtpBenchmarks
         _protected.CopyTo(_buffer, 0);
         _receiver.UnprotectRtp(_buffer.AsSpan(0, _protected.Length), out var length);
         return length;
+    }
+
+    /// <summary>A packet whose tag does not verify (one flipped bit): refused, and should cost no more than a good one.</summary>
+    [Benchmark]
+    public SrtpStatus UnprotectForged()
+    {
+        _forged.CopyTo(_buffer, 0);
+        return _receiver.UnprotectRtp(_buffer.AsSpan(0, _forged.Length), out _);
     }
 
     /// <summary>What the relay does per packet: unprotect with leg A's inbound context, protect with leg B's outbound one.</summary>

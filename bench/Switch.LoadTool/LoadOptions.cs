@@ -24,6 +24,8 @@ internal sealed record LoadOptions
           --connect-parallel K    TLS handshakes in flight while registering (default 8)
           --call-parallel K       INVITEs in flight while placing calls (default 16)
           --pacer-threads T       sender threads (default: processor count)
+          --receive-threads R     receiver threads, epoll + recvmmsg (default 1)
+          --receive-gather-us U   a quiet receive round sleeps U µs (default 1000; jitter reads up to U late)
         """;
 
     public required string Database { get; init; }
@@ -43,6 +45,12 @@ internal sealed record LoadOptions
     public int ConnectParallel { get; init; } = 8;
     public int CallParallel { get; init; } = 16;
     public int PacerThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Threads reading the endpoints' sockets (epoll + recvmmsg, the switch's engine parts).</summary>
+    public int ReceiveThreads { get; init; } = 1;
+
+    /// <summary>How long a quiet receive round sleeps so datagrams gather (also the most it adds to measured jitter).</summary>
+    public TimeSpan ReceiveGather { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Parses the arguments; null with a message when they are wrong.</summary>
     public static LoadOptions? Parse(string[] args, out string? error)
@@ -99,6 +107,8 @@ internal sealed record LoadOptions
             ConnectParallel = Int(values, "--connect-parallel", 8),
             CallParallel = Int(values, "--call-parallel", 16),
             PacerThreads = Int(values, "--pacer-threads", Environment.ProcessorCount),
+            ReceiveThreads = Int(values, "--receive-threads", 1),
+            ReceiveGather = TimeSpan.FromMicroseconds(Int(values, "--receive-gather-us", 1000)),
         };
         if (options.Handsets < 2 * options.Calls + (options.Baresip ? 2 : 0))
         {

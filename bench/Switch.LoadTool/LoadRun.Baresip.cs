@@ -52,7 +52,8 @@ internal sealed partial class LoadRun
 
         var target = reply.Contact ?? requestUri;
         await caller.SendRawAsync(SipText.Request("ACK", target, caller.SentBy, from, $"{to};tag={reply.ToTag}", callId, 1, null), cancellationToken);
-        endpoint.Start(accepted.Media, media.Token);
+        endpoint.Start(accepted.Media);
+        using var receiver = new MediaReceiver([endpoint], 1, options.ReceiveGather);
         await Task.Run(() => new MediaPacer([endpoint], 1).Run(options.Warmup + options.Media), cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         var bye = await caller.SendRequestAsync("BYE", target, from, $"{to};tag={reply.ToTag}", callId, 2, null, cancellationToken: limit.Token);

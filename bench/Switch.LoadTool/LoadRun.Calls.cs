@@ -46,6 +46,7 @@ internal sealed partial class LoadRun
         report.Add("switch CPU per call set-up", $"{(setupCpuEnd.Cpu - setupCpuStart.Cpu).TotalMilliseconds / Math.Max(1, established.Count):F2} ms");
 
         var endpoints = established.SelectMany(c => new[] { c.CallerMedia, c.CalleeMedia! }).ToList();
+        using var receiver = new MediaReceiver(endpoints, options.ReceiveThreads, options.ReceiveGather);
         var pacer = new MediaPacer(endpoints, options.PacerThreads);
         // The pacer runs through a warm-up (the switch's relay loops reach their optimised code, buffers settle) and
         // then the measured window; CPU and counters are read at the window's edges.
@@ -120,7 +121,7 @@ internal sealed partial class LoadRun
                 SipText.Request("ACK", call.RemoteTarget, call.Caller.SentBy, from, $"{to};tag={call.ToTag}", call.CallId, 1, null), cancellationToken);
             if (SdpReader.TryRead(reply.Body, out var answer, out _) && SdesOfferAnswer.AcceptAnswer(offer, answer) is { IsAcceptable: true } accepted)
             {
-                call.CallerMedia.Start(accepted.Media, media);
+                call.CallerMedia.Start(accepted.Media);
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
@@ -144,7 +145,7 @@ internal sealed partial class LoadRun
             return null;
         }
 
-        endpoint.Start(answer.Media, media);
+        endpoint.Start(answer.Media);
         call.CalleeMedia = endpoint;
         return SdpWriter.WriteUtf8(answer.Answer!);
     }

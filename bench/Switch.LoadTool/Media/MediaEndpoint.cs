@@ -10,7 +10,7 @@ namespace HostedPbx.Switch.LoadTool.Media;
 
 /// <summary>
 /// One end of a call's media: a UDP socket on loopback (rtcp-mux, so one port), the SRTP contexts from its leg's SDES
-/// keys, a sender the pacer drives (20 ms G.711 frames) and a receive loop that unprotects and counts. Allocates
+/// keys, a sender the pacer drives (20 ms G.711 frames) and a receive callback (<see cref="OnDatagram"/>) that unprotects and counts. Allocates
 /// nothing per packet, so the tool's own GC does not disturb the timing it measures.
 /// </summary>
 internal sealed class MediaEndpoint : IDisposable
@@ -28,7 +28,6 @@ internal sealed class MediaEndpoint : IDisposable
     private uint _timestamp = (uint)Random.Shared.NextInt64(0, uint.MaxValue);
     private SequenceTracker _tracker;
     private InterarrivalJitter _jitter;
-    private Task? _receiving;
 
     public MediaEndpoint(byte[] payload)
     {
@@ -40,6 +39,9 @@ internal sealed class MediaEndpoint : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The endpoint's socket, read by the <see cref="MediaReceiver"/>.</summary>
+    public System.Net.Sockets.Socket Socket => _socket;
 
     public long Sent { get; private set; }
 
@@ -73,13 +75,12 @@ internal sealed class MediaEndpoint : IDisposable
         RtcpMux = true,
     };
 
-    /// <summary>Takes the keys and the far address from the finished offer/answer and starts receiving.</summary>
-    public void Start(NegotiatedMedia media, CancellationToken cancellationToken)
+    /// <summary>Takes the keys and the far address from the finished offer/answer (a <see cref="MediaReceiver"/> reads the socket).</summary>
+    public void Start(NegotiatedMedia media)
     {
         _inbound = media.CreateInboundContext();
         _outbound = media.CreateOutboundContext();
         _destination = new IPEndPoint(IPAddress.Parse(media.RemoteAddress), media.RemoteRtpPort).Serialize();
-        _receiving = Task.Run(() => ReceiveLoopAsync(cancellationToken), CancellationToken.None);
     }
 
     /// <summary>Sends the next 20 ms frame (RFC 3550 §5.1 header, PT 0, timestamp + 160), protected with this leg's key.</summary>
@@ -113,57 +114,37 @@ internal sealed class MediaEndpoint : IDisposable
     public void Dispose()
     {
         _socket.Dispose();
-        try
-        {
-            _receiving?.Wait(TimeSpan.FromSeconds(2));
-        }
-        catch (AggregateException)
-        {
-        }
-
         _inbound?.Dispose();
         _outbound?.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    /// <summary>One datagram from the switch, read by the <see cref="MediaReceiver"/> at <paramref name="arrivalTicks"/>.</summary>
+    public void OnDatagram(Span<byte> datagram, long arrivalTicks)
     {
-        var buffer = new byte[2048];
-        var source = new SocketAddress(AddressFamily.InterNetwork);
-        try
+        var arrival = arrivalTicks / s_ticksPerRtpUnit;
+        if (RtcpPacket.IsRtcp(datagram))
         {
-            while (!cancellationToken.IsCancellationRequested)
+            // RFC 5761: a peer's SRTCP reports come in on the muxed port; they count apart from the audio.
+            if (_inbound!.UnprotectRtcp(datagram, out _) == SrtpStatus.Ok)
             {
-                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken);
-                var arrival = Stopwatch.GetTimestamp() / s_ticksPerRtpUnit;
-                if (RtcpPacket.IsRtcp(buffer.AsSpan(0, received)))
-                {
-                    // RFC 5761: a peer's SRTCP reports come in on the muxed port; they count apart from the audio.
-                    if (_inbound!.UnprotectRtcp(buffer.AsSpan(0, received), out _) == SrtpStatus.Ok)
-                    {
-                        RtcpReceived++;
-                    }
-                    else
-                    {
-                        AuthFailures++;
-                    }
-
-                    continue;
-                }
-
-                if (_inbound!.UnprotectRtp(buffer.AsSpan(0, received), out var length) != SrtpStatus.Ok)
-                {
-                    AuthFailures++;
-                    continue;
-                }
-
-                Capture?.AddRange(buffer.AsSpan(HeaderLength, Math.Max(0, length - HeaderLength)));
-
-                _tracker.Add(BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(2)));
-                _jitter.Add(BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4)), arrival);
+                RtcpReceived++;
             }
+            else
+            {
+                AuthFailures++;
+            }
+
+            return;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+
+        if (_inbound is null || _inbound.UnprotectRtp(datagram, out var length) != SrtpStatus.Ok)
         {
+            AuthFailures++;
+            return;
         }
+
+        Capture?.AddRange(datagram.Slice(HeaderLength, Math.Max(0, length - HeaderLength)));
+        _tracker.Add(BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]));
+        _jitter.Add(BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]), arrival);
     }
 }
