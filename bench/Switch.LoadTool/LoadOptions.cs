@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using HostedPbx.Switch.Media.Srtp;
 
 namespace HostedPbx.Switch.LoadTool;
 
@@ -24,6 +25,7 @@ internal sealed record LoadOptions
           --connect-parallel K    TLS handshakes in flight while registering (default 8)
           --call-parallel K       INVITEs in flight while placing calls (default 16)
           --pacer-threads T       sender threads (default: processor count)
+          --suite NAME            the SRTP suite on both legs (default AES_CM_128_HMAC_SHA1_80; e.g. AEAD_AES_128_GCM)
           --receive-threads R     receiver threads, epoll + recvmmsg (default 1)
           --receive-gather-us U   a quiet receive round sleeps U µs (default 1000; jitter reads up to U late)
         """;
@@ -48,6 +50,9 @@ internal sealed record LoadOptions
 
     /// <summary>Threads reading the endpoints' sockets (epoll + recvmmsg, the switch's engine parts).</summary>
     public int ReceiveThreads { get; init; } = 1;
+
+    /// <summary>The one SRTP suite the seeded tenant allows and the handsets offer.</summary>
+    public SrtpSuite Suite { get; init; } = SrtpSuite.AesCm128HmacSha1Tag80;
 
     /// <summary>How long a quiet receive round sleeps so datagrams gather (also the most it adds to measured jitter).</summary>
     public TimeSpan ReceiveGather { get; init; } = TimeSpan.FromMilliseconds(1);
@@ -88,6 +93,13 @@ internal sealed record LoadOptions
             return null;
         }
 
+        var suite = SrtpSuite.AesCm128HmacSha1Tag80;
+        if (values.TryGetValue("--suite", out var suiteName) && !SrtpSuiteProfile.TryParse(suiteName, out suite))
+        {
+            error = $"Unknown SRTP suite '{suiteName}'.";
+            return null;
+        }
+
         var options = new LoadOptions
         {
             Database = database,
@@ -108,6 +120,7 @@ internal sealed record LoadOptions
             CallParallel = Int(values, "--call-parallel", 16),
             PacerThreads = Int(values, "--pacer-threads", Environment.ProcessorCount),
             ReceiveThreads = Int(values, "--receive-threads", 1),
+            Suite = suite,
             ReceiveGather = TimeSpan.FromMicroseconds(Int(values, "--receive-gather-us", 1000)),
         };
         if (options.Handsets < 2 * options.Calls + (options.Baresip ? 2 : 0))

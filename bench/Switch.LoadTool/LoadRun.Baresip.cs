@@ -31,8 +31,7 @@ internal sealed partial class LoadRun
         }
 
         var caller = _handsets[0];
-        using var media = new CancellationTokenSource();
-        using var endpoint = new MediaEndpoint(MuLaw.ToneFrame()) { Capture = [] };
+        using var endpoint = new MediaEndpoint(MuLaw.ToneFrame(), options.Suite) { Capture = [] };
         var offer = SdesOfferAnswer.CreateOffer(endpoint.Local());
         var requestUri = $"sip:{peerIdentity.Number}@{Sip.Address}:{Sip.Port}";
         var from = $"<{caller.Aor}>;tag={SipHandset.NewTag()}";
@@ -57,7 +56,6 @@ internal sealed partial class LoadRun
         await Task.Run(() => new MediaPacer([endpoint], 1).Run(options.Warmup + options.Media), cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         var bye = await caller.SendRequestAsync("BYE", target, from, $"{to};tag={reply.ToTag}", callId, 2, null, cancellationToken: limit.Token);
-        await media.CancelAsync();
 
         var heard = endpoint.Capture!.Select(b => (double)MuLaw.Decode(b)).ToArray();
         // baresip writes its recording when the call closes.

@@ -3,6 +3,7 @@ using HostedPbx.Switch.LoadTool.Measuring;
 using HostedPbx.Switch.LoadTool.Media;
 using HostedPbx.Switch.LoadTool.Sip;
 using HostedPbx.Switch.Media.Sdp;
+using HostedPbx.Switch.Media.Srtp;
 using HostedPbx.Switch.Sip.Messages;
 
 namespace HostedPbx.Switch.LoadTool;
@@ -26,17 +27,16 @@ internal sealed partial class LoadRun
         var idleEnd = ProcessSample.Read(_switch.Pid);
         var idleRate = (idleEnd.Cpu - idleStart.Cpu) / idleEnd.Elapsed(idleStart);
 
-        using var media = new CancellationTokenSource();
         var calls = new List<LoadCall>(options.Calls);
         for (var i = 0; i < options.Calls; i++)
         {
-            calls.Add(new LoadCall(_handsets[2 * i], _handsets[(2 * i) + 1], new MediaEndpoint(s_tone)));
+            calls.Add(new LoadCall(_handsets[2 * i], _handsets[(2 * i) + 1], new MediaEndpoint(s_tone, options.Suite)));
         }
 
         var placing = Stopwatch.StartNew();
         var setupCpuStart = ProcessSample.Read(_switch.Pid);
         await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = options.CallParallel, CancellationToken = cancellationToken },
-            async (call, ct) => await PlaceAsync(call, media.Token, ct));
+            async (call, ct) => await PlaceAsync(call, ct));
         var setupCpuEnd = ProcessSample.Read(_switch.Pid);
         var placed = placing.Elapsed;
         var established = calls.Where(c => c.Established).ToList();
@@ -85,7 +85,6 @@ internal sealed partial class LoadRun
         report.Add("tool CPU, media phase", $"{toolCpu.TotalSeconds:F2} s = {toolCpu / wall:P0} of one core ({(toolEnd.KernelCpu - toolStart.KernelCpu) / toolCpu:P0} in the kernel), {toolCpu.TotalMicroseconds / Math.Max(1, sentInWindow + receivedInWindow):F2} µs per packet sent or received (it shares the 2 cores with the switch); {allocated / (double)Math.Max(1, sentInWindow + receivedInWindow):F2} B allocated per packet, {GC.CollectionCount(0) - gcStart} gen-0 GCs");
         report.Add("switch/tool CPU ratio", $"{switchCpu / Math.Max(0.001, toolCpu.TotalSeconds) / TimeSpan.FromSeconds(1):F2}");
 
-        await media.CancelAsync();
         await HangUpAsync(established, cancellationToken);
         foreach (var call in calls)
         {
@@ -94,9 +93,9 @@ internal sealed partial class LoadRun
         }
     }
 
-    private async Task PlaceAsync(LoadCall call, CancellationToken media, CancellationToken cancellationToken)
+    private async Task PlaceAsync(LoadCall call, CancellationToken cancellationToken)
     {
-        call.Callee.OnInvite = (_, invite) => Answer(call, invite, media);
+        call.Callee.OnInvite = (_, invite) => Answer(call, invite, options.Suite);
         var offer = SdesOfferAnswer.CreateOffer(call.CallerMedia.Local());
         var requestUri = $"sip:{call.Callee.Identity.Number}@{Sip.Address}:{Sip.Port}";
         var from = $"<{call.Caller.Aor}>;tag={call.FromTag}";
@@ -130,14 +129,14 @@ internal sealed partial class LoadRun
         }
     }
 
-    private static byte[]? Answer(LoadCall call, SipRequest invite, CancellationToken media)
+    private static byte[]? Answer(LoadCall call, SipRequest invite, SrtpSuite suite)
     {
         if (!SdpReader.TryRead(invite.Body, out var offer, out _))
         {
             return null;
         }
 
-        var endpoint = new MediaEndpoint(s_tone);
+        var endpoint = new MediaEndpoint(s_tone, suite);
         var answer = SdesOfferAnswer.Answer(offer, endpoint.Local());
         if (!answer.IsAcceptable)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using HostedPbx.Switch.LoadTool.Setup;
 using HostedPbx.Switch.LoadTool.Sip;
+using HostedPbx.Switch.Media.Srtp;
 using Npgsql;
 
 namespace HostedPbx.Switch.LoadTool;
@@ -26,7 +27,7 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
 
         using var seeder = new LoadSeeder();
         var seeding = Stopwatch.StartNew();
-        var identities = await seeder.SeedAsync(options.Database, options.Handsets, cancellationToken);
+        var identities = await seeder.SeedAsync(options.Database, options.Handsets, SrtpSuiteProfile.Of(options.Suite).Name, cancellationToken);
         report.Add("seeding", $"{identities.Count} extensions, devices and certificates (own CA, ECDSA P-256 leaves) in {seeding.Elapsed.TotalSeconds:F1} s");
         try
         {

@@ -20,6 +20,7 @@ internal sealed class MediaEndpoint : IDisposable
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly byte[] _sendBuffer = new byte[256];
     private readonly byte[] _payload;
+    private readonly SrtpSuite _suite;
     private readonly uint _ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
     private SrtpContext? _inbound;
     private SrtpContext? _outbound;
@@ -29,9 +30,10 @@ internal sealed class MediaEndpoint : IDisposable
     private SequenceTracker _tracker;
     private InterarrivalJitter _jitter;
 
-    public MediaEndpoint(byte[] payload)
+    public MediaEndpoint(byte[] payload, SrtpSuite suite)
     {
         _payload = payload;
+        _suite = suite;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         // Room for bursts while the tool and the switch share two cores.
         _socket.ReceiveBufferSize = 256 * 1024;
@@ -70,7 +72,7 @@ internal sealed class MediaEndpoint : IDisposable
         RtpPort = Port,
         SessionId = (ulong)Random.Shared.NextInt64(1, int.MaxValue),
         SessionVersion = 1,
-        Suites = [SrtpSuite.AesCm128HmacSha1Tag80],
+        Suites = [_suite],
         Codecs = [SdpRtpMap.Pcmu],
         RtcpMux = true,
     };

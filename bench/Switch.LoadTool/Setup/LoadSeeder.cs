@@ -57,13 +57,13 @@ internal sealed class LoadSeeder : IDisposable
 
     public IssuedCertificate IssueServer() => _issuer.IssueServer(Root, ["127.0.0.1"]);
 
-    /// <summary>Creates the tenant and <paramref name="count"/> handsets; returns them in index order.</summary>
-    public async Task<IReadOnlyList<LoadHandset>> SeedAsync(string ownerConnectionString, int count, CancellationToken cancellationToken)
+    /// <summary>Creates the tenant (allowing only <paramref name="suite"/>) and <paramref name="count"/> handsets; returns them in index order.</summary>
+    public async Task<IReadOnlyList<LoadHandset>> SeedAsync(string ownerConnectionString, int count, string suite, CancellationToken cancellationToken)
     {
         await using var source = new NpgsqlDataSourceBuilder(ownerConnectionString).Build();
         var now = TimeProvider.System.GetUtcNow();
         var reseller = new Reseller { Name = "Load Reseller", CreatedAt = now };
-        var tenant = new Tenant { Name = $"Load {now:yyyyMMddHHmmss}", ResellerId = reseller.Id, CreatedAt = now, AllowedSrtpSuites = ["AES_CM_128_HMAC_SHA1_80"] };
+        var tenant = new Tenant { Name = $"Load {now:yyyyMMddHHmmss}", ResellerId = reseller.Id, CreatedAt = now, AllowedSrtpSuites = [suite] };
         var rootAnchor = Anchor(Root, "Load Root", now);
         var deviceAnchor = Anchor(DeviceCa, "Load Device CA", now);
         await using (var db = new PbxDbContext(DataServices.CreateOptions(source)))
