@@ -31,6 +31,7 @@ internal sealed class RelayThread : IDisposable
     private readonly byte[] _events = GC.AllocateArray<byte>(MaxEvents * LinuxSockets.EpollEventSize, pinned: true);
     private readonly byte[] _control = GC.AllocateArray<byte>(16, pinned: true);
     private readonly byte[] _counter = GC.AllocateArray<byte>(8, pinned: true);
+    private readonly byte[] _drained = GC.AllocateArray<byte>(8, pinned: true);
     private readonly RelayBatch _batch = new();
     private readonly SocketAddress _source = new(AddressFamily.InterNetworkV6);
     private readonly ConcurrentQueue<RelayCommand> _commands = new();
@@ -189,7 +190,7 @@ internal sealed class RelayThread : IDisposable
         // Commands only between rounds: no event of this round can name a registration removed now.
         if (commands)
         {
-            _ = LinuxSockets.Read(_wake, Marshal.UnsafeAddrOfPinnedArrayElement(_counter, 0), 8);
+            _ = LinuxSockets.Read(_wake, Marshal.UnsafeAddrOfPinnedArrayElement(_drained, 0), 8);
             ApplyCommands();
         }
 
