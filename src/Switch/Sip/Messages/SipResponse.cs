@@ -42,6 +42,10 @@ public sealed class SipResponse : SipMessage
         return (SipResponse)builder.TakeMessage()!;
     }
 
+    /// <summary>The answer to a request the parser refused: 400, 505 or 513 with the cause in words (RFC 3261 §21.4.1, §21.5.7).</summary>
+    public static SipResponse Reject(SipRequest request, SipRejectReason reason, ReadOnlySpan<byte> toTag) =>
+        Create(request, reason.GetStatusCode(), reason.GetReasonPhrase(), toTag);
+
     /// <summary>
     /// The one place a response's status line and copied headers are made; the caller may add headers and a body, then
     /// ends the message. The reason phrase is cleaned (<see cref="SipReasonPhrase"/>); an empty one becomes the standard phrase.

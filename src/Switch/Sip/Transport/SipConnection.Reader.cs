@@ -99,7 +99,7 @@ internal sealed partial class SipConnection
         // RFC 3261 §21.4.1: a malformed request is answered 400 with the reason; a malformed response is dropped (§18.1.2).
         if (message is SipRequest { Method: not SipMethod.Ack } request && request.CanBeAnswered)
         {
-            using var answer = SipResponses.Reject(request, reason);
+            using var answer = SipResponse.Reject(request, reason, NewTag());
             Send(answer);
             SwitchLog.MalformedMessage(_logger, Id, answer.StatusCode, reason.ToString());
             return;
@@ -123,7 +123,7 @@ internal sealed partial class SipConnection
             using var message = SipParser.TryReportHead(head.AsSpan(0, length), builder) ? builder.TakeMessage() : null;
             if (message is SipRequest { Method: not SipMethod.Ack } request && request.CanBeAnswered)
             {
-                using var answer = SipResponses.Reject(request, reason);
+                using var answer = SipResponse.Reject(request, reason, NewTag());
                 Send(answer);
                 SwitchLog.FramingLostAnswered(_logger, Id, reason.ToString(), answer.StatusCode);
             }
@@ -182,6 +182,8 @@ internal sealed partial class SipConnection
 
         ArmPartialDeadline(since);
     }
+
+    private static byte[] NewTag() => System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N")[..12]);
 
     private static bool IsOnlyLineEnds(ReadOnlySequence<byte> pending)
     {

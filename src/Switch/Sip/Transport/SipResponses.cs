@@ -28,7 +28,4 @@ internal static class SipResponses
         return (SipResponse)builder.TakeMessage()!;
     }
 
-    /// <summary>The answer to a request the parser refused: 400, 505 or 513 with the cause in words (RFC 3261 §21.4.1, §21.5.7).</summary>
-    public static SipResponse Reject(SipRequest request, SipRejectReason reason) =>
-        SipResponse.Create(request, reason.GetStatusCode(), reason.GetReasonPhrase(), Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N")[..12]));
 }
