@@ -22,7 +22,7 @@ internal static class PeerText
         for (; i < text.Length && result.Length < MaxLength; i++)
         {
             var c = text[i];
-            if (c is >= ' ' and <= '~' and not '\\')
+            if (c is >= ' ' and <= '~')
             {
                 result.Append(c);
             }

@@ -55,11 +55,14 @@ internal sealed class HandsetConnection : IAsyncDisposable
     }
 
     /// <summary>Sends an INVITE (no offer: what is checked first needs none) and returns the first final status, or null if closed.</summary>
-    public async Task<int?> InviteAsync(string from, string to, int port, CancellationToken cancellationToken)
+    public async Task<int?> InviteAsync(string from, string to, int port, CancellationToken cancellationToken) =>
+        StatusOf(await InviteAsync(from, to, port, [], cancellationToken));
+
+    /// <summary>Sends an INVITE with <paramref name="offer"/> as its body and returns the first final response as received, or null if closed.</summary>
+    public async Task<string?> InviteAsync(string from, string to, int port, byte[] offer, CancellationToken cancellationToken)
     {
         var cseq = ++_cseq;
-        await SendAsync(
-            $"INVITE sip:{to}@127.0.0.1:{port} SIP/2.0\r\n"
+        var head = $"INVITE sip:{to}@127.0.0.1:{port} SIP/2.0\r\n"
             + $"Via: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bK{Guid.NewGuid():N};rport\r\n"
             + "Max-Forwards: 70\r\n"
             + $"To: <sip:{to}@127.0.0.1>\r\n"
@@ -67,13 +70,15 @@ internal sealed class HandsetConnection : IAsyncDisposable
             + $"Call-ID: inv-{Guid.NewGuid():N}\r\n"
             + $"CSeq: {cseq} INVITE\r\n"
             + $"Contact: <sip:{from}@127.0.0.1:5999;transport=tls>\r\n"
-            + "Content-Length: 0\r\n\r\n", cancellationToken);
+            + (offer.Length > 0 ? "Content-Type: application/sdp\r\n" : "")
+            + $"Content-Length: {offer.Length}\r\n\r\n";
+        await SendAsync([.. Encoding.ASCII.GetBytes(head), .. offer], cancellationToken);
         while (true)
         {
-            var status = StatusOf(await ReadMessageAsync(cancellationToken));
-            if (status is null or >= 200)
+            var response = await ReadMessageAsync(cancellationToken);
+            if (StatusOf(response) is null or >= 200)
             {
-                return status;
+                return response;
             }
         }
     }
@@ -122,11 +127,13 @@ internal sealed class HandsetConnection : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(string text, CancellationToken cancellationToken)
+    private Task SendAsync(string text, CancellationToken cancellationToken) => SendAsync(Encoding.ASCII.GetBytes(text), cancellationToken);
+
+    private async Task SendAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         try
         {
-            await _tls.WriteAsync(Encoding.ASCII.GetBytes(text), cancellationToken);
+            await _tls.WriteAsync(bytes, cancellationToken);
             await _tls.FlushAsync(cancellationToken);
         }
         catch (IOException)
@@ -142,7 +149,7 @@ internal sealed class HandsetConnection : IAsyncDisposable
         bound.CancelAfter(TimeSpan.FromSeconds(10));
         while (true)
         {
-            var text = Encoding.ASCII.GetString(_received.GetBuffer(), 0, (int)_received.Length);
+            var text = Encoding.Latin1.GetString(_received.GetBuffer(), 0, (int)_received.Length);
             var start = text.Length - text.TrimStart('\r', '\n').Length;
             var end = text.IndexOf("\r\n\r\n", start, StringComparison.Ordinal);
             if (end >= 0)
