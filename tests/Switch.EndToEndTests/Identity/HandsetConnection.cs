@@ -83,6 +83,10 @@ internal sealed class HandsetConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends the first half of a request's header, and never the rest (a slowloris).</summary>
+    public Task SendHalfAHeaderAsync(CancellationToken cancellationToken) =>
+        SendAsync("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKslow\r\nMax-Forwards: 70\r\nTo: <sip:127.0.0.1>\r\n", cancellationToken);
+
     /// <summary>True when a CRLFCRLF ping (RFC 5626 §4.4.1) is still answered with a pong.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
