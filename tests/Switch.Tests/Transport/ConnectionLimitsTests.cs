@@ -36,7 +36,7 @@ public sealed class ConnectionLimitsTests : IDisposable
     }
 
     [Fact]
-    public async Task ServeAsync_HandshakesInProgressAtTheAddressLimit_NextRefusedAtOnce()
+    public async Task ServeAsync_HandshakesInProgressAtTheAddressLimit_NextRefusedAtOnceAndTheFloodAuditedOnce()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var harness = new TransportHarness(_pki, _pki.Directory(TestPki.Device(Mac)), time);
@@ -52,13 +52,16 @@ public sealed class ConnectionLimitsTests : IDisposable
 
         var (extraClient, extraServer) = DuplexPipeStream.CreatePair();
         await harness.Listener.ServeAsync(extraServer, TransportHarness.Remote, _bound.Token);
+        var (secondClient, secondServer) = DuplexPipeStream.CreatePair();
+        await harness.Listener.ServeAsync(secondServer, TransportHarness.Remote, _bound.Token);
 
         Assert.All(pending, p => Assert.False(p.IsCompleted));
         Assert.Equal(3, harness.Listener.HandshakesInProgress(TransportHarness.Remote.Address));
         Assert.True(harness.Audit.Reader.TryRead(out var audit));
         Assert.Equal("sip.tls.handshake", audit.Action);
         Assert.Contains("more than 3 TLS handshakes", audit.Reason, StringComparison.Ordinal);
-        foreach (var client in clients.Append(extraClient))
+        Assert.False(harness.Audit.Reader.TryRead(out _), "each refused connection of a flood was audited");
+        foreach (var client in clients.Append(extraClient).Append(secondClient))
         {
             await client.DisposeAsync();
         }

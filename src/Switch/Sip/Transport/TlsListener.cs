@@ -27,6 +27,10 @@ internal sealed class TlsListener(
 {
     private readonly ConcurrentDictionary<IPAddress, int> _handshaking = new();
 
+    // Addresses refused since they last fell below the cap: a flood is audited once, not once per connection, so it
+    // cannot push other events out of the bounded audit queue.
+    private readonly ConcurrentDictionary<IPAddress, bool> _refusing = new();
+
     /// <summary>TLS handshakes now in progress from <paramref name="address"/>.</summary>
     public int HandshakesInProgress(IPAddress address) => _handshaking.TryGetValue(address, out var count) ? count : 0;
 
@@ -51,9 +55,13 @@ internal sealed class TlsListener(
     {
         if (!EnterHandshake(remote.Address))
         {
-            SwitchLog.HandshakeLimit(logger, remote, limits.MaxHandshakesPerAddress);
-            audit.Denied("sip.tls.handshake", $"more than {limits.MaxHandshakesPerAddress} TLS handshakes in progress from this address", null,
-                remote.ToString(), null, remote.Address);
+            if (_refusing.TryAdd(remote.Address, true))
+            {
+                SwitchLog.HandshakeLimit(logger, remote, limits.MaxHandshakesPerAddress);
+                audit.Denied("sip.tls.handshake", $"more than {limits.MaxHandshakesPerAddress} TLS handshakes in progress from this address", null,
+                    remote.ToString(), null, remote.Address);
+            }
+
             await stream.DisposeAsync();
             return;
         }
@@ -160,7 +168,13 @@ internal sealed class TlsListener(
 
     private void LeaveHandshake(IPAddress address)
     {
-        if (_handshaking.AddOrUpdate(address, 0, static (_, n) => n - 1) <= 0)
+        var count = _handshaking.AddOrUpdate(address, 0, static (_, n) => n - 1);
+        if (count < limits.MaxHandshakesPerAddress)
+        {
+            _refusing.TryRemove(address, out _);
+        }
+
+        if (count <= 0)
         {
             _handshaking.TryRemove(new KeyValuePair<IPAddress, int>(address, 0));
         }
