@@ -34,6 +34,23 @@ public sealed class IdentityGateTests : IDisposable
     }
 
     [Fact]
+    public async Task Response_DeviceDisabledSinceHandshake_DroppedUnansweredAndClosed()
+    {
+        using var device = _pki.IssueDevice(Mac);
+        var record = TestPki.Device(Mac, device.Fingerprint);
+        var harness = new TransportHarness(_pki, _pki.Directory(record), TimeProvider.System);
+        await using var client = await OpenAsync(harness, device);
+
+        harness.Directory = _pki.Directory(record with { IsActive = false });
+        await TransportHarness.WriteAsync(client, "SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKsw1\r\nTo: <sip:201@127.0.0.1>;tag=a\r\n"
+            + "From: <sip:202@127.0.0.1>;tag=b\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", _bound.Token);
+
+        await harness.Handler.Closed.WaitAsync(_bound.Token);
+        Assert.Equal(0, await client.ReadAsync(new byte[64], _bound.Token));
+        AssertAudited(harness, "device not active");
+    }
+
+    [Fact]
     public async Task OnDirectoryChanged_CertificateRevoked_ClosesTheOpenConnection()
     {
         using var device = _pki.IssueDevice(Mac);
