@@ -53,7 +53,8 @@ internal sealed class SipServer(
         var transactions = new TransactionTable();
         var connections = new ConnectionTable();
         var bindings = new BindingTable();
-        var registrar = new Registrar(bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds), _logger);
+        var registrar = new Registrar(
+            bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
         var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time, _relayEngine);
         var calls = new CallController(
@@ -62,9 +63,15 @@ internal sealed class SipServer(
             _logger);
         var directory = _directory;
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
+        // Identity holds for the life of a connection: each message and each new directory re-checks it.
+        var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
+        _directory.OnSwapped(gate.OnDirectoryChanged);
         _listener = new TlsListener(
-            certificate, () => directory.Current, new DeviceAuthenticator(time), connections, dispatcher, audit, time,
-            new SipConnectionLimits(TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(10)), _logger);
+            certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
+            new SipConnectionLimits(
+                TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
+                o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress),
+            _logger);
         _listening = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listening.Bind(endpoint);
         _listening.Listen(512);

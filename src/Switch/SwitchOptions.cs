@@ -56,6 +56,29 @@ public sealed class SwitchOptions
     [Range(5, 3600, ErrorMessage = "Switch:MediaTimeoutSeconds must be between 5 and 3600.")]
     public int MediaTimeoutSeconds { get; set; } = 60;
 
+    // Connection and registration limits (issue 12 item 4). Each default sits well above what a busy small business
+    // uses; a limit reached is refused, answered where SIP can answer, and audited.
+
+    /// <summary>Open TLS connections one device may hold at once; one more is refused at the handshake's end.</summary>
+    [Range(1, 1000, ErrorMessage = "Switch:MaxConnectionsPerDevice must be between 1 and 1000.")]
+    public int MaxConnectionsPerDevice { get; set; } = 10;
+
+    /// <summary>TLS handshakes in progress from one source address; an office behind one NAT address shares it.</summary>
+    [Range(1, 100000, ErrorMessage = "Switch:MaxHandshakesPerAddress must be between 1 and 100000.")]
+    public int MaxHandshakesPerAddress { get; set; } = 64;
+
+    /// <summary>How long a TLS handshake may take before the connection is dropped.</summary>
+    [Range(1, 120, ErrorMessage = "Switch:HandshakeTimeoutSeconds must be between 1 and 120.")]
+    public int HandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long a connection may hold a SIP message it has begun but not finished (a slow header) before it is closed.</summary>
+    [Range(1, 600, ErrorMessage = "Switch:PartialMessageSeconds must be between 1 and 600.")]
+    public int PartialMessageSeconds { get; set; } = 20;
+
+    /// <summary>Contacts one extension may have registered at once; a REGISTER adding more is refused with a reason.</summary>
+    [Range(1, 1000, ErrorMessage = "Switch:MaxBindingsPerExtension must be between 1 and 1000.")]
+    public int MaxBindingsPerExtension { get; set; } = 20;
+
     /// <summary>Filled from Kestrel's default certificate when the switch's own paths are not set (set by SwitchServices).</summary>
     internal string ResolvedCertificatePath { get; set; } = "";
 

@@ -15,17 +15,32 @@ internal sealed class DeviceDirectoryCache(Func<CancellationToken, Task<DeviceDi
 
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private DeviceDirectory _current = DeviceDirectory.Empty;
+    private Action<DeviceDirectory>? _swapped;
 
     public DeviceDirectory Current => Volatile.Read(ref _current);
 
     /// <summary>Asks for a reload soon; many calls before it happens make one reload.</summary>
     public void Invalidate() => _changes.Writer.TryWrite(true);
 
+    /// <summary>
+    /// Has <paramref name="listener"/> called with each new snapshot right after it is swapped in (the transport re-checks
+    /// its open connections against it). It runs on the reload's task; a failure is logged and the snapshot stays.
+    /// </summary>
+    public void OnSwapped(Action<DeviceDirectory> listener) => _swapped += listener;
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var next = await load(cancellationToken);
         Volatile.Write(ref _current, next);
         SwitchLog.DirectoryLoaded(logger, next.Anchors.Count);
+        try
+        {
+            _swapped?.Invoke(next);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SwitchLog.DirectorySweepFailed(logger, ex);
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -14,11 +14,17 @@ internal static partial class SwitchLog
     [LoggerMessage(4003, LogLevel.Information, "Call {CallId} ended: {Outcome}, {Packets} packets relayed")]
     public static partial void CallEnded(ILogger logger, string callId, string outcome, long packets);
 
+    /// <summary>The reason may be built from the offer's bytes: it is logged bounded and escaped.</summary>
+    public static void OfferRefused(ILogger logger, string callId, string reason) => LogOfferRefused(logger, PeerText.Bound(callId), PeerText.Bound(reason));
+
+    /// <summary>The reason may be built from the answer's bytes: it is logged bounded and escaped.</summary>
+    public static void ForkAnswerRefused(ILogger logger, string callId, string reason) => LogForkAnswerRefused(logger, PeerText.Bound(callId), PeerText.Bound(reason));
+
     [LoggerMessage(4004, LogLevel.Information, "Call {CallId}: offer refused: {Reason}")]
-    public static partial void OfferRefused(ILogger logger, string callId, string reason);
+    private static partial void LogOfferRefused(ILogger logger, string callId, string reason);
 
     [LoggerMessage(4005, LogLevel.Warning, "Call {CallId}: answer from a fork refused: {Reason}")]
-    public static partial void ForkAnswerRefused(ILogger logger, string callId, string reason);
+    private static partial void LogForkAnswerRefused(ILogger logger, string callId, string reason);
 
     [LoggerMessage(4006, LogLevel.Information, "Call {CallId}: re-INVITE answered, direction {Direction}")]
     public static partial void ReInviteAnswered(ILogger logger, string callId, string direction);

@@ -8,8 +8,11 @@ internal static partial class SwitchLog
     [LoggerMessage(3001, LogLevel.Information, "Binding for {Extension} removed: {ContactUri}")]
     public static partial void BindingRemoved(ILogger logger, string extension, string contactUri);
 
+    /// <summary>The reason may quote the request's To: it is logged bounded and escaped.</summary>
+    public static void RegisterRefused(ILogger logger, string mac, string reason) => LogRegisterRefused(logger, mac, PeerText.Bound(reason));
+
     [LoggerMessage(3002, LogLevel.Warning, "REGISTER from device {Mac} refused: {Reason}")]
-    public static partial void RegisterRefused(ILogger logger, string mac, string reason);
+    private static partial void LogRegisterRefused(ILogger logger, string mac, string reason);
 
     [LoggerMessage(3003, LogLevel.Error, "Writing the registration of {Extension} failed")]
     public static partial void RegistrationWriteFailed(ILogger logger, string extension, Exception exception);

@@ -49,6 +49,33 @@ public sealed class DeviceDirectoryCacheTests : IAsyncDisposable
         Assert.False(_loads.Reader.TryRead(out _), "a burst of notices made more than one reload");
     }
 
+    [Fact]
+    public async Task RefreshAsync_NewSnapshot_ListenerHearsItRightAfterTheSwap()
+    {
+        var cache = new DeviceDirectoryCache(_ => Task.FromResult(new DeviceDirectory([], Data.Certificates.RevokedSerials.None, [])), _time, s_interval, NullLogger.Instance);
+        var heard = new List<(DeviceDirectory Heard, DeviceDirectory Current)>();
+        cache.OnSwapped(d => heard.Add((d, cache.Current)));
+
+        await cache.RefreshAsync(TestContext.Current.CancellationToken);
+        await cache.RefreshAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, heard.Count);
+        Assert.All(heard, h => Assert.Same(h.Current, h.Heard));
+        Assert.NotSame(heard[0].Heard, heard[1].Heard);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ListenerFails_SnapshotStillSwapped()
+    {
+        var next = new DeviceDirectory([], Data.Certificates.RevokedSerials.None, []);
+        var cache = new DeviceDirectoryCache(_ => Task.FromResult(next), _time, s_interval, NullLogger.Instance);
+        cache.OnSwapped(_ => throw new InvalidOperationException("listener bug"));
+
+        await cache.RefreshAsync(TestContext.Current.CancellationToken);
+
+        Assert.Same(next, cache.Current);
+    }
+
     /// <summary>Moves the fake clock in steps until a reload happens; returns how much fake time that took.</summary>
     private async Task<TimeSpan> AdvanceUntilLoadAsync(TimeSpan step)
     {

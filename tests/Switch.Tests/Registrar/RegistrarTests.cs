@@ -145,10 +145,66 @@ public sealed class RegistrarTests
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Fact]
+    public void Register_ContactBeyondTheExtensionsBindingLimit_Refused403WithReasonAndAudited()
+    {
+        var registrar = new SipRegistrar(new BindingTable(), new RegistrationStore(null!, "node1", NullLogger.Instance), _audit, _time, new RegistrarLimits(MaxBindingsPerExtension: 2), NullLogger.Instance);
+        using var first = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5072), Directory());
+        using var second = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5073), Directory());
+
+        using var refresh = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5073), Directory());
+        using var third = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5074), Directory());
+
+        Assert.Equal(200, refresh.StatusCode);
+        Assert.Equal(403, third.StatusCode);
+        Assert.Equal("Too Many Registrations For This Extension"u8, third.ReasonPhrase);
+        Assert.Equal(2, registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow()).Count);
+        Assert.True(_audit.Reader.TryRead(out var audit));
+        Assert.Contains("exceed 2 bindings", audit.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_ExpiredBindingsDoNotCountTowardsTheLimit()
+    {
+        var registrar = new SipRegistrar(new BindingTable(), new RegistrationStore(null!, "node1", NullLogger.Instance), _audit, _time, new RegistrarLimits(MaxBindingsPerExtension: 1), NullLogger.Instance);
+        using var first = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5072), Directory());
+        _time.Advance(TimeSpan.FromSeconds(601));
+
+        using var second = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5073), Directory());
+
+        Assert.Equal(200, second.StatusCode);
+    }
+
+    [Fact]
+    public void OnLinesChanged_LineUnbound_ItsBindingsGoAndOthersStay()
+    {
+        var device = _flow.Device with { Extensions = ["201", "202"] };
+        var flow = _flow with { Device = device };
+        using var r201 = _registrar.Register(flow, Register("201", "Expires: 600\r\n"), Directory());
+        using var r202 = _registrar.Register(flow, Register("202", "Expires: 600\r\n"), Directory());
+
+        _registrar.OnLinesChanged(flow.ConnectionId, ["201"]);
+
+        Assert.Single(_registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow()));
+        Assert.Empty(_registrar.Bindings.Find(s_tenant, "202", _time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Register_HostileUserPart_AuditAndLogCarryItBoundedAndEscaped()
+    {
+        var user = "%n%n" + new string('9', 5000);
+
+        using var response = _registrar.Register(_flow, Register(user, "Expires: 600\r\n"), Directory());
+
+        Assert.Equal(403, response.StatusCode);
+        Assert.True(_audit.Reader.TryRead(out var audit));
+        Assert.True(audit.Reason!.Length < 300, $"audit reason of {audit.Reason.Length} characters");
+    }
+
     private DeviceDirectory Directory(DirectoryExtension? ext201 = null) =>
         new([], Data.Certificates.RevokedSerials.None, [], [ext201 ?? _ext201, _ext202]);
 
-    private static SipRequest Register(string user, string extraHeaders) => (SipRequest)ParseResult.Parse(
+    private static SipRequest Register(string user, string extraHeaders, int port = 5072) => (SipRequest)ParseResult.Parse(
         "REGISTER sip:127.0.0.1:5061 SIP/2.0\r\n"
         + "Via: SIP/2.0/TLS 127.0.0.1:5072;branch=z9hG4bKreg1;rport\r\n"
         + "Max-Forwards: 70\r\n"
@@ -156,7 +212,7 @@ public sealed class RegistrarTests
         + $"From: <sip:{user}@127.0.0.1>;tag=reg1\r\n"
         + "Call-ID: reg-call-1\r\n"
         + "CSeq: 1 REGISTER\r\n"
-        + $"Contact: <sip:{user}@127.0.0.1:5072;transport=tls>\r\n"
+        + $"Contact: <sip:{user}@127.0.0.1:{port};transport=tls>\r\n"
         + extraHeaders
         + "Content-Length: 0\r\n\r\n").Message!;
 }

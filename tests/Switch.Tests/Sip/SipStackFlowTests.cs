@@ -97,7 +97,8 @@ public sealed class SipStackFlowTests : ITransactionUser, IDisposable
                 if (message is SipRequest { CanBeAnswered: true } refused)
                 {
                     var output = new ArrayBufferWriter<byte>();
-                    SipMessageWriter.WriteReject(output, refused, reason);
+                    using var rejected = SipResponse.Reject(refused, reason, "r1"u8);
+                    SipMessageWriter.Write(output, rejected);
                     _wire.Write(output.WrittenSpan);
                 }
 

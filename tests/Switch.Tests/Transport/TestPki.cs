@@ -38,6 +38,12 @@ internal sealed class TestPki : IDisposable
         RevokedSerials.None,
         devices);
 
+    /// <summary>A new snapshot in which <paramref name="revoked"/> (issued by the device CA) is revoked.</summary>
+    public DeviceDirectory DirectoryRevoking(IssuedCertificate revoked, params DirectoryDevice[] devices) => new(
+        [new DirectoryAnchor("Test Root", Root.Certificate, MacLocation.SanUri), new DirectoryAnchor("Test Device CA", DeviceCa.Certificate, MacLocation.SanUri)],
+        new RevokedSerials([(CertificateIdentity.Sha256Fingerprint(DeviceCa.Certificate), revoked.SerialNumber)]),
+        devices);
+
     public static DirectoryDevice Device(string mac, string? fingerprint = null, bool active = true, bool tenantActive = true, params string[] extensions) =>
         new(Guid.CreateVersion7(), Guid.CreateVersion7(), mac, active, tenantActive, fingerprint, extensions.Length == 0 ? ["201"] : extensions);
 

@@ -15,6 +15,16 @@ internal sealed class TransportHarness(TestPki pki, DeviceDirectory directory, T
 {
     public static readonly IPEndPoint Remote = new(IPAddress.Loopback, 40000);
 
+    public static readonly SipConnectionLimits Limits = new(
+        IdleTimeout: TimeSpan.FromSeconds(120), HandshakeTimeout: TimeSpan.FromSeconds(10), PartialMessageTimeout: TimeSpan.FromSeconds(20),
+        MaxConnectionsPerDevice: 2, MaxHandshakesPerAddress: 3);
+
+    private TlsListener? _listener;
+    private IdentityGate? _gate;
+
+    /// <summary>The directory the listener and the identity gate read; a test swaps it to play an admin's change.</summary>
+    public DeviceDirectory Directory { get; set; } = directory;
+
     public ConnectionTable Connections { get; } = new();
 
     public RecordingConnectionHandler Handler { get; } = new();
@@ -23,14 +33,21 @@ internal sealed class TransportHarness(TestPki pki, DeviceDirectory directory, T
 
     public Task Served { get; private set; } = Task.CompletedTask;
 
+    /// <summary>What the switch wires: the listener hands messages to the identity gate, which hands them to <see cref="Handler"/>.</summary>
+    public IdentityGate Gate => _gate ??= new IdentityGate(Handler, Connections, () => Directory, Audit, NullLogger.Instance, (c, device) => LinesSeen.Add((c.Id, device.Extensions)));
+
+    public List<(long ConnectionId, IReadOnlyList<string> Lines)> LinesSeen { get; } = [];
+
+    /// <summary>One listener for the harness, so its per-address and per-device counts span connections.</summary>
+    public TlsListener Listener => _listener ??= CreateListener();
+
     public TlsListener CreateListener() => new(
-        pki.ServerContext, () => directory, new DeviceAuthenticator(time), Connections, Handler, Audit, time,
-        new SipConnectionLimits(TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(10)), NullLogger.Instance);
+        pki.ServerContext, () => Directory, new DeviceAuthenticator(time), Connections, Gate, Audit, time, Limits, NullLogger.Instance);
 
     public async Task<SslStream> ConnectAsync(IssuedCertificate? device, CancellationToken cancellationToken)
     {
         var (client, server) = DuplexPipeStream.CreatePair();
-        Served = Task.Run(() => CreateListener().ServeAsync(server, Remote, cancellationToken), cancellationToken);
+        Served = Task.Run(() => Listener.ServeAsync(server, Remote, cancellationToken), cancellationToken);
         var ssl = new SslStream(client);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {

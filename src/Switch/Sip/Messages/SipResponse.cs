@@ -36,10 +36,27 @@ public sealed class SipResponse : SipMessage
         ReadOnlySpan<byte> toTag = default,
         SipMessageBuilder? builder = null)
     {
-        ArgumentNullException.ThrowIfNull(request);
         builder ??= new SipMessageBuilder();
+        Begin(builder, request, statusCode, reasonPhrase, toTag);
+        builder.OnMessageEnd();
+        return (SipResponse)builder.TakeMessage()!;
+    }
+
+    /// <summary>The answer to a request the parser refused: 400, 505 or 513 with the cause in words (RFC 3261 §21.4.1, §21.5.7).</summary>
+    public static SipResponse Reject(SipRequest request, SipRejectReason reason, ReadOnlySpan<byte> toTag) =>
+        Create(request, reason.GetStatusCode(), reason.GetReasonPhrase(), toTag);
+
+    /// <summary>
+    /// The one place a response's status line and copied headers are made; the caller may add headers and a body, then
+    /// ends the message. The reason phrase is cleaned (<see cref="SipReasonPhrase"/>); an empty one becomes the standard phrase.
+    /// </summary>
+    internal static void Begin(SipMessageBuilder builder, SipRequest request, int statusCode, ReadOnlySpan<byte> reasonPhrase, ReadOnlySpan<byte> toTag)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         builder.Reset();
-        builder.OnStatusLine(statusCode, reasonPhrase.IsEmpty ? SipStatusCodes.GetReasonPhrase(statusCode) : reasonPhrase);
+        Span<byte> cleaned = stackalloc byte[SipReasonPhrase.MaxLength];
+        var length = SipReasonPhrase.Clean(reasonPhrase, cleaned);
+        builder.OnStatusLine(statusCode, length == 0 ? SipStatusCodes.GetReasonPhrase(statusCode) : cleaned[..length]);
         for (var i = 0; i < request.HeaderCount; i++)
         {
             var entry = request.GetHeaderEntry(i);
@@ -50,6 +67,7 @@ public sealed class SipResponse : SipMessage
                     builder.AddHeader(entry.Id, value);
                     break;
                 case KnownHeader.To when SipMessageWriter.NeedsTag(value, toTag):
+                    // RFC 3261 §8.2.6.2: the UAS adds its tag to a To without one.
                     builder.AddHeader(KnownHeader.To, value, ";tag="u8, toTag);
                     break;
                 case KnownHeader.To:
@@ -62,8 +80,5 @@ public sealed class SipResponse : SipMessage
                     break;
             }
         }
-
-        builder.OnMessageEnd();
-        return (SipResponse)builder.TakeMessage()!;
     }
 }

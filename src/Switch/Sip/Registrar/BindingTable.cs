@@ -57,6 +57,35 @@ internal sealed class BindingTable
         }
     }
 
+    /// <summary>
+    /// How many live bindings the extension would hold once <paramref name="contactUris"/> were bound (a contact already
+    /// bound is refreshed, not added; RFC 3261 §10.3 step 7).
+    /// </summary>
+    public int CountAfter(Guid tenantId, string extension, IReadOnlyCollection<string> contactUris, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var live = _bindings.TryGetValue((tenantId, extension), out var list) ? list.Where(b => b.ExpiresAt > now).ToList() : [];
+            return live.Count + contactUris.Count(uri => !live.Exists(b => string.Equals(b.ContactUri, uri, StringComparison.OrdinalIgnoreCase)));
+        }
+    }
+
+    /// <summary>Removes the bindings made over <paramref name="connectionId"/> for extensions not in <paramref name="lines"/>.</summary>
+    public List<Binding> RemoveUnbound(long connectionId, IReadOnlyCollection<string> lines)
+    {
+        lock (_gate)
+        {
+            var removed = new List<Binding>();
+            foreach (var list in _bindings.Values)
+            {
+                removed.AddRange(list.Where(b => b.ConnectionId == connectionId && !lines.Contains(b.Extension)));
+                list.RemoveAll(b => b.ConnectionId == connectionId && !lines.Contains(b.Extension));
+            }
+
+            return removed;
+        }
+    }
+
     /// <summary>RFC 5626 §5.3: when the flow dies, its bindings go with it.</summary>
     public List<Binding> RemoveConnection(long connectionId)
     {

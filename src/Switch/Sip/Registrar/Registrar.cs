@@ -22,12 +22,12 @@ internal sealed partial class Registrar(
         var toTag = Guid.NewGuid().ToString("N")[..16];
         if (!TryGetAorUser(request, out var user) || !flow.Device.Extensions.Contains(user))
         {
-            return Refuse(flow, request, $"REGISTER for '{user}' which is not a line of device {flow.Device.Mac}", toTag);
+            return Refuse(flow, request, $"REGISTER for '{PeerText.Bound(user)}' which is not a line of device {flow.Device.Mac}", toTag);
         }
 
         if (!directory.TryFindExtension(flow.Device.TenantId, user, out var extension))
         {
-            return Refuse(flow, request, $"REGISTER for extension '{user}' that does not exist in the tenant", toTag);
+            return Refuse(flow, request, $"REGISTER for extension '{PeerText.Bound(user)}' that does not exist in the tenant", toTag);
         }
 
         if (extension.DigestRequired && Challenge(flow, request, extension, toTag) is { } challenge)
@@ -74,12 +74,35 @@ internal sealed partial class Registrar(
             return SipResponses.Create(request, 423, toTag, [("Min-Expires", limits.MinExpires.ToString(CultureInfo.InvariantCulture))], reason: "Interval Too Brief");
         }
 
+        // Nothing is bound when the request would take the extension past its limit (the whole REGISTER is refused).
+        var added = changes.Where(c => c.Expires > 0).Select(c => c.Uri).ToList();
+        if (added.Count > 0 && bindings.CountAfter(flow.Device.TenantId, user, added, now) > limits.MaxBindingsPerExtension)
+        {
+            var reason = $"REGISTER for {user} would exceed {limits.MaxBindingsPerExtension} bindings";
+            audit.Denied("sip.register", reason, flow.Device.TenantId, flow.Device.Mac, flow.Device.DeviceId.ToString(), flow.Remote.Address, "extension", extension.Id.ToString());
+            SwitchLog.RegisterRefused(logger, flow.Device.Mac, reason);
+            return SipResponses.Create(request, SipStatusCodes.Forbidden, toTag, reason: "Too Many Registrations For This Extension");
+        }
+
         foreach (var (uri, expires) in changes)
         {
             Apply(flow, extension, user, uri, Math.Min(expires, limits.MaxExpires), userAgent, now);
         }
 
         return Ok(request, flow, user, toTag, now);
+    }
+
+    /// <summary>
+    /// The directory changed and the device on <paramref name="connectionId"/> now has <paramref name="lines"/>: bindings it
+    /// made for a line since unbound are removed, so calls to that extension no longer reach it.
+    /// </summary>
+    public void OnLinesChanged(long connectionId, IReadOnlyCollection<string> lines)
+    {
+        foreach (var removed in bindings.RemoveUnbound(connectionId, lines))
+        {
+            SwitchLog.BindingRemoved(logger, removed.Extension, removed.ContactUri);
+            store.Delete(removed);
+        }
     }
 
     /// <summary>RFC 5626 §5.3: bindings made over a closed flow are gone.</summary>

@@ -79,58 +79,8 @@ public static class SipMessageWriter
         WriteBody(output, message.Body);
     }
 
-    /// <summary>
-    /// Writes a response to <paramref name="request"/> without building a model (RFC 3261 §8.2.6.2): copies Via, From, To,
-    /// Call-ID and CSeq, adds a To tag when the To has none, and an empty body.
-    /// </summary>
-    public static void WriteResponse(
-        IBufferWriter<byte> output,
-        SipRequest request,
-        int statusCode,
-        ReadOnlySpan<byte> reasonPhrase,
-        ReadOnlySpan<byte> toTag)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        WriteStatusLine(output, statusCode, reasonPhrase);
-        for (var i = 0; i < request.HeaderCount; i++)
-        {
-            var entry = request.GetHeaderEntry(i);
-            var value = request.GetHeaderValue(i);
-            switch (entry.Id)
-            {
-                case KnownHeader.Via or KnownHeader.From or KnownHeader.CallId or KnownHeader.CSeq:
-                    WriteHeader(output, entry.Id, value);
-                    break;
-                case KnownHeader.To:
-                    Write(output, "To: "u8);
-                    Write(output, value);
-                    if (NeedsTag(value, toTag))
-                    {
-                        // RFC 3261 §8.2.6.2: the UAS adds a tag to the To header of a response that has none.
-                        Write(output, ";tag="u8);
-                        Write(output, toTag);
-                    }
-
-                    Write(output, Crlf);
-                    break;
-                case KnownHeader.RecordRoute when statusCode is > 100 and < 300:
-                    // RFC 3261 §12.1.1: Record-Route is copied into dialog-creating responses.
-                    WriteHeader(output, entry.Id, value);
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        WriteBody(output, []);
-    }
-
     /// <summary>RFC 5626 §4.4.1: the pong that answers a CRLFCRLF keep-alive ping on a stream is a single CRLF.</summary>
     public static void WriteKeepAlivePong(IBufferWriter<byte> output) => Write(output, Crlf);
-
-    /// <summary>Answers a request the parser refused with 400 (or 505/513), naming the reason in the reason phrase.</summary>
-    public static void WriteReject(IBufferWriter<byte> output, SipRequest request, SipRejectReason reason) =>
-        WriteResponse(output, request, reason.GetStatusCode(), reason.GetReasonPhrase(), []);
 
     internal static bool NeedsTag(ReadOnlySpan<byte> toValue, ReadOnlySpan<byte> toTag) =>
         !toTag.IsEmpty && NameAddress.TryParse(toValue, out var to) && to.Tag.IsEmpty;

@@ -6,13 +6,28 @@ namespace HostedPbx.Switch.Sip.Transport;
 internal sealed class ConnectionTable
 {
     private readonly ConcurrentDictionary<long, SipConnection> _connections = new();
+    private readonly Lock _adding = new();
     private long _nextId;
 
     public int Count => _connections.Count;
 
     public long NextId() => Interlocked.Increment(ref _nextId);
 
-    public void Add(SipConnection connection) => _connections[connection.Id] = connection;
+    /// <summary>Adds the connection unless its device already holds <paramref name="maxPerDevice"/> open ones.</summary>
+    public bool TryAdd(SipConnection connection, int maxPerDevice)
+    {
+        var deviceId = connection.Device.DeviceId;
+        lock (_adding)
+        {
+            if (_connections.Values.Count(c => !c.IsClosed && c.Device.DeviceId == deviceId) >= maxPerDevice)
+            {
+                return false;
+            }
+
+            _connections[connection.Id] = connection;
+            return true;
+        }
+    }
 
     public void Remove(SipConnection connection) => _connections.TryRemove(new KeyValuePair<long, SipConnection>(connection.Id, connection));
 

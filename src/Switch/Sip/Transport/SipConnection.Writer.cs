@@ -18,6 +18,13 @@ internal sealed partial class SipConnection
     {
         if (!_writes.Writer.TryWrite(bytes))
         {
+            if (IsClosed)
+            {
+                // Closing: nothing more is sent, and nothing is wrong.
+                return;
+            }
+
+
             // A peer that does not read its own responses gets dropped rather than buffered without bound.
             SwitchLog.WriteQueueFull(_logger, Id);
             Close();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Threading.Channels;
 using HostedPbx.Switch.Devices;
+using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;
 
@@ -13,6 +14,9 @@ namespace HostedPbx.Switch.Sip.Transport;
 /// </summary>
 internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
 {
+    /// <summary>How long what is queued (a last 400 or 403) may take to leave once the connection is closing.</summary>
+    private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(2);
+
     private readonly Stream _stream;
     private readonly ISipConnectionHandler _handler;
     private readonly TimeProvider _time;
@@ -21,19 +25,22 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     private readonly SipParser _parser = new(SipFraming.Stream);
     private readonly Channel<byte[]> _writes;
     private readonly CancellationTokenSource _closing = new();
+    private readonly CancellationTokenSource _aborting = new();
     private readonly ITimer _idleTimer;
+    private readonly ITimer _partialTimer;
     private long _lastActivity;
+    private long _partialSince;
     private int _closed;
     private SipFlow? _flow;
 
     public SipConnection(
-        long id, Stream stream, IPEndPoint remote, DeviceIdentity device, SslProtocols protocol, string cipher,
+        long id, Stream stream, IPEndPoint remote, ConnectionIdentity identity, SslProtocols protocol, string cipher,
         ISipConnectionHandler handler, TimeProvider time, SipConnectionLimits limits, ILogger logger)
     {
         Id = id;
         _stream = stream;
         Remote = remote;
-        Device = device;
+        Identity = identity;
         TlsVersion = protocol switch
         {
             SslProtocols.Tls13 => "TLSv1.3",
@@ -48,6 +55,7 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
         _writes = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(limits.MaxQueuedWrites) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _lastActivity = time.GetTimestamp();
         _idleTimer = time.CreateTimer(static s => ((SipConnection)s!).OnIdleCheck(), this, limits.IdleTimeout, limits.IdleTimeout);
+        _partialTimer = time.CreateTimer(static s => ((SipConnection)s!).OnPartialCheck(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The flow token (RFC 5626 §5.2): requests for bindings made over this connection go back over it.</summary>
@@ -55,13 +63,31 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
 
     public IPEndPoint Remote { get; }
 
-    public DeviceIdentity Device { get; }
+    /// <summary>The client certificate of the handshake, re-checked against each new directory snapshot.</summary>
+    public ConnectionIdentity Identity { get; }
+
+    /// <summary>The device as the current directory knows it (its lines change when an admin binds or unbinds one).</summary>
+    public DeviceIdentity Device => Identity.Current;
 
     public string TlsVersion { get; }
 
     public string TlsCipher { get; }
 
-    public SipFlow Flow => _flow ??= new SipFlow(Id, Remote, Device, TlsVersion, TlsCipher);
+    public SipFlow Flow
+    {
+        get
+        {
+            var device = Device;
+            var flow = Volatile.Read(ref _flow);
+            if (flow is null || !ReferenceEquals(flow.Device, device))
+            {
+                flow = new SipFlow(Id, Remote, device, TlsVersion, TlsCipher);
+                Volatile.Write(ref _flow, flow);
+            }
+
+            return flow;
+        }
+    }
 
     public bool IsReliable => true;
 
@@ -69,39 +95,62 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        var writer = WriteLoopAsync(linked.Token);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborting.Token);
+        var writer = WriteLoopAsync(writing.Token);
         try
         {
-            await ReadLoopAsync(linked.Token);
+            await ReadLoopAsync(reading.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or AuthenticationException)
         {
-            SwitchLogConnection(ex);
+            SwitchLog.ConnectionEnded(_logger, Id, ex.GetType().Name);
         }
         finally
         {
+            // RFC 3261 §18.3: an answer queued before the close (a 400, 513 or 403) still goes out, for a bounded time.
+            Volatile.Write(ref _closed, 1);
+            _writes.Writer.TryComplete();
+            try
+            {
+                await writer.WaitAsync(s_drain, _time, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+            }
+
             Close();
             await writer;
             _handler.OnClosed(this);
         }
     }
 
+    /// <summary>Closes now, dropping whatever is still queued.</summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 0)
-        {
-            _writes.Writer.TryComplete();
-            _closing.Cancel();
-        }
+        Interlocked.Exchange(ref _closed, 1);
+        _writes.Writer.TryComplete();
+        _closing.Cancel();
+        _aborting.Cancel();
+    }
+
+    /// <summary>Stops reading and closes once what is already queued (a final answer) has been written.</summary>
+    public void CloseAfterSending()
+    {
+        Interlocked.Exchange(ref _closed, 1);
+        _writes.Writer.TryComplete();
+        _closing.Cancel();
     }
 
     public async ValueTask DisposeAsync()
     {
         Close();
         await _idleTimer.DisposeAsync();
+        await _partialTimer.DisposeAsync();
         await _stream.DisposeAsync();
         _closing.Dispose();
+        _aborting.Dispose();
+        Identity.Dispose();
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
@@ -110,10 +159,8 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     {
         if (_time.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= _limits.IdleTimeout)
         {
-            HostedPbx.Switch.Diagnostics.SwitchLog.ConnectionIdle(_logger, Id);
+            SwitchLog.ConnectionIdle(_logger, Id);
             Close();
         }
     }
-
-    private void SwitchLogConnection(Exception ex) => HostedPbx.Switch.Diagnostics.SwitchLog.ConnectionEnded(_logger, Id, ex.GetType().Name);
 }

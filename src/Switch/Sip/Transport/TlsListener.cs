@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -10,7 +11,8 @@ namespace HostedPbx.Switch.Sip.Transport;
 
 /// <summary>
 /// Accepts TLS connections (1.2 or 1.3 only) that must present a handset's certificate; a refused handshake is audited with
-/// its reason, which the peer never learns.
+/// its reason, which the peer never learns. Handshakes have a deadline and a cap per source address; connections have a
+/// cap per device.
 /// </summary>
 internal sealed class TlsListener(
     SslStreamCertificateContext serverCertificate,
@@ -23,6 +25,15 @@ internal sealed class TlsListener(
     SipConnectionLimits limits,
     ILogger logger)
 {
+    private readonly ConcurrentDictionary<IPAddress, int> _handshaking = new();
+
+    // Addresses refused since they last fell below the cap: a flood is audited once, not once per connection, so it
+    // cannot push other events out of the bounded audit queue.
+    private readonly ConcurrentDictionary<IPAddress, bool> _refusing = new();
+
+    /// <summary>TLS handshakes now in progress from <paramref name="address"/>.</summary>
+    public int HandshakesInProgress(IPAddress address) => _handshaking.TryGetValue(address, out var count) ? count : 0;
+
     public async Task RunAsync(Socket listening, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -42,7 +53,65 @@ internal sealed class TlsListener(
 
     public async Task ServeAsync(Stream stream, IPEndPoint remote, CancellationToken cancellationToken)
     {
+        if (!EnterHandshake(remote.Address))
+        {
+            if (_refusing.TryAdd(remote.Address, true))
+            {
+                SwitchLog.HandshakeLimit(logger, remote, limits.MaxHandshakesPerAddress);
+                audit.Denied("sip.tls.handshake", $"more than {limits.MaxHandshakesPerAddress} TLS handshakes in progress from this address", null,
+                    remote.ToString(), null, remote.Address);
+            }
+
+            await stream.DisposeAsync();
+            return;
+        }
+
+        ConnectionIdentity? identity;
+        SslStream ssl;
+        try
+        {
+            (ssl, identity) = await HandshakeAsync(stream, remote, cancellationToken);
+        }
+        finally
+        {
+            LeaveHandshake(remote.Address);
+        }
+
+        if (identity is null)
+        {
+            return;
+        }
+
+        var connection = new SipConnection(
+            connections.NextId(), ssl, remote, identity, ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), handler, time, limits, logger);
+        var device = identity.Current;
+        if (!connections.TryAdd(connection, limits.MaxConnectionsPerDevice))
+        {
+            SwitchLog.DeviceConnectionLimit(logger, remote, device.Mac, limits.MaxConnectionsPerDevice);
+            audit.Denied("sip.tls.connection", $"device already holds {limits.MaxConnectionsPerDevice} connections", device.TenantId, device.Mac,
+                device.DeviceId.ToString(), remote.Address, "device", device.DeviceId.ToString());
+            await connection.DisposeAsync();
+            return;
+        }
+
+        SwitchLog.ConnectionAccepted(logger, connection.Id, remote, device.Mac, connection.TlsVersion, connection.TlsCipher);
+        try
+        {
+            await connection.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            connections.Remove(connection);
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<(SslStream Ssl, ConnectionIdentity? Identity)> HandshakeAsync(Stream stream, IPEndPoint remote, CancellationToken cancellationToken)
+    {
         DeviceAuthentication? outcome = null;
+        X509Certificate2? leaf = null;
+        X509Certificate2[] presented = [];
+        DeviceDirectory? checkedAgainst = null;
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         var options = new SslServerAuthenticationOptions
         {
@@ -52,42 +121,62 @@ internal sealed class TlsListener(
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
-                using var leaf = certificate is null ? null : new X509Certificate2(certificate);
-                outcome = authenticator.Authenticate(leaf, chain?.ChainPolicy.ExtraStore, directory());
+                // Copies the connection keeps: it proves itself again with them whenever the directory changes.
+                leaf = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                presented = [.. (chain?.ChainPolicy.ExtraStore ?? []).Select(c => X509CertificateLoader.LoadCertificate(c.RawData))];
+                checkedAgainst = directory();
+                outcome = authenticator.Authenticate(leaf, presented, checkedAgainst);
                 return outcome.Succeeded;
             },
         };
 
-        using (var deadline = new CancellationTokenSource(limits.HandshakeTimeout, time))
-        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
-        {
-            try
-            {
-                await ssl.AuthenticateAsServerAsync(options, handshake.Token);
-            }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
-            {
-                var reason = outcome?.Refusal ?? $"handshake failed: {ex.GetType().Name}";
-                SwitchLog.HandshakeRefused(logger, remote, reason);
-                audit.Denied("sip.tls.handshake", reason, null, outcome?.Mac ?? remote.ToString(), outcome?.Mac, remote.Address, "device", outcome?.Mac);
-                await ssl.DisposeAsync();
-                return;
-            }
-        }
-
-        var identity = outcome!.Identity!;
-        var connection = new SipConnection(
-            connections.NextId(), ssl, remote, identity, ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), handler, time, limits, logger);
-        connections.Add(connection);
-        SwitchLog.ConnectionAccepted(logger, connection.Id, remote, identity.Mac, connection.TlsVersion, connection.TlsCipher);
+        using var deadline = new CancellationTokenSource(limits.HandshakeTimeout, time);
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await connection.RunAsync(cancellationToken);
+            await ssl.AuthenticateAsServerAsync(options, handshake.Token);
+            return (ssl, new ConnectionIdentity(leaf!, presented, outcome!.Identity!, checkedAgainst!, authenticator, time));
         }
-        finally
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
         {
-            connections.Remove(connection);
-            await connection.DisposeAsync();
+            var reason = outcome?.Refusal
+                ?? (deadline.IsCancellationRequested ? $"handshake not finished within {limits.HandshakeTimeout.TotalSeconds:0} s" : $"handshake failed: {ex.GetType().Name}");
+            SwitchLog.HandshakeRefused(logger, remote, reason);
+            audit.Denied("sip.tls.handshake", reason, null, outcome?.Mac ?? remote.ToString(), outcome?.Mac, remote.Address, "device", outcome?.Mac);
+            leaf?.Dispose();
+            foreach (var certificate in presented)
+            {
+                certificate.Dispose();
+            }
+
+            await ssl.DisposeAsync();
+            return (ssl, null);
+        }
+    }
+
+    private bool EnterHandshake(IPAddress address)
+    {
+        var count = _handshaking.AddOrUpdate(address, 1, static (_, n) => n + 1);
+        if (count <= limits.MaxHandshakesPerAddress)
+        {
+            return true;
+        }
+
+        LeaveHandshake(address);
+        return false;
+    }
+
+    private void LeaveHandshake(IPAddress address)
+    {
+        var count = _handshaking.AddOrUpdate(address, 0, static (_, n) => n - 1);
+        if (count < limits.MaxHandshakesPerAddress)
+        {
+            _refusing.TryRemove(address, out _);
+        }
+
+        if (count <= 0)
+        {
+            _handshaking.TryRemove(new KeyValuePair<IPAddress, int>(address, 0));
         }
     }
 }

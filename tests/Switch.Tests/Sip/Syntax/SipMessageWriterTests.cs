@@ -41,12 +41,15 @@ public sealed class SipMessageWriterTests
     }
 
     [Fact]
-    public void WriteResponse_ToRequest_CopiesDialogHeadersAndAddsToTag()
+    public void Write_ResponseToRequest_CopiesDialogHeadersAndAddsToTag()
     {
         using var request = ParseResult.Parse(TestMessages.Invite).Request;
         var output = new ArrayBufferWriter<byte>();
 
-        SipMessageWriter.WriteResponse(output, request, 180, "Ringing"u8, "as83kd9"u8);
+        using (var ringing = SipResponse.Create(request, 180, "Ringing"u8, "as83kd9"u8))
+        {
+            SipMessageWriter.Write(output, ringing);
+        }
 
         using var response = ParseResult.Parse(output.WrittenSpan.ToArray()).Response;
         Assert.Equal(180, response.StatusCode);
@@ -61,14 +64,17 @@ public sealed class SipMessageWriterTests
     }
 
     [Fact]
-    public void WriteReject_RefusedRequest_Sends400WithReason()
+    public void Reject_RefusedRequest_Answers400WithReason()
     {
         var text = TestMessages.Options.Replace("CSeq: 63104 OPTIONS", "CSeq: 63104 INVITE", StringComparison.Ordinal);
         var parsed = ParseResult.Parse(text);
         using var request = parsed.Request;
         var output = new ArrayBufferWriter<byte>();
 
-        SipMessageWriter.WriteReject(output, request, parsed.Reason);
+        using (var rejected = SipResponse.Reject(request, parsed.Reason, "r1"u8))
+        {
+            SipMessageWriter.Write(output, rejected);
+        }
 
         var written = Encoding.UTF8.GetString(output.WrittenSpan);
         Assert.StartsWith("SIP/2.0 400 Bad Request - CSeq Method Mismatch\r\n", written, StringComparison.Ordinal);

@@ -378,7 +378,7 @@ public sealed class SipParserTests
         SipMessageWriter.Write(new ArrayBufferWriter<byte>(), message);
         if (message is SipRequest request && request.CanBeAnswered)
         {
-            SipMessageWriter.WriteReject(new ArrayBufferWriter<byte>(), request, SipRejectReason.InvalidVia);
+            SipResponse.Reject(request, SipRejectReason.InvalidVia, "x"u8).Dispose();
             SipResponse.Create(request, 400, toTag: "x"u8).Dispose();
         }
     }
