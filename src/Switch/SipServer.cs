@@ -56,7 +56,7 @@ internal sealed class SipServer(
         var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, relay, _records, audit, time,
-            new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5)),
+            new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger);
         var directory = _directory;
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);

@@ -48,6 +48,14 @@ public sealed class SwitchOptions
     [Range(5, 3600, ErrorMessage = "Switch:MediaTimeoutSeconds must be between 5 and 3600.")]
     public int MediaTimeoutSeconds { get; set; } = 60;
 
+    // --- The call layer (issue 12): limits that protect every tenant; defaults a busy small business never hits. ---
+
+    /// <summary>Calls one device may have ringing at once; the next INVITE is answered 503 with the reason.</summary>
+    [Range(1, 1000, ErrorMessage = "Switch:MaxPendingInvitesPerDevice must be between 1 and 1000.")]
+    public int MaxPendingInvitesPerDevice { get; set; } = 10;
+
+    // --- end of the call layer's settings ---
+
     /// <summary>Filled from Kestrel's default certificate when the switch's own paths are not set (set by SwitchServices).</summary>
     internal string ResolvedCertificatePath { get; set; } = "";
 
