@@ -33,6 +33,7 @@ internal sealed class Call
     private LocalMediaOptions _calleeMedia;
     private ITimer? _noAnswer;
     private ITimer? _mediaWatch;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ringing;
 
     public Call(
@@ -85,6 +86,9 @@ internal sealed class Call
     public DateTimeOffset? AnsweredAt { get; private set; }
 
     public string CallId => Caller.CallId;
+
+    /// <summary>Completes when the call has ended and its bridge has given its ports back.</summary>
+    public Task Closed => _closed.Task;
 
     /// <summary>Offers the call to every callee leg in parallel and starts the no-answer timer.</summary>
     public void Start(IEnumerable<CallLeg> callees)
@@ -370,6 +374,12 @@ internal sealed class Call
         return End(CallOutcome.Answered, null);
     }
 
+    private async Task CloseBridgeAsync()
+    {
+        await Bridge.DisposeAsync();
+        _closed.TrySetResult();
+    }
+
     private void CheckMedia()
     {
         if (Bridge.Activity.LongestSilence > _environment.Limits.MediaTimeout)
@@ -400,10 +410,10 @@ internal sealed class Call
             callee.Forget();
         }
 
-        _ = Bridge.DisposeAsync().AsTask();
+        _ = CloseBridgeAsync();
         SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge.PacketsRelayed);
-        _environment.Records.Write(CallFacts.Record(this, outcome, finalStatus, _environment.Time.GetUtcNow()));
         _environment.Ended(this);
+        _environment.Records.Write(CallFacts.Record(this, outcome, finalStatus, _environment.Time.GetUtcNow()));
         return State.Ended;
     }
 }

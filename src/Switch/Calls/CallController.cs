@@ -59,13 +59,13 @@ internal sealed class CallController
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
     public DialogTable<CallLeg> Dialogs { get; } = new();
 
-    public int ActiveCalls
+    public IReadOnlyList<Call> ActiveCalls
     {
         get
         {
             lock (_gate)
             {
-                return _calls.Count;
+                return [.. _calls];
             }
         }
     }
