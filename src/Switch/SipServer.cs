@@ -53,9 +53,11 @@ internal sealed class SipServer(
         var connections = new ConnectionTable();
         var bindings = new BindingTable();
         var registrar = new Registrar(bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds), _logger);
-        var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time);
+        var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
+        var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger);
+        await prompts.EnsureAsync(cancellationToken);
         var calls = new CallController(
-            transactions, _scheduler, timers, connections, bindings, relay, _records, audit, time,
+            transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger);
         var directory = _directory;

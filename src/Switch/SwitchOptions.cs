@@ -54,6 +54,10 @@ public sealed class SwitchOptions
     [Range(1, 1000, ErrorMessage = "Switch:MaxPendingInvitesPerDevice must be between 1 and 1000.")]
     public int MaxPendingInvitesPerDevice { get; set; } = 10;
 
+    /// <summary>Where the prompts are (WAV, 8 kHz 16-bit mono); a missing one is spoken by espeak-ng at start. Replace them with recorded ones at will.</summary>
+    [Required]
+    public string PromptsDirectory { get; set; } = ".data/prompts";
+
     // --- end of the call layer's settings ---
 
     /// <summary>Filled from Kestrel's default certificate when the switch's own paths are not set (set by SwitchServices).</summary>

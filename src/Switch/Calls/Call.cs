@@ -28,17 +28,17 @@ internal sealed class Call
     private readonly Lock _gate = new();
     private readonly List<CallLeg> _callees = [];
     private readonly CallEnvironment _environment;
-    private readonly SdesOffer _calleeOffer;
+    private readonly SdesOffer? _calleeOffer;
     private LocalMediaOptions _callerMedia;
-    private LocalMediaOptions _calleeMedia;
+    private LocalMediaOptions? _calleeMedia;
     private ITimer? _noAnswer;
     private ITimer? _mediaWatch;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ringing;
 
     public Call(
-        HandsetLeg caller, NegotiationResult callerAnswer, SdesOffer calleeOffer, RelaySession bridge,
-        LocalMediaOptions callerMedia, LocalMediaOptions calleeMedia, CallEnvironment environment)
+        HandsetLeg caller, NegotiationResult callerAnswer, SdesOffer? calleeOffer, RelaySession? bridge,
+        LocalMediaOptions callerMedia, LocalMediaOptions? calleeMedia, CallEnvironment environment)
     {
         Caller = caller;
         CallerAnswer = callerAnswer;
@@ -77,9 +77,10 @@ internal sealed class Call
 
     /// <summary>
     /// The bridge: side A is the caller, side B the callee. Recording taps its decrypted audio here
-    /// (<c>RelaySession.SetTap</c>, the media seam); nothing records yet.
+    /// (<c>RelaySession.SetTap</c>, the media seam); nothing records yet. Null when the callee is an application,
+    /// which terminates the caller's media itself.
     /// </summary>
-    public RelaySession Bridge { get; }
+    public RelaySession? Bridge { get; }
 
     public DateTimeOffset StartedAt { get; }
 
@@ -123,6 +124,8 @@ internal sealed class Call
     public void OnBye(CallLeg leg, SipRequest bye) => Handle(CallEvent.Bye, leg, bye);
 
     public void OnReInvite(CallLeg leg, SipRequest invite) => Handle(CallEvent.ReInvite, leg, invite);
+
+    public void OnApplicationDone(CallLeg application) => Handle(CallEvent.ApplicationDone, application);
 
     /// <summary>RFC 3261 §12.2.2: the CSeq check and target refresh of a request in one of this call's dialogs.</summary>
     public bool Accepts(Sip.Dialogs.Dialog dialog, SipRequest request)
@@ -173,7 +176,7 @@ internal sealed class Call
                 // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
                 (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending"),
                 (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
-                (State.Ringing, CallEvent.MediaTimeout) => State.Ringing,
+                (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
 
                 (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer) => State.Answered,
 
@@ -187,11 +190,14 @@ internal sealed class Call
                 (State.Answered, CallEvent.ConnectionLost) => LostLeg(fromCaller),
                 (State.Answered, CallEvent.MediaTimeout) => Silent(),
 
+                // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
+                (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
+
                 // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
                 (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
                 (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
                 (State.Ended, CallEvent.Bye or CallEvent.ReInvite) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
-                (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout) => State.Ended,
+                (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
             };
 #pragma warning restore CS8524
         }
@@ -228,10 +234,16 @@ internal sealed class Call
             }
         }
 
-        Bridge.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(accepted.Media!));
+        if (Bridge is not null)
+        {
+            Bridge.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(accepted.Media!));
+            _mediaWatch = _environment.Time.CreateTimer(
+                static s => ((Call)s!).CheckMedia(), this, _environment.Limits.MediaCheck, _environment.Limits.MediaCheck);
+        }
+
+        // Media is ready before the caller hears the 200, so its first packet is never early for the relay or the player.
+        callee.OnConnected();
         Caller.Answer(CallerAnswer);
-        _mediaWatch = _environment.Time.CreateTimer(
-            static s => ((Call)s!).CheckMedia(), this, _environment.Limits.MediaCheck, _environment.Limits.MediaCheck);
         SwitchLog.CallAnswered(_environment.Logger, CallId, Caller.Party, callee.Party);
         _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
         return State.Answered;
@@ -329,7 +341,13 @@ internal sealed class Call
             return State.Answered;
         }
 
-        var local = fromCaller ? _callerMedia : _calleeMedia;
+        if (Bridge is null || (fromCaller ? _callerMedia : _calleeMedia) is not { } local)
+        {
+            // An application terminates the caller's media itself and does not change it mid-call.
+            leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, "Media Cannot Change Now", null);
+            return State.Answered;
+        }
+
         local = local with { SessionVersion = local.SessionVersion + 1 };
         var answer = SdesOfferAnswer.Answer(offer, local);
         if (!answer.IsAcceptable)
@@ -360,6 +378,12 @@ internal sealed class Call
         return State.Answered;
     }
 
+    private State ApplicationDone()
+    {
+        Caller.Hangup();
+        return End(CallOutcome.Answered, SipStatusCodes.Ok);
+    }
+
     private State LostLeg(bool fromCaller)
     {
         (fromCaller ? Callee! : Caller).Hangup();
@@ -376,13 +400,17 @@ internal sealed class Call
 
     private async Task CloseBridgeAsync()
     {
-        await Bridge.DisposeAsync();
+        if (Bridge is not null)
+        {
+            await Bridge.DisposeAsync();
+        }
+
         _closed.TrySetResult();
     }
 
     private void CheckMedia()
     {
-        if (Bridge.Activity.LongestSilence > _environment.Limits.MediaTimeout)
+        if (Bridge is not null && Bridge.Activity.LongestSilence > _environment.Limits.MediaTimeout)
         {
             Handle(CallEvent.MediaTimeout, null);
         }
@@ -411,7 +439,7 @@ internal sealed class Call
         }
 
         _ = CloseBridgeAsync();
-        SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge.PacketsRelayed);
+        SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge?.PacketsRelayed ?? 0);
         _environment.Ended(this);
         _environment.Records.Write(CallFacts.Record(this, outcome, finalStatus, _environment.Time.GetUtcNow()));
         return State.Ended;

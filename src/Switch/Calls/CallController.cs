@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -31,6 +32,8 @@ internal sealed class CallController
     private readonly ConnectionTable _connections;
     private readonly BindingTable _bindings;
     private readonly MediaRelay _relay;
+    private readonly PortPool _ports;
+    private readonly PromptLibrary _prompts;
     private readonly SwitchAudit _audit;
     private readonly TimeProvider _time;
     private readonly CallLimits _limits;
@@ -40,8 +43,10 @@ internal sealed class CallController
 
     public CallController(
         TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, BindingTable bindings,
-        MediaRelay relay, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger)
+        MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger)
     {
+        _ports = ports;
+        _prompts = prompts;
         _transactions = transactions;
         _scheduler = scheduler;
         _timers = timers;
@@ -108,17 +113,22 @@ internal sealed class CallController
 
         // Routing stays inside the caller's tenant: the same number in another tenant is another extension.
         var calleeUser = UserOf(invite.RequestUri);
+        Prompt? announcement = null;
         if (calleeUser is null || !directory.TryFindExtension(device.TenantId, calleeUser, out _))
         {
-            Fail(transaction, SipStatusCodes.NotFound, tag);
-            return;
+            // "The number you dialled is not in service" instead of a bare 404, when the tenant asks for it.
+            if (calleeUser is null || !directory.AnnouncesUnknownNumbers(device.TenantId) || !_prompts.TryGet(PromptLibrary.NotInService, out announcement))
+            {
+                Fail(transaction, SipStatusCodes.NotFound, tag);
+                return;
+            }
         }
 
-        var targets = _bindings.Find(device.TenantId, calleeUser, _time.GetUtcNow())
+        var targets = announcement is not null ? [] : _bindings.Find(device.TenantId, calleeUser, _time.GetUtcNow())
             .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
             .Where(t => t.Found && !t.Connection.IsClosed)
             .ToList();
-        if (targets.Count == 0)
+        if (targets.Count == 0 && announcement is null)
         {
             Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
             return;
@@ -135,6 +145,7 @@ internal sealed class CallController
         var caller = HandsetLeg.Inbound(callerUser, connection, transaction, _sip);
         var suites = Suites(directory.SuitesOf(device.TenantId));
         Call? call;
+        List<CallLeg> callees;
         lock (_gate)
         {
             if (Admit(caller, directory.CallLimitOf(device.TenantId)) is { } refusal)
@@ -144,32 +155,20 @@ internal sealed class CallController
             }
 
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
-            var bridge = _relay.Open();
-            if (bridge is null)
+            (call, callees) = announcement is null
+                ? Bridge(caller, calleeUser, offer, suites, targets.Select(t => (t.Binding.ContactUri, t.Connection)), invite.CallId)
+                : Announce(caller, CallFacts.Printable(calleeUser), offer, suites, announcement, invite.CallId);
+            if (call is null)
             {
-                caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
                 return;
             }
 
-            var callerMedia = Local(bridge.SideA, suites);
-            var answer = SdesOfferAnswer.Answer(offer, callerMedia);
-            if (!answer.IsAcceptable)
-            {
-                _ = bridge.DisposeAsync().AsTask();
-                SwitchLog.OfferRefused(_logger, invite.CallId, CallFacts.Printable(answer.NotAcceptableReason));
-                caller.Refuse(SipStatusCodes.NotAcceptableHere, "No acceptable SRTP audio offer");
-                return;
-            }
-
-            // Each leg gets its own fresh keys: the callee never sees the caller's (DESIGN "Calls").
-            var calleeMedia = Local(bridge.SideB, suites);
-            call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
             _calls.Add(call);
             _invites[transaction.Key] = caller;
         }
 
         SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, targets.Count);
-        call.Start(targets.Select(t => (CallLeg)HandsetLeg.Outbound(callerUser, calleeUser, t.Binding.ContactUri, t.Connection, _sip)).ToList());
+        call.Start(callees);
     }
 
     /// <summary>
@@ -280,6 +279,63 @@ internal sealed class CallController
         SessionVersion = (ulong)_time.GetUtcNow().ToUnixTimeSeconds(),
         Suites = suites,
     };
+
+    /// <summary>A call between handsets: one bridge (two port pairs), the caller answered on side A, each fork offered side B.</summary>
+    private (Call? Call, List<CallLeg> Callees) Bridge(
+        HandsetLeg caller, string callee, SessionDescription offer, List<SrtpSuite> suites, IEnumerable<(string ContactUri, SipConnection Connection)> targets, string callId)
+    {
+        var bridge = _relay.Open();
+        if (bridge is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var callerMedia = Local(bridge.SideA, suites);
+        var answer = SdesOfferAnswer.Answer(offer, callerMedia);
+        if (!answer.IsAcceptable)
+        {
+            _ = bridge.DisposeAsync().AsTask();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        // Each leg gets its own fresh keys: the callee never sees the caller's (DESIGN "Calls").
+        var calleeMedia = Local(bridge.SideB, suites);
+        var call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
+        return (call, [.. targets.Select(t => (CallLeg)HandsetLeg.Outbound(caller.Party, callee, t.ContactUri, t.Connection, _sip))]);
+    }
+
+    /// <summary>A call to the announcement application: one port pair, the caller answered on it, no bridge.</summary>
+    private (Call? Call, List<CallLeg> Callees) Announce(HandsetLeg caller, string dialled, SessionDescription offer, List<SrtpSuite> suites, Prompt prompt, string callId)
+    {
+        var socket = _ports.Rent();
+        if (socket is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var callerMedia = Local(socket, suites);
+        var answer = SdesOfferAnswer.Answer(offer, callerMedia);
+        if (!answer.IsAcceptable)
+        {
+            socket.Dispose();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        SwitchLog.AnnouncementStarted(_logger, callId, dialled, prompt.Name);
+        var call = new Call(caller, answer, null, null, callerMedia, null, _environment);
+        return (call, [new AnnouncementLeg(dialled, prompt, socket, answer, _time)]);
+    }
+
+    // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
+    private void RefuseOffer(HandsetLeg caller, NegotiationResult answer, string callId)
+    {
+        SwitchLog.OfferRefused(_logger, callId, CallFacts.Printable(answer.NotAcceptableReason));
+        caller.Refuse(SipStatusCodes.NotAcceptableHere, "No acceptable SRTP audio offer");
+    }
 
     /// <summary>
     /// The limits that protect every tenant from every other (issue 12 item 4), checked under the lock with the call

@@ -27,6 +27,9 @@ internal enum CallEvent
     /// <summary>The connection a leg's signalling went over is gone (RFC 5626 §5.3 flow failure).</summary>
     ConnectionLost,
 
+    /// <summary>An application leg (an announcement) came to its end and hangs up.</summary>
+    ApplicationDone,
+
     /// <summary>The bridge heard nothing from one side for too long.</summary>
     MediaTimeout,
 }

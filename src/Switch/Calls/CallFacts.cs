@@ -24,10 +24,14 @@ internal static class CallFacts
             Outcome = outcome,
             FinalSipStatus = finalStatus,
         };
-        record.Legs.Add(call.Caller.Describe(record, 1));
-        if (call.Callee is { } callee)
+        if (call.Caller.Describe(record, 1) is { } caller)
         {
-            record.Legs.Add(callee.Describe(record, 2));
+            record.Legs.Add(caller);
+        }
+
+        if (call.Callee?.Describe(record, 2) is { } callee)
+        {
+            record.Legs.Add(callee);
         }
 
         return record;

@@ -32,8 +32,13 @@ internal abstract class CallLeg(string party)
     /// <summary>True when <paramref name="connectionId"/> carries this leg's signalling.</summary>
     public abstract bool UsesConnection(long connectionId);
 
-    /// <summary>Offers the call to this leg's peer (a callee).</summary>
-    public abstract void Invite(SdesOffer offer);
+    /// <summary>Offers the call to this leg's peer (a callee); an application answers without an offer of its own.</summary>
+    public abstract void Invite(SdesOffer? offer);
+
+    /// <summary>The caller has been answered and the call is up: a leg that plays or listens starts now.</summary>
+    public virtual void OnConnected()
+    {
+    }
 
     /// <summary>Withdraws a pending offer (RFC 3261 §9.1); the leg leaves the dialog table at once.</summary>
     public abstract void Cancel();
@@ -51,5 +56,5 @@ internal abstract class CallLeg(string party)
     public abstract void Forget();
 
     /// <summary>The facts the security statement is made from (DESIGN "Security statement per call type").</summary>
-    public abstract CallLegRecord Describe(CallRecord record, int position);
+    public abstract CallLegRecord? Describe(CallRecord record, int position);
 }

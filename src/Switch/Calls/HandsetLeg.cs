@@ -147,8 +147,9 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
 
     // --- Outbound: the switch is the UAC of its INVITE to the callee ---
 
-    public override void Invite(SdesOffer offer)
+    public override void Invite(SdesOffer? offer)
     {
+        ArgumentNullException.ThrowIfNull(offer);
         _offer = offer;
         var target = _target!;
         var invite = SipRequests.Create(
@@ -305,7 +306,7 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
 
     public override void Forget() => Leave();
 
-    public override CallLegRecord Describe(CallRecord record, int position)
+    public override CallLegRecord? Describe(CallRecord record, int position)
     {
         var flow = Connection.Flow;
         var suite = Media?.Media?.Suite;

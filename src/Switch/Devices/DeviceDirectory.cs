@@ -10,7 +10,7 @@ internal sealed class DeviceDirectory(
     IEnumerable<DirectoryDevice> devices,
     IEnumerable<DirectoryExtension>? extensions = null,
     IReadOnlyDictionary<Guid, IReadOnlyList<string>>? tenantSuites = null,
-    IReadOnlyDictionary<Guid, int>? tenantCallLimits = null)
+    IReadOnlyDictionary<Guid, (int MaxConcurrentCalls, bool AnnounceUnknownNumbers)>? tenantCalls = null)
 {
     /// <summary>Tenant.MaxConcurrentCalls's default, for a tenant the snapshot does not know.</summary>
     private const int DefaultCallLimit = 10;
@@ -38,7 +38,11 @@ internal sealed class DeviceDirectory(
 
     /// <summary>The tenant's MaxConcurrentCalls (issue 12: the switch enforces it).</summary>
     public int CallLimitOf(Guid tenantId) =>
-        tenantCallLimits is not null && tenantCallLimits.TryGetValue(tenantId, out var limit) ? limit : DefaultCallLimit;
+        tenantCalls is not null && tenantCalls.TryGetValue(tenantId, out var settings) ? settings.MaxConcurrentCalls : DefaultCallLimit;
+
+    /// <summary>Whether the tenant's callers hear an announcement for a number that does not exist.</summary>
+    public bool AnnouncesUnknownNumbers(Guid tenantId) =>
+        tenantCalls is not null && tenantCalls.TryGetValue(tenantId, out var settings) && settings.AnnounceUnknownNumbers;
 
     public bool TryFindDevice(string mac, out DirectoryDevice device) => _devices.TryGetValue(mac, out device!);
 }

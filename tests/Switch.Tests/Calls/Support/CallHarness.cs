@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -25,7 +26,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly TestPki _pki = new();
     private readonly List<DirectoryDevice> _devices = [];
     private readonly List<DirectoryExtension> _extensions = [];
-    private readonly Dictionary<Guid, int> _callLimits = [];
+    private readonly Dictionary<Guid, (int, bool)> _tenants = [];
     private readonly List<TestPhone> _phones = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TlsListener _listener;
@@ -37,9 +38,11 @@ internal sealed class CallHarness : IAsyncDisposable
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
         Records = new CallRecordStore(null, "test", Time, NullLogger.Instance);
-        Relay = new MediaRelay(new PortPool(IPAddress.Loopback, mediaPortMin, mediaPortMax), Time);
+        var ports = new PortPool(IPAddress.Loopback, mediaPortMin, mediaPortMax);
+        Relay = new MediaRelay(ports, Time);
+        Prompts = new PromptLibrary(Path.Combine(Path.GetTempPath(), $"hostedpbx-prompts-{Guid.NewGuid():N}"), NullLogger.Instance);
         Calls = new CallController(
-            Transactions, Scheduler, Timers, Connections, Bindings, Relay, Records, Audit, Time,
+            Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
             NullLogger.Instance);
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
@@ -69,11 +72,14 @@ internal sealed class CallHarness : IAsyncDisposable
 
     public CallController Calls { get; }
 
-    /// <summary>A tenant with its call limit (Tenant.MaxConcurrentCalls).</summary>
-    public Guid AddTenant(int maxConcurrentCalls = 10)
+    /// <summary>Prompts in a folder of this harness's own, spoken by espeak-ng when first ensured.</summary>
+    public PromptLibrary Prompts { get; }
+
+    /// <summary>A tenant with its call settings (Tenant.MaxConcurrentCalls, Tenant.AnnounceUnknownNumbers).</summary>
+    public Guid AddTenant(int maxConcurrentCalls = 10, bool announceUnknownNumbers = false)
     {
         var tenant = Guid.CreateVersion7();
-        _callLimits[tenant] = maxConcurrentCalls;
+        _tenants[tenant] = (maxConcurrentCalls, announceUnknownNumbers);
         return tenant;
     }
 
@@ -90,7 +96,7 @@ internal sealed class CallHarness : IAsyncDisposable
 
         _directory = new DeviceDirectory(
             [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true)],
-            RevokedSerials.None, _devices, _extensions, null, _callLimits);
+            RevokedSerials.None, _devices, _extensions, null, _tenants);
 
         var certificate = _pki.IssueDevice(mac);
         var (client, server) = DuplexPipeStream.CreatePair();
@@ -127,6 +133,11 @@ internal sealed class CallHarness : IAsyncDisposable
 
         Scheduler.Dispose();
         _stop.Dispose();
+        if (Directory.Exists(Prompts.Directory))
+        {
+            Directory.Delete(Prompts.Directory, recursive: true);
+        }
+
         _pki.Dispose();
     }
 }
