@@ -75,6 +75,20 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bye_FromTheSameDeviceAfterAReconnect_IsAccepted()
+    {
+        var (call, _, bobDialog, _) = await ConnectAsync();
+        var bobAgain = await _switch.ReconnectAsync(_bob, _ct);
+
+        await bobAgain.SendAsync(bobAgain.InDialog("BYE", bobDialog), _ct);
+
+        await bobAgain.ResponseAsync(bobDialog.CallId, "BYE", 200, _ct);
+        var bye = await _alice.RequestAsync("BYE", _ct);
+        Assert.Equal(call.CallId, bye.CallId);
+        Assert.DoesNotContain(Drain(), e => e.Outcome == AuditOutcome.Denied);
+    }
+
+    [Fact]
     public async Task Cancel_FromThirdDeviceWhileRinging_Gets481AndTheCallRingsOn()
     {
         var call = await _alice.InviteAsync("202", _ct);

@@ -28,6 +28,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly List<DirectoryExtension> _extensions = [];
     private readonly Dictionary<Guid, (int, bool)> _tenants = [];
     private readonly List<TestPhone> _phones = [];
+    private readonly Dictionary<TestPhone, (DirectoryDevice Device, IssuedCertificate Certificate)> _identities = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TlsListener _listener;
     private DeviceDirectory _directory = DeviceDirectory.Empty;
@@ -99,6 +100,23 @@ internal sealed class CallHarness : IAsyncDisposable
             RevokedSerials.None, _devices, _extensions, null, _tenants);
 
         var certificate = _pki.IssueDevice(mac);
+        var phone = await OpenAsync(device, certificate, extension, cancellationToken);
+        var connection = Connections.All.Single(c => c.Device.DeviceId == device.Id);
+        var now = Time.GetUtcNow();
+        Bindings.Upsert(new Binding(
+            Guid.CreateVersion7(), tenant, Guid.CreateVersion7(), extension, device.Id, phone.ContactUri, connection.Id, "127.0.0.1", null, now, now.AddHours(1)));
+        return phone;
+    }
+
+    /// <summary>The same device (same certificate) over a second connection, as after a NAT rebinding.</summary>
+    public Task<TestPhone> ReconnectAsync(TestPhone phone, CancellationToken cancellationToken)
+    {
+        var (device, certificate) = _identities[phone];
+        return OpenAsync(device, certificate, phone.Extension, cancellationToken);
+    }
+
+    private async Task<TestPhone> OpenAsync(DirectoryDevice device, IssuedCertificate certificate, string extension, CancellationToken cancellationToken)
+    {
         var (client, server) = DuplexPipeStream.CreatePair();
         var remote = new IPEndPoint(IPAddress.Loopback, Interlocked.Increment(ref _nextPort));
         _ = Task.Run(() => _listener.ServeAsync(server, remote, _stop.Token), cancellationToken);
@@ -114,12 +132,9 @@ internal sealed class CallHarness : IAsyncDisposable
         var phone = new TestPhone(ssl, extension, remote.Port);
         _phones.Add(phone);
 
-        // The phone's first request proves the server side has registered its connection; then its binding is made.
+        // The phone's first request proves the server side has registered its connection.
         await phone.PingAsync(cancellationToken);
-        var connection = Connections.All.Single(c => c.Device.DeviceId == device.Id);
-        var now = Time.GetUtcNow();
-        Bindings.Upsert(new Binding(
-            Guid.CreateVersion7(), tenant, Guid.CreateVersion7(), extension, device.Id, phone.ContactUri, connection.Id, "127.0.0.1", null, now, now.AddHours(1)));
+        _identities[phone] = (device, certificate);
         return phone;
     }
 
