@@ -353,7 +353,7 @@ internal sealed class Call
         if (!answer.IsAcceptable)
         {
             SwitchLog.OfferRefused(_environment.Logger, CallId, CallFacts.Printable(answer.NotAcceptableReason));
-            leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, "No acceptable SRTP audio offer", null);
+            leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase, null);
             return State.Answered;
         }
 

@@ -334,7 +334,7 @@ internal sealed class CallController
     private void RefuseOffer(HandsetLeg caller, NegotiationResult answer, string callId)
     {
         SwitchLog.OfferRefused(_logger, callId, CallFacts.Printable(answer.NotAcceptableReason));
-        caller.Refuse(SipStatusCodes.NotAcceptableHere, "No acceptable SRTP audio offer");
+        caller.Refuse(SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase);
     }
 
     /// <summary>
