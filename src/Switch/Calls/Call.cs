@@ -174,7 +174,7 @@ internal sealed class Call
                 (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
 
                 // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
-                (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending"),
+                (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending", State.Ringing),
                 (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
                 (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
 
@@ -196,7 +196,8 @@ internal sealed class Call
                 // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
                 (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
                 (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
-                (State.Ended, CallEvent.Bye or CallEvent.ReInvite) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+                (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+                (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
                 (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
             };
 #pragma warning restore CS8524
@@ -316,14 +317,20 @@ internal sealed class Call
         return stay;
     }
 
-    private static State Refuse(CallLeg leg, SipRequest invite, int status, string reason)
+    private static State Refuse(CallLeg leg, SipRequest invite, int status, string? reason, State stay)
     {
         leg.AnswerReInvite(invite, status, reason, null);
-        return State.Ringing;
+        return stay;
     }
 
     private State HungUp(CallLeg leg, SipRequest bye, bool fromCaller)
     {
+        if (!fromCaller && !ReferenceEquals(leg, Callee))
+        {
+            // A fork that lost the race has no dialog in this call any more (RFC 3261 §12.2.2).
+            return Reply(leg, bye, SipStatusCodes.CallOrTransactionDoesNotExist, State.Answered);
+        }
+
         leg.Reply(bye, SipStatusCodes.Ok);
         (fromCaller ? Callee! : Caller).Hangup();
         return End(CallOutcome.Answered, SipStatusCodes.Ok);
@@ -335,6 +342,11 @@ internal sealed class Call
     /// </summary>
     private State Rekey(CallLeg leg, SipRequest invite, bool fromCaller)
     {
+        if (!fromCaller && !ReferenceEquals(leg, Callee))
+        {
+            return Refuse(leg, invite, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Answered);
+        }
+
         if (!SdpReader.TryRead(invite.Body, out var offer, out _))
         {
             leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, "No usable SDP offer", null);
