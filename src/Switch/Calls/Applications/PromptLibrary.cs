@@ -25,12 +25,12 @@ internal sealed class PromptLibrary(string directory, ILogger logger)
     /// <summary>Makes every missing prompt, then loads them all; a prompt that cannot be made or read is left out and logged.</summary>
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
-        System.IO.Directory.CreateDirectory(Directory);
         foreach (var (name, text) in s_texts)
         {
             var path = Path.Combine(Directory, name + ".wav");
             try
             {
+                System.IO.Directory.CreateDirectory(Directory);
                 if (!File.Exists(path))
                 {
                     await SpeakAsync(text, path, cancellationToken);

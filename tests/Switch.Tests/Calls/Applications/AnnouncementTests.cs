@@ -55,6 +55,27 @@ public sealed class AnnouncementTests
     }
 
     [Fact]
+    public async Task EnsureAsync_DeploymentRecordedPrompt_IsUsedAsItIs()
+    {
+        var directory = Directory.CreateTempSubdirectory("hostedpbx-prompts-").FullName;
+        try
+        {
+            var recorded = Enumerable.Range(0, 800).Select(i => (short)(Math.Sin(i * 2 * Math.PI * 440 / 8000) * 8000)).ToArray();
+            await File.WriteAllBytesAsync(Path.Combine(directory, PromptLibrary.NotInService + ".wav"), Wav(recorded), _ct);
+            var library = new PromptLibrary(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+            await library.EnsureAsync(_ct);
+
+            Assert.True(library.TryGet(PromptLibrary.NotInService, out var prompt));
+            Assert.Equal(recorded, prompt.Samples);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Prompt_NotEightKilohertzMono_IsRefused()
     {
         var header = new byte[44];
@@ -88,4 +109,27 @@ public sealed class AnnouncementTests
 
     [Fact]
     public void MuLaw_Silence_IsTheG711IdleCode() => Assert.Equal(0xFF, G711.EncodeMuLaw(0));
+
+    private static byte[] Wav(short[] samples)
+    {
+        var file = new byte[44 + (samples.Length * 2)];
+        "RIFF"u8.CopyTo(file);
+        BitConverter.TryWriteBytes(file.AsSpan(4), file.Length - 8);
+        "WAVEfmt "u8.CopyTo(file.AsSpan(8));
+        BitConverter.TryWriteBytes(file.AsSpan(16), 16);
+        BitConverter.TryWriteBytes(file.AsSpan(20), (short)1);
+        BitConverter.TryWriteBytes(file.AsSpan(22), (short)1);
+        BitConverter.TryWriteBytes(file.AsSpan(24), 8000);
+        BitConverter.TryWriteBytes(file.AsSpan(28), 16000);
+        BitConverter.TryWriteBytes(file.AsSpan(32), (short)2);
+        BitConverter.TryWriteBytes(file.AsSpan(34), (short)16);
+        "data"u8.CopyTo(file.AsSpan(36));
+        BitConverter.TryWriteBytes(file.AsSpan(40), samples.Length * 2);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            BitConverter.TryWriteBytes(file.AsSpan(44 + (i * 2)), samples[i]);
+        }
+
+        return file;
+    }
 }
