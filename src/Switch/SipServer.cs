@@ -56,10 +56,12 @@ internal sealed class SipServer(
         var registrar = new Registrar(
             bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
-        var relay = new MediaRelay(new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax), time, _relayEngine);
+        var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
+        var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger);
+        await prompts.EnsureAsync(cancellationToken);
         var calls = new CallController(
-            transactions, _scheduler, timers, connections, bindings, relay, _records, audit, time,
-            new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5)),
+            transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
+            new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger);
         var directory = _directory;
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);

@@ -79,6 +79,16 @@ public sealed class SwitchOptions
     [Range(1, 1000, ErrorMessage = "Switch:MaxBindingsPerExtension must be between 1 and 1000.")]
     public int MaxBindingsPerExtension { get; set; } = 20;
 
+    // The call layer's limits (issue 12 item 4), with defaults a busy small business never hits, and its prompts.
+
+    /// <summary>Calls one device may have ringing at once; the next INVITE is answered 503 with the reason.</summary>
+    [Range(1, 1000, ErrorMessage = "Switch:MaxPendingInvitesPerDevice must be between 1 and 1000.")]
+    public int MaxPendingInvitesPerDevice { get; set; } = 10;
+
+    /// <summary>Where the prompts are (WAV, 8 kHz 16-bit mono); a missing one is spoken by espeak-ng at start. Replace them with recorded ones at will.</summary>
+    [Required]
+    public string PromptsDirectory { get; set; } = ".data/prompts";
+
     /// <summary>Filled from Kestrel's default certificate when the switch's own paths are not set (set by SwitchServices).</summary>
     internal string ResolvedCertificatePath { get; set; } = "";
 

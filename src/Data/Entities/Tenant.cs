@@ -16,6 +16,10 @@ public class Tenant
     public TenantStatus Status { get; set; } = TenantStatus.Active;
     public int MaxExtensions { get; set; } = 50;
     public int MaxConcurrentCalls { get; set; } = 10;
+
+    /// <summary>A call to a number that does not exist hears "the number you dialled is not in service" instead of a bare 404.</summary>
+    public bool AnnounceUnknownNumbers { get; set; }
+
     /// <summary>IANA time zone handsets display, e.g. Europe/Berlin.</summary>
     public string TimeZone { get; set; } = "UTC";
     public string VoicemailAccessNumber { get; set; } = "*97";

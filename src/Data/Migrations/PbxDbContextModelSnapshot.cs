@@ -1308,6 +1308,10 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("allowed_srtp_suites");
 
+                    b.Property<bool>("AnnounceUnknownNumbers")
+                        .HasColumnType("boolean")
+                        .HasColumnName("announce_unknown_numbers");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

@@ -1,103 +1,434 @@
-using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using HostedPbx.Switch.Calls.Applications;
+using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
+using HostedPbx.Switch.Media.Sdp;
+using HostedPbx.Switch.Media.Srtp;
+using HostedPbx.Switch.Sip.Dialogs;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Registrar;
+using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
 
 namespace HostedPbx.Switch.Calls;
 
 /// <summary>
-/// The B2BUA between extensions of one tenant: routes INVITEs, and hands in-dialog requests (ACK, BYE, CANCEL,
-/// re-INVITE) and stray 2xx retransmissions to their <see cref="Call"/>, found by Call-ID on either side.
+/// The B2BUA's router between extensions of one tenant. It admits new INVITEs (identity, routing, limits) and makes
+/// their calls, and it hands each in-dialog request to the leg whose dialog it names (Call-ID and both tags, RFC 3261
+/// §12.2.2) only when it comes from that leg's connection or device; anything else is answered 481 and audited.
+/// It decides nothing about a call once made: the <see cref="Call"/> does.
 /// </summary>
-internal sealed partial class CallController(
-    TransactionTable transactions,
-    SipTimerScheduler scheduler,
-    SipTimers timers,
-    ConnectionTable connections,
-    BindingTable bindings,
-    MediaRelay relay,
-    CallRecordStore records,
-    SwitchAudit audit,
-    TimeProvider time,
-    CallLimits limits,
-    ILogger logger)
+internal sealed class CallController
 {
-    private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly HashSet<Call> _calls = [];
+    private readonly Dictionary<TransactionKey, HandsetLeg> _invites = [];
+    private readonly TransactionTable _transactions;
+    private readonly SipTimerScheduler _scheduler;
+    private readonly SipTimers _timers;
+    private readonly ConnectionTable _connections;
+    private readonly BindingTable _bindings;
+    private readonly MediaRelay _relay;
+    private readonly PortPool _ports;
+    private readonly PromptLibrary _prompts;
+    private readonly SwitchAudit _audit;
+    private readonly TimeProvider _time;
+    private readonly CallLimits _limits;
+    private readonly ILogger _logger;
+    private readonly LegSignalling _sip;
+    private readonly CallEnvironment _environment;
 
-    public TransactionTable Transactions => transactions;
-
-    public SipTimerScheduler Scheduler => scheduler;
-
-    public SipTimers Timers => timers;
-
-    public CallRecordStore Records => records;
-
-    public TimeProvider Time => time;
-
-    public CallLimits Limits => limits;
-
-    public ILogger Logger => logger;
-
-    public int ActiveCalls => _calls.Values.Distinct().Count();
-
-    public void Track(string callId, Call call) => _calls[callId] = call;
-
-    public void Forget(Call call)
+    public CallController(
+        TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, BindingTable bindings,
+        MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger)
     {
-        _calls.TryRemove(new KeyValuePair<string, Call>(call.CallerCallId, call));
-        foreach (var fork in call.Forks)
+        _ports = ports;
+        _prompts = prompts;
+        _transactions = transactions;
+        _scheduler = scheduler;
+        _timers = timers;
+        _connections = connections;
+        _bindings = bindings;
+        _relay = relay;
+        _audit = audit;
+        _time = time;
+        _limits = limits;
+        _logger = logger;
+        _sip = new LegSignalling(transactions, scheduler, timers, Dialogs, limits.SentBy);
+        _environment = new CallEnvironment(limits, records, time, logger, Forget);
+    }
+
+    /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
+    public DialogTable<CallLeg> Dialogs { get; } = new();
+
+    public IReadOnlyList<Call> ActiveCalls
+    {
+        get
         {
-            _calls.TryRemove(new KeyValuePair<string, Call>(fork.CallId, call));
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
         }
     }
 
-    public void OnBye(SipConnection connection, SipRequest bye)
+    /// <summary>A new INVITE (no To tag): admit it and start its call, or refuse it with a status that says why.</summary>
+    public void OnInvite(SipConnection connection, SipRequest invite, DeviceDirectory directory)
     {
-        if (!_calls.TryGetValue(bye.CallId, out var call))
+        if (invite.ToTag.Length > 0)
         {
-            Reply(connection, bye, SipStatusCodes.CallOrTransactionDoesNotExist);
+            OnInDialog(connection, invite);
             return;
         }
 
-        call.OnBye(connection, bye, fromCaller: bye.CallId == call.CallerCallId);
+        var transaction = new ServerInviteTransaction(invite, connection, new TransactionCleanup(_transactions), _scheduler, _timers);
+        if (!_transactions.TryAddServer(transaction))
+        {
+            return;
+        }
+
+        transaction.Start();
+        var tag = SipRequests.NewTag();
+        var device = connection.Device;
+        var callerUser = UserOf(invite.TryGetFrom(out var from) ? from.Uri : default);
+
+        // DESIGN "Identity of a handset" step 5: a handset calls only as one of its own lines (read afresh on every INVITE).
+        if (callerUser is null || !device.Extensions.Contains(callerUser))
+        {
+            _audit.Denied("sip.invite", $"INVITE from '{CallFacts.Printable(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
+                device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+            Fail(transaction, SipStatusCodes.Forbidden, tag);
+            return;
+        }
+
+        // RFC 3261 §8.1.1.8: the INVITE must say where the caller's dialog goes (its Contact).
+        if (!HandsetLeg.HasContact(invite))
+        {
+            Fail(transaction, SipStatusCodes.BadRequest, tag, "Missing Contact");
+            return;
+        }
+
+        // Routing stays inside the caller's tenant: the same number in another tenant is another extension.
+        var calleeUser = UserOf(invite.RequestUri);
+        Prompt? announcement = null;
+        if (calleeUser is null || !directory.TryFindExtension(device.TenantId, calleeUser, out _))
+        {
+            // "The number you dialled is not in service" instead of a bare 404, when the tenant asks for it.
+            if (calleeUser is null || !directory.AnnouncesUnknownNumbers(device.TenantId) || !_prompts.TryGet(PromptLibrary.NotInService, out announcement))
+            {
+                Fail(transaction, SipStatusCodes.NotFound, tag);
+                return;
+            }
+        }
+
+        var targets = announcement is not null ? [] : _bindings.Find(device.TenantId, calleeUser, _time.GetUtcNow())
+            .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
+            .Where(t => t.Found && !t.Connection.IsClosed)
+            .ToList();
+        if (targets.Count == 0 && announcement is null)
+        {
+            Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
+            return;
+        }
+
+        // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
+        if (!SdpReader.TryRead(invite.Body, out var offer, out var sdpError))
+        {
+            SwitchLog.OfferRefused(_logger, invite.CallId, CallFacts.Printable(sdpError));
+            Fail(transaction, SipStatusCodes.NotAcceptableHere, tag, "No usable SDP offer");
+            return;
+        }
+
+        var caller = HandsetLeg.Inbound(callerUser, connection, transaction, _sip);
+        var suites = Suites(directory.SuitesOf(device.TenantId));
+        Call? call;
+        List<CallLeg> callees;
+        lock (_gate)
+        {
+            if (Admit(caller, directory.CallLimitOf(device.TenantId)) is { } refusal)
+            {
+                caller.Refuse(refusal.Status, refusal.Reason);
+                return;
+            }
+
+            // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
+            (call, callees) = announcement is null
+                ? Bridge(caller, calleeUser, offer, suites, targets.Select(t => (t.Binding.ContactUri, t.Connection)), invite.CallId)
+                : Announce(caller, CallFacts.Printable(calleeUser), offer, suites, announcement, invite.CallId);
+            if (call is null)
+            {
+                return;
+            }
+
+            _calls.Add(call);
+            _invites[transaction.Key] = caller;
+        }
+
+        SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, targets.Count);
+        call.Start(callees);
     }
 
+    /// <summary>
+    /// RFC 3261 §9.2: a CANCEL matches the INVITE server transaction it names, and only the caller that sent that INVITE
+    /// may cancel it.
+    /// </summary>
     public void OnCancel(SipConnection connection, SipRequest cancel)
     {
-        if (!_calls.TryGetValue(cancel.CallId, out var call) || call.CallerCallId != cancel.CallId)
+        HandsetLeg? caller = null;
+        if (TransactionKey.TryCreateServerKey(cancel, out var key))
+        {
+            lock (_gate)
+            {
+                _invites.TryGetValue(key.ForCancelledInvite(), out caller);
+            }
+        }
+
+        if (caller is null || !Accepts(caller, connection, cancel))
         {
             Reply(connection, cancel, SipStatusCodes.CallOrTransactionDoesNotExist);
             return;
         }
 
-        call.OnCancel(connection, cancel);
+        caller.Call!.OnCancel(caller, cancel);
     }
 
-    /// <summary>A 2xx retransmitted after its INVITE transaction ended: ACK it again (RFC 3261 §13.2.2.4).</summary>
+    /// <summary>
+    /// A request inside a dialog (BYE, re-INVITE, ACK, INFO...): found by Call-ID and both tags (RFC 3261 §12.2.2), and
+    /// accepted only from the connection, or after a reconnect the device, of the leg the dialog belongs to.
+    /// </summary>
+    public void OnInDialog(SipConnection connection, SipRequest request)
+    {
+        var isAck = request.Method == SipMethod.Ack;
+        if (!Dialogs.TryFindForRequest(request, out var dialog, out var leg) || !Accepts(leg!, connection, request))
+        {
+            // RFC 3261 §12.2.2: no such dialog: 481. An ACK is never answered.
+            if (!isAck)
+            {
+                Reply(connection, request, SipStatusCodes.CallOrTransactionDoesNotExist);
+            }
+
+            return;
+        }
+
+        var call = leg!.Call!;
+        var accepted = call.Accepts(dialog!, request);
+
+        if (isAck)
+        {
+            // The ACK of a 2xx (ours to a caller, or to a re-INVITE): nothing is retransmitted over TLS.
+            return;
+        }
+
+        if (!accepted)
+        {
+            // RFC 3261 §12.2.2: a CSeq lower than the last one is answered 500.
+            leg.Reply(request, SipStatusCodes.ServerInternalError, "CSeq Out Of Order");
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethod.Bye:
+                call.OnBye(leg, request);
+                break;
+            case SipMethod.Invite:
+                call.OnReInvite(leg, request);
+                break;
+            case SipMethod.Info or SipMethod.Options:
+                // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged, nothing relayed yet.
+                leg.Reply(request, SipStatusCodes.Ok);
+                break;
+            default:
+                leg.Reply(request, SipStatusCodes.NotImplemented);
+                break;
+        }
+    }
+
+    /// <summary>A 2xx retransmitted after the INVITE client transaction ended: its leg ACKs it again (RFC 3261 §13.2.2.4).</summary>
     public void OnStrayResponse(SipConnection connection, SipResponse response)
     {
-        if (response.IsSuccess && _calls.TryGetValue(response.CallId, out var call)
-            && call.Answered is { } fork && fork.CallId == response.CallId && fork.Ack is not null)
+        if (response.IsSuccess && Dialogs.TryFindForResponse(response, out _, out var leg) && leg is HandsetLeg handset && handset.Admits(connection))
         {
-            call.SendAck(fork);
+            handset.OnRetransmitted2xx();
         }
     }
 
     public void OnConnectionClosed(long connectionId)
     {
-        foreach (var call in _calls.Values.Distinct().ToList())
+        List<Call> calls;
+        lock (_gate)
+        {
+            calls = [.. _calls];
+        }
+
+        foreach (var call in calls)
         {
             call.OnConnectionClosed(connectionId);
         }
     }
 
-    private void Reply(SipConnection connection, SipRequest request, int status, string? reason = null)
+    public LocalMediaOptions Local(RelaySocketPair side, IReadOnlyList<SrtpSuite> suites) => new()
     {
-        var transaction = new ServerNonInviteTransaction(request, connection, new TransactionCleanup(transactions), scheduler, timers);
-        transactions.TryAddServer(transaction);
-        transaction.SendResponse(SipResponses.Create(request, status, SipRequests.NewTag(), reason: reason));
+        Address = _relay.Address,
+        RtpPort = side.RtpPort,
+        RtcpPort = side.RtpPort + 1,
+        SessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue),
+        SessionVersion = (ulong)_time.GetUtcNow().ToUnixTimeSeconds(),
+        Suites = suites,
+    };
+
+    /// <summary>A call between handsets: one bridge (two port pairs), the caller answered on side A, each fork offered side B.</summary>
+    private (Call? Call, List<CallLeg> Callees) Bridge(
+        HandsetLeg caller, string callee, SessionDescription offer, List<SrtpSuite> suites, IEnumerable<(string ContactUri, SipConnection Connection)> targets, string callId)
+    {
+        var bridge = _relay.Open();
+        if (bridge is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var callerMedia = Local(bridge.SideA, suites);
+        var answer = SdesOfferAnswer.Answer(offer, callerMedia);
+        if (!answer.IsAcceptable)
+        {
+            _ = bridge.DisposeAsync().AsTask();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        // Each leg gets its own fresh keys: the callee never sees the caller's (DESIGN "Calls").
+        var calleeMedia = Local(bridge.SideB, suites);
+        var call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
+        return (call, [.. targets.Select(t => (CallLeg)HandsetLeg.Outbound(caller.Party, callee, t.ContactUri, t.Connection, _sip))]);
     }
+
+    /// <summary>A call to the announcement application: one port pair, the caller answered on it, no bridge.</summary>
+    private (Call? Call, List<CallLeg> Callees) Announce(HandsetLeg caller, string dialled, SessionDescription offer, List<SrtpSuite> suites, Prompt prompt, string callId)
+    {
+        var socket = _ports.Rent();
+        if (socket is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var callerMedia = Local(socket, suites);
+        var answer = SdesOfferAnswer.Answer(offer, callerMedia);
+        if (!answer.IsAcceptable)
+        {
+            socket.Dispose();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        SwitchLog.AnnouncementStarted(_logger, callId, dialled, prompt.Name);
+        var call = new Call(caller, answer, null, null, callerMedia, null, _environment);
+        return (call, [new AnnouncementLeg(dialled, prompt, socket, answer, _time)]);
+    }
+
+    // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
+    private void RefuseOffer(HandsetLeg caller, NegotiationResult answer, string callId)
+    {
+        SwitchLog.OfferRefused(_logger, callId, CallFacts.Printable(answer.NotAcceptableReason));
+        caller.Refuse(SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase);
+    }
+
+    /// <summary>
+    /// The limits that protect every tenant from every other (issue 12 item 4), checked under the lock with the call
+    /// added in the same breath, so two INVITEs cannot both take the last place.
+    /// </summary>
+    private (int Status, string Reason)? Admit(HandsetLeg caller, int tenantLimit)
+    {
+        var tenantCalls = 0;
+        var pendingFromDevice = 0;
+        foreach (var call in _calls)
+        {
+            if (call.TenantId == caller.TenantId)
+            {
+                tenantCalls++;
+            }
+
+            if (call.CurrentState == Call.State.Ringing && call.Caller.DeviceId == caller.DeviceId)
+            {
+                pendingFromDevice++;
+            }
+        }
+
+        var device = caller.Connection.Device;
+        if (pendingFromDevice >= _limits.MaxPendingInvitesPerDevice)
+        {
+            _audit.Denied("sip.invite", $"device {device.Mac} already has {pendingFromDevice} calls ringing (limit {_limits.MaxPendingInvitesPerDevice})",
+                device.TenantId, device.Mac, device.DeviceId.ToString(), caller.Connection.Remote.Address, "device", device.DeviceId.ToString());
+            return (SipStatusCodes.ServiceUnavailable, "Too Many Pending Calls From This Device");
+        }
+
+        if (tenantCalls >= tenantLimit)
+        {
+            _audit.Denied("sip.invite", $"tenant has {tenantCalls} calls (MaxConcurrentCalls {tenantLimit})",
+                device.TenantId, device.Mac, device.DeviceId.ToString(), caller.Connection.Remote.Address, "tenant", device.TenantId.ToString());
+            return (SipStatusCodes.Forbidden, "Tenant call limit reached");
+        }
+
+        return null;
+    }
+
+    private bool Accepts(CallLeg leg, SipConnection connection, SipRequest request)
+    {
+        if (leg.Admits(connection))
+        {
+            return true;
+        }
+
+        var device = connection.Device;
+        _audit.Denied(
+            $"sip.{request.MethodName.ToLowerInvariant()}",
+            $"{request.MethodName} in a dialog of another device (Call-ID {CallFacts.Printable(request.CallId)}) from device {device.Mac}",
+            device.TenantId, device.Mac, device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+        return false;
+    }
+
+    private void Forget(Call call)
+    {
+        lock (_gate)
+        {
+            _calls.Remove(call);
+            if (call.Caller.InboundInvite is { } invite)
+            {
+                _invites.Remove(invite.Key);
+            }
+        }
+    }
+
+    private void Reply(SipConnection connection, SipRequest request, int status)
+    {
+        if (request.Method == SipMethod.Invite)
+        {
+            var invite = new ServerInviteTransaction(request, connection, new TransactionCleanup(_transactions), _scheduler, _timers);
+            if (_transactions.TryAddServer(invite))
+            {
+                invite.SendResponse(SipResponses.Create(request, status, SipRequests.NewTag()));
+            }
+
+            return;
+        }
+
+        var transaction = new ServerNonInviteTransaction(request, connection, new TransactionCleanup(_transactions), _scheduler, _timers);
+        if (_transactions.TryAddServer(transaction))
+        {
+            transaction.SendResponse(SipResponses.Create(request, status, SipRequests.NewTag()));
+        }
+    }
+
+    private static void Fail(ServerInviteTransaction transaction, int status, string tag, string? reason = null) =>
+        transaction.SendResponse(SipResponses.Create(transaction.Request, status, tag, reason: reason));
+
+    private static List<SrtpSuite> Suites(IEnumerable<string> names) =>
+        [.. names.Select(n => SrtpSuiteProfile.TryParse(n, out var suite) ? (SrtpSuite?)suite : null).OfType<SrtpSuite>()];
+
+    private static string? UserOf(ReadOnlySpan<byte> uri) =>
+        SipUri.TryParse(uri, out var parsed) && parsed.HasUser ? Encoding.UTF8.GetString(parsed.User) : null;
 }

@@ -9,8 +9,12 @@ internal sealed class DeviceDirectory(
     IRevocationLookup revocations,
     IEnumerable<DirectoryDevice> devices,
     IEnumerable<DirectoryExtension>? extensions = null,
-    IReadOnlyDictionary<Guid, IReadOnlyList<string>>? tenantSuites = null)
+    IReadOnlyDictionary<Guid, IReadOnlyList<string>>? tenantSuites = null,
+    IReadOnlyDictionary<Guid, (int MaxConcurrentCalls, bool AnnounceUnknownNumbers)>? tenantCalls = null)
 {
+    /// <summary>Tenant.MaxConcurrentCalls's default, for a tenant the snapshot does not know.</summary>
+    private const int DefaultCallLimit = 10;
+
     private readonly FrozenDictionary<(Guid, string), DirectoryExtension> _extensions =
         (extensions ?? []).ToFrozenDictionary(e => (e.TenantId, e.Number));
 
@@ -31,6 +35,14 @@ internal sealed class DeviceDirectory(
     /// <summary>The tenant's allowed SRTP suites by name, or the platform default when the tenant is unknown.</summary>
     public IReadOnlyList<string> SuitesOf(Guid tenantId) =>
         _tenantSuites.TryGetValue(tenantId, out var suites) ? suites : HostedPbx.Data.Entities.Tenant.DefaultSrtpSuites;
+
+    /// <summary>The tenant's MaxConcurrentCalls (issue 12: the switch enforces it).</summary>
+    public int CallLimitOf(Guid tenantId) =>
+        tenantCalls is not null && tenantCalls.TryGetValue(tenantId, out var settings) ? settings.MaxConcurrentCalls : DefaultCallLimit;
+
+    /// <summary>Whether the tenant's callers hear an announcement for a number that does not exist.</summary>
+    public bool AnnouncesUnknownNumbers(Guid tenantId) =>
+        tenantCalls is not null && tenantCalls.TryGetValue(tenantId, out var settings) && settings.AnnounceUnknownNumbers;
 
     public bool TryFindDevice(string mac, out DirectoryDevice device) => _devices.TryGetValue(mac, out device!);
 }

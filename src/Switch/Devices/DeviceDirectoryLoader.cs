@@ -38,13 +38,14 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
         var extensions = await db.Extensions.AsNoTracking()
             .Select(e => new DirectoryExtension(e.Id, e.TenantId, e.Number, e.DisplayName, e.SipDigestRequired, e.SipDigestHa1Sha256, e.SipDigestHa1Md5))
             .ToListAsync(cancellationToken);
-        var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites }).ToListAsync(cancellationToken);
+        var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites, t.MaxConcurrentCalls, t.AnnounceUnknownNumbers }).ToListAsync(cancellationToken);
         return new DeviceDirectory(
             [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
                 d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal)),
             extensions,
-            suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites));
+            suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites),
+            suites.ToDictionary(t => t.Id, t => (t.MaxConcurrentCalls, t.AnnounceUnknownNumbers)));
     }
 }

@@ -32,6 +32,12 @@ internal static partial class SwitchLog
     [LoggerMessage(4007, LogLevel.Error, "Writing the record of call {CallId} failed")]
     public static partial void CallRecordWriteFailed(ILogger logger, string callId, Exception exception);
 
+    [LoggerMessage(4008, LogLevel.Warning, "Prompt {Path} cannot be used: {Problem}")]
+    public static partial void PromptUnusable(ILogger logger, string path, string problem);
+
+    [LoggerMessage(4009, LogLevel.Information, "Call {CallId}: {Dialled} is not a number of the tenant; playing {Prompt}")]
+    public static partial void AnnouncementStarted(ILogger logger, string callId, string dialled, string prompt);
+
     [LoggerMessage(5000, LogLevel.Information, "Call {CallId}: no media for too long, hanging up")]
     public static partial void MediaTimeout(ILogger logger, string callId);
 }

@@ -14,30 +14,30 @@ public static partial class SdesOfferAnswer
         var audioIndex = offer.Media.FindIndex(media => media.IsAudio && media.Port != 0);
         if (audioIndex < 0)
         {
-            return NegotiationResult.NotAcceptable("the offer has no audio stream");
+            return NegotiationResult.NotAcceptable("the offer has no audio stream", "No audio stream");
         }
 
         var audio = offer.Media[audioIndex];
         if (ProtocolProblem(audio) is { } protocolProblem)
         {
-            return NegotiationResult.NotAcceptable(protocolProblem);
+            return NegotiationResult.NotAcceptable(protocolProblem, ProtocolPhrase(audio));
         }
 
         if (offer.ConnectionOf(audio) is not { } connection)
         {
-            return NegotiationResult.NotAcceptable("the offer has no c= line for its audio stream");
+            return NegotiationResult.NotAcceptable("the offer has no c= line for its audio stream", "No connection address");
         }
 
         var (remoteCrypto, cryptoProblem) = ChooseCrypto(audio, local.Suites);
         if (remoteCrypto is null)
         {
-            return NegotiationResult.NotAcceptable(cryptoProblem!);
+            return NegotiationResult.NotAcceptable(cryptoProblem!, "No acceptable SRTP crypto suite");
         }
 
         var (codecs, telephoneEvent) = MatchCodecs(audio, local.Codecs);
         if (codecs.Count == 0)
         {
-            return NegotiationResult.NotAcceptable("no common audio codec (PCMU or PCMA)");
+            return NegotiationResult.NotAcceptable("no common audio codec (PCMU or PCMA)", "No common codec, PCMU or PCMA");
         }
 
         var rtcpMux = local.RtcpMux && audio.RtcpMux;

@@ -30,6 +30,12 @@ public static partial class SdesOfferAnswer
             : $"media protocol {media.Protocol} is not supported";
     }
 
+    /// <summary>The fixed words of the 488 for a media section that is not SDES-keyed SRTP (the protocol itself is not quoted).</summary>
+    private static string ProtocolPhrase(MediaDescription media) =>
+        media.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase) || media.Protocol.Equals("RTP/AVPF", StringComparison.OrdinalIgnoreCase)
+            ? "plain RTP refused, SRTP required"
+            : media.Protocol.Contains("TLS", StringComparison.OrdinalIgnoreCase) ? "DTLS-SRTP not supported, SDES required" : "Media protocol not supported";
+
     /// <summary>The formats of a media section we can take, in its order: audio codecs and the 8 kHz telephone-event.</summary>
     private static (List<SdpRtpMap> Codecs, SdpRtpMap? TelephoneEvent) MatchCodecs(MediaDescription media, IReadOnlyList<SdpRtpMap> ours)
     {

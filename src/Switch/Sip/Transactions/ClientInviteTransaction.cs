@@ -117,7 +117,8 @@ public sealed partial class ClientInviteTransaction : ISipTransaction
             MoveTo((timer, CurrentState) switch
             {
                 (SipTimer.A, State.Calling) => RetransmitInvite(),
-                (SipTimer.B, State.Calling or State.Proceeding) => TimeOut(),
+                // RFC 3261 §17.1.1.2 (Figure 5): Timer B guards Calling only; once a 1xx came, the TU decides how long to ring.
+                (SipTimer.B, State.Calling) => TimeOut(),
                 (SipTimer.D, State.Completed) => State.Terminated,
 
                 // A timer that fires after its state was left (cancelled too late) changes nothing.

@@ -7,8 +7,9 @@ using HostedPbx.Switch.Sip.Transactions;
 namespace HostedPbx.Switch.Sip.Transport;
 
 /// <summary>
-/// Where each framed message goes: to its transaction when one matches (RFC 3261 §17.1.3, §17.2.3), else by method to the
-/// registrar or the B2BUA.
+/// Where each framed message goes: to its transaction when one matches (RFC 3261 §17.1.3, §17.2.3); else a request inside
+/// a dialog (a To tag, RFC 3261 §12.2.2) to the B2BUA's dialog lookup, a CANCEL to the INVITE it names (§9.2), and the
+/// rest by method to the registrar or the B2BUA.
 /// </summary>
 internal sealed class SipDispatcher(
     TransactionTable transactions,
@@ -36,14 +37,12 @@ internal sealed class SipDispatcher(
         var request = (SipRequest)message;
         switch (request.Method)
         {
-            case SipMethod.Invite:
+            case SipMethod.Invite when request.ToTag.Length == 0:
                 calls.OnInvite(connection, request, directory());
                 break;
-            case SipMethod.Ack:
-                // RFC 3261 §17.2.3: an ACK without a transaction acknowledges a 2xx; nothing is retransmitted over TLS.
-                break;
-            case SipMethod.Bye:
-                calls.OnBye(connection, request);
+            case SipMethod.Ack or SipMethod.Bye or SipMethod.Invite or SipMethod.Info or SipMethod.Update or SipMethod.Refer or SipMethod.Notify or SipMethod.Prack:
+                // In a dialog, or meant to be: matched by Call-ID and both tags; a stranger's gets 481.
+                calls.OnInDialog(connection, request);
                 break;
             case SipMethod.Cancel:
                 calls.OnCancel(connection, request);
@@ -53,7 +52,7 @@ internal sealed class SipDispatcher(
                 break;
             case SipMethod.Options:
                 Answer(connection, request, _ => SipResponses.Create(request, SipStatusCodes.Ok, SipRequests.NewTag(),
-                    [("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER")]));
+                    [("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO")]));
                 break;
             default:
                 // RFC 3261 §8.2.1: a method we do not implement is answered 501 (405 would claim we know it).

@@ -163,17 +163,18 @@ public sealed class DialogTests
         using var request = ParseResult.Parse(Invite).Request;
         using var response = WithContact(SipResponse.Create(request, 200, toTag: "a6c85cf"u8));
         Assert.True(Dialog.TryCreateAsUas(request, response, out var dialog));
-        var table = new DialogTable();
-        Assert.True(table.TryAdd(dialog!));
+        var table = new DialogTable<string>();
+        Assert.True(table.TryAdd(dialog!, "leg"));
         using var bye = ParseResult.Parse(Invite
             .Replace("INVITE sip:", "BYE sip:", StringComparison.Ordinal)
             .Replace("CSeq: 314159 INVITE", "CSeq: 314160 BYE", StringComparison.Ordinal)
             .Replace("To: Bob <sip:bob@biloxi.example.com>", "To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf", StringComparison.Ordinal)).Request;
 
-        Assert.True(table.TryFindForRequest(bye, out var found));
+        Assert.True(table.TryFindForRequest(bye, out var found, out var usage));
 
         Assert.Same(dialog, found);
-        Assert.True(table.Remove(dialog!.Key));
+        Assert.Equal("leg", usage);
+        Assert.True(table.Remove(dialog!));
         Assert.Equal(0, table.Count);
     }
 

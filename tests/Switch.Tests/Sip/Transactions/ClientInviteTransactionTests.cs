@@ -60,6 +60,18 @@ public sealed class ClientInviteTransactionTests
     }
 
     [Fact]
+    public void TimerB_AfterProvisional_DoesNotTimeOut()
+    {
+        var (transaction, _) = Start(reliable: true);
+        transaction.OnReceive(TestRequests.Response(TestRequests.Invite(), 180));
+
+        Advance(TimeSpan.FromSeconds(40));
+
+        Assert.Equal(0, _user.Timeouts);
+        Assert.Equal(ClientInviteTransaction.State.Proceeding, transaction.CurrentState);
+    }
+
+    [Fact]
     public void OnReceive_Provisional_StopsTimerAAndGoesToTu()
     {
         var (transaction, sender) = Start(reliable: false);

@@ -1,0 +1,35 @@
+namespace HostedPbx.Switch.Calls;
+
+/// <summary>What can happen to a call; <see cref="Call"/> decides each one by its state.</summary>
+internal enum CallEvent
+{
+    /// <summary>A callee leg is being alerted (1xx).</summary>
+    CalleeProgress,
+
+    /// <summary>A callee leg answered (2xx, already ACKed by the leg).</summary>
+    CalleeAnswered,
+
+    /// <summary>A callee leg failed: a final non-2xx, a timeout or a transport error.</summary>
+    CalleeFailed,
+
+    /// <summary>The caller withdrew its INVITE (CANCEL, RFC 3261 §9.2).</summary>
+    CallerCancelled,
+
+    /// <summary>No callee answered in time.</summary>
+    NoAnswer,
+
+    /// <summary>A leg hung up (BYE in its dialog).</summary>
+    Bye,
+
+    /// <summary>A leg re-INVITEd (hold, resume, new address or keys; RFC 3261 §14).</summary>
+    ReInvite,
+
+    /// <summary>The connection a leg's signalling went over is gone (RFC 5626 §5.3 flow failure).</summary>
+    ConnectionLost,
+
+    /// <summary>An application leg (an announcement) came to its end and hangs up.</summary>
+    ApplicationDone,
+
+    /// <summary>The bridge heard nothing from one side for too long.</summary>
+    MediaTimeout,
+}

@@ -1,8 +1,0 @@
-namespace HostedPbx.Switch.Calls;
-
-internal enum CallState
-{
-    Ringing,
-    Answered,
-    Ended,
-}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Applications;
+using HostedPbx.Switch.Devices;
+using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Media.Relay;
+using HostedPbx.Switch.Sip.Registrar;
+using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Sip.Transport;
+using HostedPbx.Switch.Tests.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HostedPbx.Switch.Tests.Calls.Support;
+
+/// <summary>
+/// The switch's SIP side wired as <c>SipServer</c> wires it (listener, dispatcher, transactions, registrar's bindings,
+/// call controller, relay), serving in-memory TLS connections with real certificates. Only time is fake; media goes
+/// over loopback UDP with real SRTP.
+/// </summary>
+internal sealed class CallHarness : IAsyncDisposable
+{
+    private readonly TestPki _pki = new();
+    private readonly List<DirectoryDevice> _devices = [];
+    private readonly List<DirectoryExtension> _extensions = [];
+    private readonly Dictionary<Guid, (int, bool)> _tenants = [];
+    private readonly List<TestPhone> _phones = [];
+    private readonly Dictionary<TestPhone, (DirectoryDevice Device, IssuedCertificate Certificate)> _identities = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TlsListener _listener;
+    private DeviceDirectory _directory = DeviceDirectory.Empty;
+    private int _nextPort = 41000;
+
+    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10)
+    {
+        Scheduler = new SipTimerScheduler(Time);
+        Audit = new SwitchAudit(Time);
+        Records = new CallRecordStore(null, "test", Time, NullLogger.Instance);
+        var ports = new PortPool(IPAddress.Loopback, mediaPortMin, mediaPortMax);
+        Relay = new MediaRelay(ports, Time);
+        Prompts = new PromptLibrary(Path.Combine(Path.GetTempPath(), $"hostedpbx-prompts-{Guid.NewGuid():N}"), NullLogger.Instance);
+        Calls = new CallController(
+            Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
+            new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
+            NullLogger.Instance);
+        var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
+        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory);
+        // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
+        var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
+        _listener = new TlsListener(
+            _pki.ServerContext, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
+            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64),
+            NullLogger.Instance);
+    }
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public SipTimerScheduler Scheduler { get; }
+
+    public SipTimers Timers { get; } = new();
+
+    public TransactionTable Transactions { get; } = new();
+
+    public ConnectionTable Connections { get; } = new();
+
+    public BindingTable Bindings { get; } = new();
+
+    public SwitchAudit Audit { get; }
+
+    public CallRecordStore Records { get; }
+
+    public MediaRelay Relay { get; }
+
+    public CallController Calls { get; }
+
+    /// <summary>Prompts in a folder of this harness's own, spoken by espeak-ng when first ensured.</summary>
+    public PromptLibrary Prompts { get; }
+
+    /// <summary>A tenant with its call settings (Tenant.MaxConcurrentCalls, Tenant.AnnounceUnknownNumbers).</summary>
+    public Guid AddTenant(int maxConcurrentCalls = 10, bool announceUnknownNumbers = false)
+    {
+        var tenant = Guid.CreateVersion7();
+        _tenants[tenant] = (maxConcurrentCalls, announceUnknownNumbers);
+        return tenant;
+    }
+
+    /// <summary>A device of <paramref name="tenant"/> with one line, <paramref name="extension"/>, connected and registered.</summary>
+    public async Task<TestPhone> ConnectAsync(Guid tenant, string extension, CancellationToken cancellationToken)
+    {
+        var mac = $"00155d{Random.Shared.Next(0, 0xFFFFFF):x6}";
+        var device = new DirectoryDevice(Guid.CreateVersion7(), tenant, mac, true, true, null, [extension]);
+        _devices.Add(device);
+        if (!_extensions.Exists(e => e.TenantId == tenant && e.Number == extension))
+        {
+            _extensions.Add(new DirectoryExtension(Guid.CreateVersion7(), tenant, extension, extension, false, null, null));
+        }
+
+        _directory = new DeviceDirectory(
+            [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true)],
+            RevokedSerials.None, _devices, _extensions, null, _tenants);
+
+        var certificate = _pki.IssueDevice(mac);
+        var phone = await OpenAsync(device, certificate, extension, cancellationToken);
+        var connection = Connections.All.Single(c => c.Device.DeviceId == device.Id);
+        var now = Time.GetUtcNow();
+        Bindings.Upsert(new Binding(
+            Guid.CreateVersion7(), tenant, Guid.CreateVersion7(), extension, device.Id, phone.ContactUri, connection.Id, "127.0.0.1", null, now, now.AddHours(1)));
+        return phone;
+    }
+
+    /// <summary>The same device (same certificate) over a second connection, as after a NAT rebinding.</summary>
+    public Task<TestPhone> ReconnectAsync(TestPhone phone, CancellationToken cancellationToken)
+    {
+        var (device, certificate) = _identities[phone];
+        return OpenAsync(device, certificate, phone.Extension, cancellationToken);
+    }
+
+    private async Task<TestPhone> OpenAsync(DirectoryDevice device, IssuedCertificate certificate, string extension, CancellationToken cancellationToken)
+    {
+        var (client, server) = DuplexPipeStream.CreatePair();
+        var remote = new IPEndPoint(IPAddress.Loopback, Interlocked.Increment(ref _nextPort));
+        _ = Task.Run(() => _listener.ServeAsync(server, remote, _stop.Token), cancellationToken);
+        var ssl = new SslStream(client);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "127.0.0.1",
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateContext = SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true),
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null,
+        }, cancellationToken);
+
+        var phone = new TestPhone(ssl, extension, remote.Port);
+        _phones.Add(phone);
+
+        // The phone's first request proves the server side has registered its connection.
+        await phone.PingAsync(cancellationToken);
+        _identities[phone] = (device, certificate);
+        return phone;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        foreach (var phone in _phones)
+        {
+            await phone.DisposeAsync();
+        }
+
+        Scheduler.Dispose();
+        _stop.Dispose();
+        if (Directory.Exists(Prompts.Directory))
+        {
+            Directory.Delete(Prompts.Directory, recursive: true);
+        }
+
+        _pki.Dispose();
+    }
+}
