@@ -14,7 +14,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // As HandsetIdentityCheck: the platform root signs servers, not handsets, so it anchors no handset.
         var anchors = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled && a.Kind != TrustAnchorKind.PlatformRoot)
-            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation, IsVendor = a.Kind == TrustAnchorKind.Vendor })
+            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation, IsVendor = a.Kind == TrustAnchorKind.Vendor, a.Vendor, a.MacPrefixes })
             .ToListAsync(cancellationToken);
         var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
             .Select(c => new { IssuerFingerprint = c.Issuer!.Fingerprint, c.Serial })
@@ -25,6 +25,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 d.Id,
                 d.TenantId,
                 d.Mac,
+                d.Vendor,
                 d.Status,
                 TenantStatus = d.Tenant!.Status,
                 Fingerprint = d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
@@ -40,10 +41,11 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
             .ToListAsync(cancellationToken);
         var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites }).ToListAsync(cancellationToken);
         return new DeviceDirectory(
-            [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor))],
+            [.. anchors.Select(a => new DirectoryAnchor(
+                a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor, a.Vendor ?? DeviceVendor.Other, a.MacPrefixes))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
-                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal)),
+                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal, d.Vendor)),
             extensions,
             suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites));
     }

@@ -1,3 +1,6 @@
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
+
 namespace HostedPbx.Switch.Devices;
 
 /// <summary>
@@ -12,4 +15,9 @@ internal sealed record DirectoryDevice(
     bool TenantIsActive,
     string? EnrolledFingerprint,
     IReadOnlyList<string> Extensions,
-    string? RenewalFingerprint = null);
+    string? RenewalFingerprint = null,
+    DeviceVendor Vendor = DeviceVendor.Other)
+{
+    public HandsetOnRecord ToHandsetOnRecord() =>
+        new(Id, TenantId, Mac, Vendor, IsActive, TenantIsActive, EnrolledFingerprint, RenewalFingerprint);
+}

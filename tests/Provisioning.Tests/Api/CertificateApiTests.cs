@@ -110,6 +110,49 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task UploadFactoryCertificate_FromAnotherVendorsCa_Returns400AndWritesNothing()
+    {
+        using var vendorRoot = _issuer.CreateRoot();
+        await ImportVendorAsync(vendorRoot, HttpStatusCode.Created, vendor: "Grandstream");
+        using var factory = IssueWithCn(vendorRoot, mac: "0015651a0001");
+
+        var response = await _reseller.PostAsJsonAsync(DevicePath, new { pem = factory.ExportCertificatePem() }, TestContext.Current.CancellationToken);
+
+        await ReadAsync(response, HttpStatusCode.BadRequest);
+        await using var owner = database.CreateOwnerContext();
+        Assert.Equal(0, await owner.DeviceCertificates.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("00:15:65", HttpStatusCode.Created)]
+    [InlineData("c074ad", HttpStatusCode.BadRequest)]
+    public async Task UploadFactoryCertificate_AnchorWithMacRanges_EnrolsOnlyMacsInThem(string prefix, HttpStatusCode expected)
+    {
+        using var vendorRoot = _issuer.CreateRoot();
+        var anchor = await ImportVendorAsync(vendorRoot, HttpStatusCode.Created, prefixes: ["000b82", prefix]);
+        using var factory = IssueWithCn(vendorRoot, mac: "0015651a0001");
+
+        var response = await _reseller.PostAsJsonAsync(DevicePath, new { pem = factory.ExportCertificatePem() }, TestContext.Current.CancellationToken);
+
+        await ReadAsync(response, expected);
+        Assert.Equal(["000b82", prefix.Replace(":", "", StringComparison.Ordinal)],
+            anchor.GetProperty("macPrefixes").EnumerateArray().Select(p => p.GetString()!).ToArray());
+    }
+
+    [Theory]
+    [InlineData("00156")]
+    [InlineData("0015651a0001")]
+    [InlineData("xx1565")]
+    public async Task ImportVendorCa_MalformedMacPrefix_Returns400(string prefix)
+    {
+        using var vendorRoot = _issuer.CreateRoot();
+
+        var problem = await ImportVendorAsync(vendorRoot, HttpStatusCode.BadRequest, prefixes: [prefix]);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("MacPrefixes", out _));
+    }
+
+    [Fact]
     public async Task UploadSomethingThatIsNotACertificate_Returns400()
     {
         var response = await _reseller.PostAsJsonAsync(DevicePath, new { pem = "hello" }, TestContext.Current.CancellationToken);
@@ -168,10 +211,12 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         Assert.True(crl.AsSpan().IndexOf(ca.SubjectName.RawData) >= 0, "the CRL names the device CA as its issuer");
     }
 
-    private async Task ImportVendorAsync(CertificateAuthority vendorRoot, HttpStatusCode expected) =>
+    private async Task<JsonElement> ImportVendorAsync(CertificateAuthority vendorRoot, HttpStatusCode expected, string vendor = "Yealink",
+        string[]? prefixes = null) =>
         await ReadAsync(await _operator.PostAsJsonAsync("/api/v1/trust-anchors", new
         {
-            name = "Yealink factory CA", vendor = "Yealink", macLocation = "SubjectCommonName", pem = vendorRoot.Certificate.ExportCertificatePem(),
+            name = $"{vendor} factory CA", vendor, macLocation = "SubjectCommonName", pem = vendorRoot.Certificate.ExportCertificatePem(),
+            macPrefixes = prefixes,
         }, TestContext.Current.CancellationToken), expected);
 
     /// <summary>A vendor-style factory certificate: the MAC in the CN, no SAN URI.</summary>
