@@ -17,6 +17,7 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
     private readonly ProvisioningFactory _factory = new(database);
     private readonly CertificateIssuer _issuer = new(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
     private TestTenants.Arranged _a = null!;
+    private string _resellerKey = null!;
     private HttpClient _reseller = null!;
     private HttpClient _operator = null!;
 
@@ -29,7 +30,8 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         using var protector = KeyProtector.FromBase64(ProvisioningFactory.MasterKey);
         await new PlatformAuthority(_issuer, protector, TimeProvider.System).EnsureAsync(owner, TestContext.Current.CancellationToken);
         _a = await TestTenants.AddAsync(owner, "Alpha", "0015651a0001");
-        _reseller = _factory.ClientWithKey(await _factory.AddKeyAsync(_a.Reseller.Id));
+        _resellerKey = await _factory.AddKeyAsync(_a.Reseller.Id);
+        _reseller = _factory.ClientWithKey(_resellerKey);
         _operator = _factory.ClientWithKey(await _factory.AddKeyAsync(null, "operator"));
     }
 
@@ -54,6 +56,22 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         var device = await owner.Devices.Include(d => d.ActiveCertificate).SingleAsync(d => d.Id == _a.Device.Id, TestContext.Current.CancellationToken);
         Assert.Equal(CertificateIdentity.Sha256Fingerprint(certificate), device.ActiveCertificate!.Fingerprint);
         Assert.Null(device.ActiveCertificate.ProtectedPrivateKey);
+    }
+
+    [Fact]
+    public async Task Download_TenParallelRequests_OneGetsTheKey()
+    {
+        var issued = await ReadAsync(await _reseller.PostAsJsonAsync($"{DevicePath}/issue", new { }, TestContext.Current.CancellationToken), HttpStatusCode.Created);
+        var url = issued.GetProperty("downloadUrl").GetString()!;
+        var clients = Enumerable.Range(0, 10).Select(_ => _factory.ClientWithKey(_resellerKey)).ToList();
+
+        var responses = await Task.WhenAll(clients.Select(c => c.GetAsync(url, TestContext.Current.CancellationToken)));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(9, responses.Count(r => r.StatusCode == HttpStatusCode.NotFound));
+        await using var owner = database.CreateOwnerContext();
+        Assert.Equal(1, await owner.AuditEvents.CountAsync(e => e.Action == "device.certificate.download", TestContext.Current.CancellationToken));
+        clients.ForEach(c => c.Dispose());
     }
 
     [Fact]
