@@ -25,8 +25,8 @@ public sealed class HandsetIdentityCheck(TimeProvider time)
             a.MacLocation, a.MacPrefixes) { Id = a.Id }).ToList();
         try
         {
-            var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
-                .Select(c => new { c.Issuer!.Fingerprint, c.Serial }).ToListAsync(cancellationToken);
+            var revoked = await db.CertificateRevocations.AsNoTracking()
+                .Select(r => new { r.Issuer!.Fingerprint, r.Serial }).ToListAsync(cancellationToken);
             var devices = certificate is null ? [] : await DevicesNamedByAsync(db, certificate, anchors, cancellationToken);
             var snapshot = new HandsetTrustSnapshot(anchors, new RevokedSerials(revoked.Select(r => (r.Fingerprint, r.Serial))),
                 mac => devices.GetValueOrDefault(mac));

@@ -397,6 +397,63 @@ namespace HostedPbx.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HostedPbx.Data.Entities.CertificateRevocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("IssuerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("issuer_id");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character(12)")
+                        .HasColumnName("mac")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_after");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("serial");
+
+                    b.HasKey("Id")
+                        .HasName("pk_certificate_revocations");
+
+                    b.HasIndex("IssuerId", "Serial")
+                        .IsUnique()
+                        .HasDatabaseName("ix_certificate_revocations_issuer_id_serial");
+
+                    b.ToTable("certificate_revocations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_certificate_revocations_reason_values", "reason IN ('Unspecified', 'KeyCompromise', 'Superseded', 'CessationOfOperation', 'AffiliationChanged')");
+                        });
+                });
+
             modelBuilder.Entity("HostedPbx.Data.Entities.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1789,6 +1846,18 @@ namespace HostedPbx.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_call_records_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.CertificateRevocation", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.TrustAnchor", "Issuer")
+                        .WithMany()
+                        .HasForeignKey("IssuerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_certificate_revocations_trust_anchors_issuer_id");
+
+                    b.Navigation("Issuer");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Device", b =>

@@ -16,8 +16,9 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
         var anchors = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled && a.Kind != TrustAnchorKind.PlatformRoot)
             .Select(a => new { a.Name, a.CertificateDer, a.MacLocation, IsVendor = a.Kind == TrustAnchorKind.Vendor, a.Vendor, a.MacPrefixes })
             .ToListAsync(cancellationToken);
-        var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
-            .Select(c => new { IssuerFingerprint = c.Issuer!.Fingerprint, c.Serial })
+        // The kept revocations: a revoked certificate stays refused after its device is deleted and its MAC re-added.
+        var revoked = await db.CertificateRevocations.AsNoTracking()
+            .Select(r => new { IssuerFingerprint = r.Issuer!.Fingerprint, r.Serial })
             .ToListAsync(cancellationToken);
         var devices = await db.Devices.AsNoTracking()
             .Select(d => new

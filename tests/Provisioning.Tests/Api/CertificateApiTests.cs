@@ -229,6 +229,22 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         Assert.True(crl.AsSpan().IndexOf(ca.SubjectName.RawData) >= 0, "the CRL names the device CA as its issuer");
     }
 
+    [Fact]
+    public async Task RevocationList_AfterTheDeviceIsDeleted_StillNamesTheRevokedSerial()
+    {
+        var issued = await ReadAsync(await _reseller.PostAsJsonAsync($"{DevicePath}/issue", new { }, TestContext.Current.CancellationToken), HttpStatusCode.Created);
+        var certificate = issued.GetProperty("certificate");
+        await _reseller.PostAsJsonAsync($"{DevicePath}/{certificate.GetProperty("id").GetGuid()}/revoke", new { reason = "KeyCompromise" },
+            TestContext.Current.CancellationToken);
+        var deleted = await _reseller.DeleteAsync($"/api/v1/tenants/{_a.Tenant.Id}/devices/{_a.Device.Id}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        var crl = await _factory.ClientWithKey(null).GetByteArrayAsync("/crl/device-ca.crl", TestContext.Current.CancellationToken);
+
+        var serial = Convert.FromHexString(certificate.GetProperty("serial").GetString()!);
+        Assert.True(crl.AsSpan().IndexOf(serial) >= 0, "the revoked serial is still in the CRL");
+    }
+
     private async Task<JsonElement> ImportVendorAsync(CertificateAuthority vendorRoot, HttpStatusCode expected, string vendor = "Yealink",
         string[]? prefixes = null) =>
         await ReadAsync(await _operator.PostAsJsonAsync("/api/v1/trust-anchors", new

@@ -106,6 +106,43 @@ public sealed class VendorAnchorTests(PostgresFixture database) : IAsyncLifetime
             r => r!.Contains("outside the ranges", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RevokedFactoryCertificate_DeviceDeletedAndMacAddedAgain_StillRefused()
+    {
+        await SetVendorAsync(DeviceVendor.Grandstream);
+        using var certificate = _issuer.IssueDevice(_grandstream, MacAddress.Parse(_yealinkDevice.Device.Mac));
+        using (var client = _server.Handset(certificate.Certificate))
+        {
+            var enrolled = await client.GetAsync($"/provision/cfg{_yealinkDevice.Device.Mac}.xml", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        }
+
+        await using (var owner = database.CreateOwnerContext())
+        {
+            var row = await owner.DeviceCertificates.SingleAsync(c => c.DeviceId == _yealinkDevice.Device.Id, TestContext.Current.CancellationToken);
+            row.Revoke(RevocationReason.KeyCompromise, DateTimeOffset.UtcNow);
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+            // Its certificates and lines go with it, as when an admin deletes it.
+            await owner.Devices.Where(d => d.Id == _yealinkDevice.Device.Id).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+            var again = new Device
+            {
+                TenantId = _yealinkDevice.Tenant.Id, Mac = _yealinkDevice.Device.Mac, Vendor = DeviceVendor.Grandstream, Model = "GRP2614", CreatedAt = DateTimeOffset.UtcNow,
+            };
+            again.Lines.Add(new DeviceLine { TenantId = _yealinkDevice.Tenant.Id, Position = 1, ExtensionId = _yealinkDevice.Extension.Id });
+            owner.Devices.Add(again);
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var stolen = _server.Handset(certificate.Certificate);
+        var response = await stolen.GetAsync($"/provision/cfg{_yealinkDevice.Device.Mac}.xml", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await using var check = database.CreateOwnerContext();
+        Assert.Null((await check.Devices.SingleAsync(d => d.Mac == _yealinkDevice.Device.Mac, TestContext.Current.CancellationToken)).ActiveCertificateId);
+        Assert.Contains(await check.AuditEvents.Select(e => e.Reason).ToListAsync(TestContext.Current.CancellationToken),
+            r => r is not null && r.Contains("Revoked", StringComparison.Ordinal));
+    }
+
     private async Task SetVendorAsync(DeviceVendor vendor)
     {
         await using var owner = database.CreateOwnerContext();
