@@ -32,6 +32,13 @@ public static class WebServices
             cookie.SlidingExpiration = true;
             cookie.Cookie.Name = "hostedpbx.portal";
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            // Signing in on the sign-in page makes the cookie handler redirect to its ?returnUrl= itself: the same local,
+            // printable address as everywhere else (a bidirectional-control character made the Location header throw).
+            cookie.Events.OnRedirectToReturnUrl = context =>
+            {
+                context.Response.Redirect(TwoFactorPolicy.SafeReturnUrl(context.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
         builder.Services.AddAuthorization();
         builder.Services.AddScoped<IUserStore<PortalUser>, PortalUserStore>();
@@ -45,6 +52,7 @@ public static class WebServices
             })
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseTotpProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<PortalClaimsFactory>();
         return builder;
     }
