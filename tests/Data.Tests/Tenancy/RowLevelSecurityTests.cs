@@ -201,6 +201,22 @@ public sealed class RowLevelSecurityTests(PostgresFixture database) : IAsyncLife
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
     }
 
+    [Theory]
+    [InlineData("trust_anchors")]
+    [InlineData("device_certificates")]
+    public async Task SwitchRole_ReadsCertificatesButNotTheirPrivateKeys(string table)
+    {
+        await using var db = database.CreateSwitchContext();
+
+        var fingerprints = await db.Database.SqlQueryRaw<long>($"SELECT count(fingerprint) AS \"Value\" FROM {table}")
+            .SingleAsync(TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            db.Database.SqlQueryRaw<long>($"SELECT count(protected_private_key) AS \"Value\" FROM {table}").SingleAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(fingerprints >= 0);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
     [Fact]
     public async Task SwitchRole_CannotChangeConfiguration()
     {

@@ -1,8 +1,12 @@
 using System.Security.Authentication;
+using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Devices;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Devices;
+using HostedPbx.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace HostedPbx.Switch.Tests.Transport;
 
@@ -60,6 +64,52 @@ public sealed class VendorAnchorTlsTests : IDisposable
         using var message = await harness.Handler.NextAsync(_bound.Token);
 
         Assert.Equal("Grandstream factory CA", Assert.Single(harness.Connections.All).Device.AnchorName);
+    }
+
+    [Fact]
+    public async Task DirectoryLoadedAsTheSwitchRole_CarriesVendorsRangesAndRevocationsOfDeletedDevices()
+    {
+        await using var database = new PostgresFixture();
+        await database.InitializeAsync();
+        var now = DateTimeOffset.UtcNow;
+        using var yealinkCertificate = _pki.Issuer.IssueDevice(_grandstream, MacAddress.Parse(Mac));
+        using var revokedCertificate = _pki.Issuer.IssueDevice(_grandstream, MacAddress.Parse("000b82000002"));
+        await using (var owner = database.CreateOwnerContext())
+        {
+            var anchor = TrustAnchor.For(_grandstream.Certificate, TrustAnchorKind.Vendor, "Grandstream factory CA", now);
+            anchor.Vendor = DeviceVendor.Grandstream;
+            anchor.MacPrefixes = ["001565", "000b82"];
+            owner.TrustAnchors.Add(anchor);
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+            var yealink = await TestTenants.AddAsync(owner, "Alpha", Mac);
+            var gone = await TestTenants.AddAsync(owner, "Bravo", "000b82000002");
+            await owner.Devices.Where(d => d.Id == gone.Device.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.Vendor, DeviceVendor.Grandstream), TestContext.Current.CancellationToken);
+            owner.DeviceCertificates.Add(new DeviceCertificate
+            {
+                TenantId = gone.Tenant.Id, DeviceId = gone.Device.Id, IssuerId = anchor.Id, Serial = revokedCertificate.SerialNumber,
+                Fingerprint = revokedCertificate.Fingerprint, Subject = revokedCertificate.Certificate.Subject, Mac = "000b82000002",
+                NotBefore = now.AddDays(-1), NotAfter = now.AddYears(1), CertificateDer = revokedCertificate.Certificate.RawData, CreatedAt = now,
+                RevokedAt = now, RevocationReason = RevocationReason.KeyCompromise,
+            });
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+            // The device goes (its certificates with it) and comes back under the same MAC, not enrolled.
+            await owner.Devices.Where(d => d.Id == gone.Device.Id).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+            owner.Devices.Add(new Device { TenantId = gone.Tenant.Id, Mac = "000b82000002", Vendor = DeviceVendor.Grandstream, Model = "GRP", CreatedAt = now });
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+            Assert.NotNull(yealink);
+        }
+
+        var directory = await new DeviceDirectoryLoader(new PooledDbContextFactory<PbxDbContext>(
+            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()))).LoadAsync(TestContext.Current.CancellationToken);
+        var authenticator = new DeviceAuthenticator(TimeProvider.System);
+
+        var wrongVendor = authenticator.Authenticate(yealinkCertificate.Certificate, [.. yealinkCertificate.Issuers], directory);
+        var revoked = authenticator.Authenticate(revokedCertificate.Certificate, [.. revokedCertificate.Issuers], directory);
+
+        Assert.Contains("speaks for Grandstream, not for this Yealink device", wrongVendor.Refusal, StringComparison.Ordinal);
+        Assert.Contains("Revoked", revoked.Refusal, StringComparison.Ordinal);
+        Assert.Equal(["001565", "000b82"], directory.Anchors.Single().MacPrefixes);
     }
 
     public void Dispose()
