@@ -14,6 +14,7 @@ public static class ProvisioningServices
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HandsetIdentityCheck>();
         builder.Services.AddSingleton<DownloadLinks>();
+        builder.Services.AddSingleton<Features.Handsets.RefusalAuditLimiter>();
         builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProblemDetails();
