@@ -63,7 +63,8 @@ public sealed class HandsetIdentityCheck(TimeProvider time)
                 d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
                 // Only while the enrolled certificate stands: revoking it (a stolen handset) shuts out its renewal too.
                 d.Certificates.Where(c => c.RenewsCertificateId == d.ActiveCertificateId && c.RevokedAt == null && d.ActiveCertificate!.RevokedAt == null)
-                    .Select(c => c.Fingerprint).FirstOrDefault()))
+                    .Select(c => c.Fingerprint).FirstOrDefault(),
+                d.FactorySerial))
             .ToDictionaryAsync(d => d.Mac, cancellationToken);
     }
 }

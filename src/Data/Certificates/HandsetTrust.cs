@@ -74,6 +74,16 @@ public static class HandsetTrust
             return HandsetTrustDecision.Refused("certificate is not the one enrolled for this device", mac);
         }
 
+        // DESIGN step 4: a factory certificate enrols on first use only for a claim its tenant proved with a second fact
+        // from the box (the certificate's serial number), so typing a MAC from someone else's box label gains nothing.
+        if (device.EnrolledFingerprint is null
+            && (device.FactorySerial is null || !Same(device.FactorySerial, FactorySerial.Normalize(CertificateIdentity.SerialNumber(leaf)) ?? "")))
+        {
+            return HandsetTrustDecision.Refused(device.FactorySerial is null
+                ? "claim not proved: no factory serial on record for this device"
+                : "claim not proved: the certificate's serial is not the one on record", mac);
+        }
+
         return new HandsetTrustDecision(device, anchor, mac, fingerprint, null);
     }
 

@@ -469,6 +469,11 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FactorySerial")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("factory_serial");
+
                     b.Property<DateTimeOffset?>("LastProvisionedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_provisioned_at");
@@ -517,6 +522,8 @@ namespace HostedPbx.Data.Migrations
 
                     b.ToTable("devices", null, t =>
                         {
+                            t.HasCheckConstraint("ck_devices_factory_serial", "factory_serial ~ '^[1-9a-f][0-9a-f]*$'");
+
                             t.HasCheckConstraint("ck_devices_mac", "mac ~ '^[0-9a-f]{12}$'");
 
                             t.HasCheckConstraint("ck_devices_model", "length(btrim(model)) > 0");

@@ -27,6 +27,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 d.TenantId,
                 d.Mac,
                 d.Vendor,
+                d.FactorySerial,
                 d.Status,
                 TenantStatus = d.Tenant!.Status,
                 Fingerprint = d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
@@ -46,7 +47,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor, a.Vendor ?? DeviceVendor.Other, a.MacPrefixes))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
-                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal, d.Vendor)),
+                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal, d.Vendor, d.FactorySerial)),
             extensions,
             suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites));
     }

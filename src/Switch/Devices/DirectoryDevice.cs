@@ -16,8 +16,9 @@ internal sealed record DirectoryDevice(
     string? EnrolledFingerprint,
     IReadOnlyList<string> Extensions,
     string? RenewalFingerprint = null,
-    DeviceVendor Vendor = DeviceVendor.Other)
+    DeviceVendor Vendor = DeviceVendor.Other,
+    string? FactorySerial = null)
 {
     public HandsetOnRecord ToHandsetOnRecord() =>
-        new(Id, TenantId, Mac, Vendor, IsActive, TenantIsActive, EnrolledFingerprint, RenewalFingerprint);
+        new(Id, TenantId, Mac, Vendor, IsActive, TenantIsActive, EnrolledFingerprint, RenewalFingerprint, FactorySerial);
 }

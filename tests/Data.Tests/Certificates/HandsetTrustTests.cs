@@ -33,7 +33,7 @@ public sealed class HandsetTrustTests : IDisposable
     public void Decide_GrandstreamAnchorForGrandstreamDevice_AcceptedForEnrolment()
     {
         using var certificate = _grandstream.Issuer.IssueDevice(_grandstream.DeviceCa, TestPki.Mac);
-        var device = Device(DeviceVendor.Grandstream);
+        var device = Device(DeviceVendor.Grandstream) with { FactorySerial = FactorySerial.Normalize(certificate.SerialNumber) };
 
         var decision = HandsetTrust.Decide(Snapshot(device, GrandstreamAnchor(), YealinkAnchor()), certificate.Certificate, certificate.Issuers, s_now);
 
@@ -53,10 +53,26 @@ public sealed class HandsetTrustTests : IDisposable
         using var certificate = _grandstream.Issuer.IssueDevice(_grandstream.DeviceCa, TestPki.Mac);
         var anchor = GrandstreamAnchor() with { MacPrefixes = ["ec74d7", prefix] };
 
-        var decision = HandsetTrust.Decide(Snapshot(Device(DeviceVendor.Grandstream), anchor), certificate.Certificate, certificate.Issuers, s_now);
+        var device = Device(DeviceVendor.Grandstream) with { FactorySerial = FactorySerial.Normalize(certificate.SerialNumber) };
+
+        var decision = HandsetTrust.Decide(Snapshot(device, anchor), certificate.Certificate, certificate.Issuers, s_now);
 
         Assert.Equal(accepted, decision.IsAccepted);
         Assert.True(accepted || decision.Refusal!.Contains("outside the ranges", StringComparison.Ordinal), decision.Refusal);
+    }
+
+    [Theory]
+    [InlineData(null, "no factory serial")]
+    [InlineData("7f", "not the one on record")]
+    public void Decide_FactoryCertificateForClaimWithoutItsSerial_NotEnrolled(string? claimedSerial, string reason)
+    {
+        using var certificate = _grandstream.Issuer.IssueDevice(_grandstream.DeviceCa, TestPki.Mac);
+        var device = Device(DeviceVendor.Grandstream) with { FactorySerial = claimedSerial };
+
+        var decision = HandsetTrust.Decide(Snapshot(device, GrandstreamAnchor()), certificate.Certificate, certificate.Issuers, s_now);
+
+        Assert.False(decision.IsAccepted);
+        Assert.Contains(reason, decision.Refusal, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,7 +112,8 @@ public sealed class HandsetTrustTests : IDisposable
         using var handset = _yealink.Issuer.IssueDevice(_yealink.DeviceCa, MacAddress.Parse("001565aabbcc"));
         using var forged = RawCertificates.SignedBy(handset.Certificate, TestPki.Start, TestPki.Start.AddDays(30));
         var anchor = YealinkAnchor() with { MacLocation = MacLocation.SubjectCommonName };
-        var device = new HandsetOnRecord(Guid.CreateVersion7(), Guid.CreateVersion7(), "001565aabbcc", DeviceVendor.Yealink, true, true, null, null);
+        var device = new HandsetOnRecord(Guid.CreateVersion7(), Guid.CreateVersion7(), "001565aabbcc", DeviceVendor.Yealink, true, true, null, null,
+            FactorySerial.Normalize(handset.SerialNumber));
         X509Certificate2[][] sentChains = [[handset.Certificate], [handset.Certificate, _yealink.DeviceCa.Certificate],
             [handset.Certificate, _yealink.DeviceCa.Certificate, _yealink.Root.Certificate]];
 

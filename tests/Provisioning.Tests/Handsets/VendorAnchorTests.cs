@@ -71,10 +71,10 @@ public sealed class VendorAnchorTests(PostgresFixture database) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GrandstreamCertificateForGrandstreamDevice_EnrolledOnFirstUse()
+    public async Task GrandstreamCertificateForGrandstreamDevice_ClaimedWithItsSerial_EnrolledOnFirstUse()
     {
-        await SetVendorAsync(DeviceVendor.Grandstream);
         using var certificate = _issuer.IssueDevice(_grandstream, MacAddress.Parse(_yealinkDevice.Device.Mac));
+        await SetVendorAsync(DeviceVendor.Grandstream, certificate.SerialNumber);
         using var client = _server.Handset(certificate.Certificate);
 
         var response = await client.GetAsync($"/provision/cfg{_yealinkDevice.Device.Mac}.xml", TestContext.Current.CancellationToken);
@@ -83,6 +83,22 @@ public sealed class VendorAnchorTests(PostgresFixture database) : IAsyncLifetime
         await using var check = database.CreateOwnerContext();
         var device = await check.Devices.Include(d => d.ActiveCertificate).SingleAsync(d => d.Id == _yealinkDevice.Device.Id, TestContext.Current.CancellationToken);
         Assert.Equal(certificate.Fingerprint, device.ActiveCertificate?.Fingerprint);
+    }
+
+    [Fact]
+    public async Task FactoryCertificateForMacClaimedWithoutItsSerial_NotEnrolled()
+    {
+        await SetVendorAsync(DeviceVendor.Grandstream);
+        using var certificate = _issuer.IssueDevice(_grandstream, MacAddress.Parse(_yealinkDevice.Device.Mac));
+        using var client = _server.Handset(certificate.Certificate);
+
+        var response = await client.GetAsync($"/provision/cfg{_yealinkDevice.Device.Mac}.xml", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await using var check = database.CreateOwnerContext();
+        Assert.Null((await check.Devices.SingleAsync(d => d.Id == _yealinkDevice.Device.Id, TestContext.Current.CancellationToken)).ActiveCertificateId);
+        Assert.Contains(await check.AuditEvents.Select(e => e.Reason).ToListAsync(TestContext.Current.CancellationToken),
+            r => r!.Contains("claim not proved", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -109,8 +125,8 @@ public sealed class VendorAnchorTests(PostgresFixture database) : IAsyncLifetime
     [Fact]
     public async Task RevokedFactoryCertificate_DeviceDeletedAndMacAddedAgain_StillRefused()
     {
-        await SetVendorAsync(DeviceVendor.Grandstream);
         using var certificate = _issuer.IssueDevice(_grandstream, MacAddress.Parse(_yealinkDevice.Device.Mac));
+        await SetVendorAsync(DeviceVendor.Grandstream, certificate.SerialNumber);
         using (var client = _server.Handset(certificate.Certificate))
         {
             var enrolled = await client.GetAsync($"/provision/cfg{_yealinkDevice.Device.Mac}.xml", TestContext.Current.CancellationToken);
@@ -126,7 +142,8 @@ public sealed class VendorAnchorTests(PostgresFixture database) : IAsyncLifetime
             await owner.Devices.Where(d => d.Id == _yealinkDevice.Device.Id).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
             var again = new Device
             {
-                TenantId = _yealinkDevice.Tenant.Id, Mac = _yealinkDevice.Device.Mac, Vendor = DeviceVendor.Grandstream, Model = "GRP2614", CreatedAt = DateTimeOffset.UtcNow,
+                TenantId = _yealinkDevice.Tenant.Id, Mac = _yealinkDevice.Device.Mac, Vendor = DeviceVendor.Grandstream, Model = "GRP2614",
+                FactorySerial = FactorySerial.Normalize(certificate.SerialNumber), CreatedAt = DateTimeOffset.UtcNow,
             };
             again.Lines.Add(new DeviceLine { TenantId = _yealinkDevice.Tenant.Id, Position = 1, ExtensionId = _yealinkDevice.Extension.Id });
             owner.Devices.Add(again);
@@ -143,10 +160,10 @@ public sealed class VendorAnchorTests(PostgresFixture database) : IAsyncLifetime
             r => r is not null && r.Contains("Revoked", StringComparison.Ordinal));
     }
 
-    private async Task SetVendorAsync(DeviceVendor vendor)
+    private async Task SetVendorAsync(DeviceVendor vendor, string? factorySerial = null)
     {
         await using var owner = database.CreateOwnerContext();
-        await owner.Devices.Where(d => d.Id == _yealinkDevice.Device.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Vendor, vendor), TestContext.Current.CancellationToken);
+        await owner.Devices.Where(d => d.Id == _yealinkDevice.Device.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Vendor, vendor).SetProperty(d => d.FactorySerial, FactorySerial.Normalize(factorySerial)), TestContext.Current.CancellationToken);
     }
 }

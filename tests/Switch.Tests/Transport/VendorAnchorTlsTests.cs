@@ -57,7 +57,7 @@ public sealed class VendorAnchorTlsTests : IDisposable
     public async Task ServeAsync_GrandstreamCertificateForGrandstreamDevice_Accepted()
     {
         using var certificate = _pki.Issuer.IssueDevice(_grandstream, MacAddress.Parse(Mac));
-        var harness = new TransportHarness(_pki, Directory(DeviceVendor.Grandstream), TimeProvider.System);
+        var harness = new TransportHarness(_pki, Directory(DeviceVendor.Grandstream, FactorySerial.Normalize(certificate.SerialNumber)), TimeProvider.System);
 
         await using var client = await harness.ConnectAsync(certificate, _bound.Token);
         await TransportHarness.WriteAsync(client, TlsListenerTests.Options, _bound.Token);
@@ -120,11 +120,11 @@ public sealed class VendorAnchorTlsTests : IDisposable
         _pki.Dispose();
     }
 
-    private DeviceDirectory Directory(DeviceVendor deviceVendor) => new(
+    private DeviceDirectory Directory(DeviceVendor deviceVendor, string? factorySerial = null) => new(
         [
             new DirectoryAnchor("Grandstream factory CA", _grandstream.Certificate, MacLocation.SanUri, IsVendor: true, DeviceVendor.Grandstream),
             new DirectoryAnchor("Platform device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, IsVendor: false),
         ],
         RevokedSerials.None,
-        [TestPki.Device(Mac) with { Vendor = deviceVendor }]);
+        [TestPki.Device(Mac) with { Vendor = deviceVendor, FactorySerial = factorySerial }]);
 }
