@@ -52,6 +52,11 @@ public sealed class HandsetKeyRoleTests(Portal portal) : IAsyncLifetime
         var stolen = await officer.Context.APIRequest.GetAsync(link!);
         Assert.Equal(404, stolen.Status);
 
+        // Nor does the officer change extensions: the page lists them without the forms.
+        await Portal.OpenAsync(officer, $"/tenants/{_acme.Tenant.Id}/extensions");
+        await Assertions.Expect(officer.GetByText(_acme.Extension.Number).First).ToBeVisibleAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Button, new() { Name = "Add extension" })).ToHaveCountAsync(0);
+
         // The key is still there for the one it was issued to.
         var download = await admin.Context.APIRequest.GetAsync(link!);
         Assert.Equal(200, download.Status);
