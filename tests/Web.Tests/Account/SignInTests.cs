@@ -22,6 +22,14 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         var key = await page.GetByTestId("shared-key").InnerTextAsync();
         await Assertions.Expect(page.GetByTestId("otpauth-uri")).ToContainTextAsync($"otpauth://totp/HostedPbx:");
         await Assertions.Expect(page.GetByTestId("otpauth-uri")).ToContainTextAsync($"secret={key}");
+        // The QR code encodes exactly the URI shown (the same encoder, fed the shown text, draws the same image).
+        var uri = await page.GetByTestId("otpauth-uri").InnerTextAsync();
+        var qr = await page.GetByTestId("otpauth-qr").GetAttributeAsync("src");
+        using (var generator = new QRCoder.QRCodeGenerator())
+        using (var data = generator.CreateQrCode(uri, QRCoder.QRCodeGenerator.ECCLevel.M))
+        {
+            Assert.Equal("data:image/png;base64," + Convert.ToBase64String(new QRCoder.PngByteQRCode(data).GetGraphic(6)), qr);
+        }
         await Portal.ScreenshotAsync(page, "enrol-totp");
 
         // A wrong code does not enable anything.
