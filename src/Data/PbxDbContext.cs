@@ -33,6 +33,7 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<PublishedRevocationList> PublishedRevocationLists => Set<PublishedRevocationList>();
+    public DbSet<CertificateRevocation> CertificateRevocations => Set<CertificateRevocation>();
 
     /// <summary>The caller's scope as row-level security sees it; set it before the first query.</summary>
     public DbScope Scope { get; private set; } = DbScope.None;

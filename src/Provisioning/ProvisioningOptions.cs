@@ -20,4 +20,11 @@ public sealed class ProvisioningOptions
 
     /// <summary>For softphones: the folder on the handset's machine holding {mac}.pem and ca.crt (the demo's .data/demo).</summary>
     public string SoftphoneFilesDirectory { get; set; } = ".data/demo";
+
+    /// <summary>
+    /// Refused provisioning requests audited one by one per source address and minute; beyond it they are counted, and
+    /// the count is audited once, so a flood of strangers cannot fill the audit log.
+    /// </summary>
+    [Range(1, 10000)]
+    public int RefusalAuditsPerMinute { get; set; } = 20;
 }

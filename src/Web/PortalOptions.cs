@@ -10,4 +10,8 @@ public sealed class PortalOptions
     /// <summary>Where handsets fetch their configuration (mutual TLS); each appends its own file name.</summary>
     [Required, Url]
     public string ProvisioningUrl { get; set; } = "https://localhost:7443/provision/";
+
+    /// <summary>How often each open circuit's user is checked again (lockout, role, security stamp, reseller and tenant status).</summary>
+    [Range(1, 60)]
+    public int SessionRevalidationSeconds { get; set; } = 60;
 }

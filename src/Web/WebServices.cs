@@ -4,7 +4,9 @@ using HostedPbx.Data.Entities;
 using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Jobs;
 using HostedPbx.Web.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Web;
 
@@ -21,6 +23,7 @@ public static class WebServices
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, PortalSessionRevalidation>();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
@@ -32,8 +35,29 @@ public static class WebServices
             cookie.SlidingExpiration = true;
             cookie.Cookie.Name = "hostedpbx.portal";
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            // Signing in on the sign-in page makes the cookie handler redirect to its ?returnUrl= itself: the same local,
+            // printable address as everywhere else (a bidirectional-control character made the Location header throw).
+            // A request outside a circuit meets the same checks as an open circuit (PortalSessionRevalidation).
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                await SecurityStampValidator.ValidatePrincipalAsync(context);
+                if (context.Principal is { } principal && PortalCaller.From(principal) is { } caller
+                    && await PortalAccountStanding.ProblemAsync(context.HttpContext.RequestServices.GetRequiredService<IDbContextFactory<PbxDbContext>>(),
+                        caller.UserId, TimeProvider.System.GetUtcNow(), context.HttpContext.RequestAborted) is not null)
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                }
+            };
+            cookie.Events.OnRedirectToReturnUrl = context =>
+            {
+                context.Response.Redirect(TwoFactorPolicy.SafeReturnUrl(context.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
         builder.Services.AddAuthorization();
+        builder.Services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<PortalOptions>>(
+            (stamps, portal) => stamps.ValidationInterval = TimeSpan.FromSeconds(portal.Value.SessionRevalidationSeconds));
         builder.Services.AddScoped<IUserStore<PortalUser>, PortalUserStore>();
         builder.Services.AddIdentityCore<PortalUser>(identity =>
             {
@@ -45,6 +69,7 @@ public static class WebServices
             })
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseTotpProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<PortalClaimsFactory>();
         return builder;
     }

@@ -86,7 +86,7 @@ internal sealed class LoadSeeder : IDisposable
             {
                 var index = start + i;
                 var extension = new Extension { TenantId = tenant.Id, Number = NumberOf(index), DisplayName = $"Load {index}", CreatedAt = now };
-                var device = new Device { TenantId = tenant.Id, Mac = MacOf(index), Model = "loadtool", CreatedAt = now };
+                var device = new Device { TenantId = tenant.Id, Mac = MacOf(index), Vendor = DeviceVendor.Other, Model = "loadtool", CreatedAt = now };
                 var certificate = new DeviceCertificate
                 {
                     TenantId = tenant.Id, DeviceId = device.Id, IssuerId = deviceAnchor.Id, Serial = issued[i].SerialNumber,

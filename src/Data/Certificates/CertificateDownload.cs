@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace HostedPbx.Data.Certificates;
 
 /// <summary>
-/// A handset's certificate and key, served once: taking it clears the key on record, so after the caller saves the
-/// platform keeps no copy. Shared by the API's download link and the portal's.
+/// A handset's certificate and key, served once: taking it clears the key on record at once, so the platform keeps no
+/// copy and no second request gets it. Shared by the API's download link, the portal's and the renewal file.
 /// </summary>
 public sealed record CertificateDownload(Guid CertificateId, Guid TenantId, byte[] Bytes, string ContentType, string FileName)
 {
@@ -12,9 +12,19 @@ public sealed record CertificateDownload(Guid CertificateId, Guid TenantId, byte
     public static async Task<CertificateDownload?> TakeAsync(PbxDbContext db, Guid certificateId, DownloadFormat format, string password,
         KeyProtector protector, CancellationToken ct)
     {
-        var row = await db.DeviceCertificates.Include(c => c.Issuer).ThenInclude(i => i!.Parent)
+        var row = await db.DeviceCertificates.AsNoTracking().Include(c => c.Issuer).ThenInclude(i => i!.Parent)
             .SingleOrDefaultAsync(c => c.Id == certificateId && c.ProtectedPrivateKey != null && c.RevokedAt == null, ct);
         if (row is null)
+        {
+            return null;
+        }
+
+        // One winner among parallel requests: the conditional UPDATE clears the key, and only the request whose
+        // UPDATE found it still there serves it (PostgreSQL re-checks the condition after waiting for the row lock).
+        var taken = await db.DeviceCertificates
+            .Where(c => c.Id == certificateId && c.ProtectedPrivateKey != null && c.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProtectedPrivateKey, (byte[]?)null), ct);
+        if (taken != 1)
         {
             return null;
         }
@@ -27,7 +37,6 @@ public sealed record CertificateDownload(Guid CertificateId, Guid TenantId, byte
             DownloadFormat.Pkcs12 => (issued.ExportPkcs12(password, Pkcs12Format.Modern), "application/x-pkcs12", "p12"),
             DownloadFormat.Pkcs12Legacy => (issued.ExportPkcs12(password, Pkcs12Format.Legacy), "application/x-pkcs12", "p12"),
         };
-        row.ProtectedPrivateKey = null;
         return new CertificateDownload(row.Id, row.TenantId, bytes, type, $"{row.Mac}.{extension}");
     }
 }

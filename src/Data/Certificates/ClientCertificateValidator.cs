@@ -31,7 +31,16 @@ public sealed class ClientCertificateValidator(TimeProvider time)
         X509Certificate2? certificate,
         IEnumerable<X509Certificate2>? presentedChain,
         IReadOnlyCollection<X509Certificate2> anchors,
-        IRevocationLookup revocations)
+        IRevocationLookup revocations) =>
+        ValidateAt(certificate, presentedChain, anchors, revocations, time.GetUtcNow().UtcDateTime);
+
+    /// <summary>As <see cref="Validate"/>, at the given time (UTC).</summary>
+    public static CertificateValidationResult ValidateAt(
+        X509Certificate2? certificate,
+        IEnumerable<X509Certificate2>? presentedChain,
+        IReadOnlyCollection<X509Certificate2> anchors,
+        IRevocationLookup revocations,
+        DateTime now)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(revocations);
@@ -45,7 +54,6 @@ public sealed class ClientCertificateValidator(TimeProvider time)
             return CertificateValidationResult.Refused(CertificateRefusal.UntrustedIssuer);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(anchors.ToArray());

@@ -1,19 +1,15 @@
 using System.Security.Cryptography.X509Certificates;
-using HostedPbx.Data.Devices;
 using HostedPbx.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Data.Certificates;
 
 /// <summary>
-/// Decides whether a presented client certificate is a handset on record, per shared/DESIGN.md "Identity of a
-/// handset": the chain builds to an enabled trust anchor, the certificate is valid and unrevoked, the MAC read where
-/// the anchor says names an active device of an active tenant, and, once the device is enrolled, the fingerprint is
-/// the one on record. A vendor certificate enrols its device on first use; a platform certificate is enrolled when it
-/// is issued, so a platform certificate that is not on record is refused; the one exception is the renewal issued
-/// for the enrolled certificate (<see cref="CertificateExpirySweep"/>). The reason is for the audit trail only.
+/// Provisioning's side of <see cref="HandsetTrust"/>: builds its snapshot from the database (the enabled anchors, our
+/// revocations, and the devices whose MACs the certificate could name), lets it decide, and loads what it accepted.
+/// The reason of a refusal is for the audit trail only.
 /// </summary>
-public sealed class HandsetIdentityCheck(ClientCertificateValidator validator)
+public sealed class HandsetIdentityCheck(TimeProvider time)
 {
     public sealed record Outcome(HandsetIdentity? Identity, string? Refusal)
     {
@@ -24,69 +20,51 @@ public sealed class HandsetIdentityCheck(ClientCertificateValidator validator)
     public async Task<Outcome> CheckAsync(PbxDbContext db, X509Certificate2? certificate, IEnumerable<X509Certificate2>? presentedChain,
         CancellationToken cancellationToken)
     {
-        var anchors = await db.TrustAnchors.Where(a => a.Enabled && a.Kind != TrustAnchorKind.PlatformRoot).ToListAsync(cancellationToken);
-        var anchorCertificates = anchors.Select(a => X509CertificateLoader.LoadCertificate(a.CertificateDer)).ToList();
+        var rows = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled && a.Kind != TrustAnchorKind.PlatformRoot).ToListAsync(cancellationToken);
+        var anchors = rows.Select(a => new HandsetAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.Kind, a.Vendor,
+            a.MacLocation, a.MacPrefixes) { Id = a.Id }).ToList();
         try
         {
-            var revoked = await db.DeviceCertificates.Where(c => c.RevokedAt != null)
-                .Select(c => new { c.Issuer!.Fingerprint, c.Serial }).ToListAsync(cancellationToken);
-            var result = validator.Validate(certificate, presentedChain, anchorCertificates,
-                new RevokedSerials(revoked.Select(r => (r.Fingerprint, r.Serial))));
-            if (!result.IsTrusted)
+            var revoked = await db.CertificateRevocations.AsNoTracking()
+                .Select(r => new { r.Issuer!.Fingerprint, r.Serial }).ToListAsync(cancellationToken);
+            var devices = certificate is null ? [] : await DevicesNamedByAsync(db, certificate, anchors, cancellationToken);
+            var snapshot = new HandsetTrustSnapshot(anchors, new RevokedSerials(revoked.Select(r => (r.Fingerprint, r.Serial))),
+                mac => devices.GetValueOrDefault(mac));
+            var decision = HandsetTrust.Decide(snapshot, certificate, presentedChain, time.GetUtcNow());
+            if (!decision.IsAccepted)
             {
-                return Refuse($"certificate {result.Refusal}");
+                return new Outcome(null, decision.Refusal);
             }
 
-            var anchor = anchors[anchorCertificates.IndexOf(result.Anchor!)];
-            if (!CertificateMacReader.TryRead(certificate!, anchor.MacLocation, out var mac))
-            {
-                return Refuse($"no MAC at {anchor.MacLocation} under anchor {anchor.Name}");
-            }
-
-            return await MatchDeviceAsync(db, certificate!, mac, anchor, cancellationToken);
+            var device = await db.Devices.Include(d => d.Tenant).Include(d => d.ActiveCertificate)
+                .SingleAsync(d => d.Id == decision.Device.Id, cancellationToken);
+            var successor = decision.IsRenewal
+                ? await db.DeviceCertificates.SingleAsync(
+                    c => c.RenewsCertificateId == device.ActiveCertificateId && c.Fingerprint == decision.Fingerprint && c.RevokedAt == null, cancellationToken)
+                : null;
+            var anchor = rows.Single(a => a.Id == decision.Anchor.Id);
+            return new Outcome(new HandsetIdentity(device, decision.Mac, decision.Fingerprint, certificate!.Subject, anchor, successor), null);
         }
         finally
         {
-            anchorCertificates.ForEach(c => c.Dispose());
+            anchors.ForEach(a => a.Certificate.Dispose());
         }
     }
 
-    private static async Task<Outcome> MatchDeviceAsync(PbxDbContext db, X509Certificate2 certificate, MacAddress mac, TrustAnchor anchor,
-        CancellationToken cancellationToken)
+    /// <summary>The devices whose MAC the certificate carries at any place an anchor reads it from.</summary>
+    private static async Task<Dictionary<string, HandsetOnRecord>> DevicesNamedByAsync(PbxDbContext db, X509Certificate2 certificate,
+        List<HandsetAnchor> anchors, CancellationToken cancellationToken)
     {
-        var macText = mac.ToString();
-        var device = await db.Devices.Include(d => d.Tenant).Include(d => d.ActiveCertificate)
-            .SingleOrDefaultAsync(d => d.Mac == macText, cancellationToken);
-        var fingerprint = CertificateIdentity.Sha256Fingerprint(certificate);
-        if (device is null)
-        {
-            return Refuse($"no device with MAC {macText}");
-        }
-
-        if (device.Status != DeviceStatus.Active || device.Tenant!.Status != TenantStatus.Active)
-        {
-            return Refuse($"device {macText} or its tenant is not active");
-        }
-
-        DeviceCertificate? successor = null;
-        if (device.ActiveCertificate is { } enrolled && enrolled.Fingerprint != fingerprint)
-        {
-            // The renewal the platform issued ahead of the enrolled certificate's expiry is the one other it accepts,
-            // and only while the enrolled one stands: revoking it (a stolen handset) shuts out its successor too.
-            successor = enrolled.RevokedAt is not null ? null : await db.DeviceCertificates.SingleOrDefaultAsync(
-                c => c.RenewsCertificateId == enrolled.Id && c.Fingerprint == fingerprint && c.RevokedAt == null, cancellationToken);
-            if (successor is null)
-            {
-                return Refuse($"certificate {fingerprint} is not the one enrolled for {macText}");
-            }
-        }
-        else if (device.ActiveCertificate is null && anchor.Kind != TrustAnchorKind.Vendor)
-        {
-            return Refuse($"platform certificate {fingerprint} was never enrolled for {macText}");
-        }
-
-        return new Outcome(new HandsetIdentity(device, macText, fingerprint, certificate.Subject, anchor, successor), null);
+        var macs = anchors.Select(a => a.MacLocation).Distinct()
+            .Select(location => CertificateMacReader.TryRead(certificate, location, out var mac) ? mac.ToString() : null)
+            .OfType<string>().Distinct().ToList();
+        return await db.Devices.AsNoTracking().Where(d => macs.Contains(d.Mac))
+            .Select(d => new HandsetOnRecord(d.Id, d.TenantId, d.Mac, d.Vendor, d.Status == DeviceStatus.Active, d.Tenant!.Status == TenantStatus.Active,
+                d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
+                // Only while the enrolled certificate stands: revoking it (a stolen handset) shuts out its renewal too.
+                d.Certificates.Where(c => c.RenewsCertificateId == d.ActiveCertificateId && c.RevokedAt == null && d.ActiveCertificate!.RevokedAt == null)
+                    .Select(c => c.Fingerprint).FirstOrDefault(),
+                d.FactorySerial))
+            .ToDictionaryAsync(d => d.Mac, cancellationToken);
     }
-
-    private static Outcome Refuse(string reason) => new(null, reason);
 }

@@ -34,8 +34,9 @@ public sealed class RevocationList(CertificateIssuer issuer, PlatformAuthority a
         var (ca, anchor) = await authority.LoadDeviceIssuerAsync(db, cancellationToken);
         using (ca)
         {
-            var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.IssuerId == anchor.Id && c.RevokedAt != null)
-                .Select(c => new { c.Serial, RevokedAt = c.RevokedAt!.Value, c.RevocationReason }).ToListAsync(cancellationToken);
+            // From the kept revocations, so a certificate stays listed when its device is gone (RFC 5280 §3.3: until it expires).
+            var revoked = await db.CertificateRevocations.AsNoTracking().Where(r => r.IssuerId == anchor.Id)
+                .Select(r => new { r.Serial, r.RevokedAt, RevocationReason = r.Reason }).ToListAsync(cancellationToken);
             var published = await db.PublishedRevocationLists.SingleOrDefaultAsync(l => l.IssuerId == anchor.Id, cancellationToken);
             if (published is null)
             {
@@ -68,7 +69,7 @@ public sealed class RevocationList(CertificateIssuer issuer, PlatformAuthority a
     {
         var anchorId = await db.TrustAnchors.Where(a => a.Kind == TrustAnchorKind.PlatformDeviceIssuer && a.Enabled)
             .Select(a => a.Id).SingleAsync(cancellationToken);
-        var newest = await db.DeviceCertificates.Where(c => c.IssuerId == anchorId && c.RevokedAt != null).MaxAsync(c => c.RevokedAt, cancellationToken);
+        var newest = await db.CertificateRevocations.Where(r => r.IssuerId == anchorId).MaxAsync(r => (DateTimeOffset?)r.RevokedAt, cancellationToken);
         return (anchorId, newest);
     }
 

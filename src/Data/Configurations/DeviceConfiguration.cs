@@ -10,6 +10,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
     {
         builder.Property(d => d.Mac).HasMaxLength(12).IsFixedLength();
         builder.Property(d => d.Model).HasMaxLength(100);
+        builder.Property(d => d.FactorySerial).HasMaxLength(64);
         builder.HasAlternateKey(d => new { d.TenantId, d.Id });
         // One MAC, one device, across the whole platform.
         builder.HasIndex(d => d.Mac).IsUnique();
@@ -26,6 +27,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         {
             t.HasCheckConstraint("ck_devices_mac", "mac ~ '^[0-9a-f]{12}$'");
             t.HasCheckConstraint("ck_devices_model", "length(btrim(model)) > 0");
+            t.HasCheckConstraint("ck_devices_factory_serial", "factory_serial ~ '^[1-9a-f][0-9a-f]*$'");
         });
     }
 }

@@ -19,6 +19,7 @@ internal sealed class TrustAnchorConfiguration : IEntityTypeConfiguration<TrustA
             t.HasCheckConstraint("ck_trust_anchors_vendor", "(kind = 'Vendor') = (vendor IS NOT NULL)");
             t.HasCheckConstraint("ck_trust_anchors_platform_key", "(kind = 'Vendor') = (protected_private_key IS NULL)");
             t.HasCheckConstraint("ck_trust_anchors_validity", "not_after > not_before");
+            t.HasCheckConstraint("ck_trust_anchors_mac_prefixes", "array_to_string(mac_prefixes, ',') ~ '^([0-9a-f]{6,11}(,|$))*$'");
         });
     }
 }

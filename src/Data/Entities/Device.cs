@@ -11,6 +11,12 @@ public class Device : ITenantOwned
     public DeviceVendor Vendor { get; set; }
     public required string Model { get; set; }
     public DeviceStatus Status { get; set; } = DeviceStatus.Active;
+    /// <summary>
+    /// The serial number (lowercase hex, no leading zeros) of the handset's factory certificate, given with the MAC when
+    /// the handset was claimed: the second fact from the box that proves the claim. A factory certificate enrols on first
+    /// use only when its serial is this one; null means the claim is unproved (or the handset uses platform certificates).
+    /// </summary>
+    public string? FactorySerial { get; set; }
     /// <summary>The one certificate this device is enrolled with; null until enrolment.</summary>
     public Guid? ActiveCertificateId { get; set; }
     public DeviceCertificate? ActiveCertificate { get; set; }

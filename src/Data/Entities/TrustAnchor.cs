@@ -20,6 +20,11 @@ public class TrustAnchor
     public DateTimeOffset NotBefore { get; set; }
     public DateTimeOffset NotAfter { get; set; }
     public MacLocation MacLocation { get; set; } = MacLocation.SanUri;
+    /// <summary>
+    /// For a vendor anchor, the MAC prefixes it may vouch for (its vendor's OUIs, or longer MA-M/MA-S blocks), each 6 to
+    /// 11 lowercase hex digits; empty means every MAC of its vendor.
+    /// </summary>
+    public List<string> MacPrefixes { get; set; } = [];
     /// <summary>The platform's own CA keys, encrypted under the configured master key; null for vendor anchors.</summary>
     public byte[]? ProtectedPrivateKey { get; set; }
     public Guid? ParentId { get; set; }

@@ -23,11 +23,16 @@ internal sealed class DeviceDirectory(
     private readonly FrozenDictionary<string, DirectoryDevice> _devices =
         devices.ToFrozenDictionary(d => d.Mac, StringComparer.Ordinal);
 
+    private HandsetTrustSnapshot? _trust;
+
     public static DeviceDirectory Empty { get; } = new([], RevokedSerials.None, []);
 
     public IReadOnlyList<DirectoryAnchor> Anchors { get; } = anchors;
 
     public IRevocationLookup Revocations { get; } = revocations;
+
+    /// <summary>This directory as <see cref="HandsetTrust"/> reads it, made once per directory.</summary>
+    public HandsetTrustSnapshot Trust => _trust ??= CreateTrust();
 
     public bool TryFindExtension(Guid tenantId, string number, out DirectoryExtension extension) =>
         _extensions.TryGetValue((tenantId, number), out extension!);
@@ -45,4 +50,10 @@ internal sealed class DeviceDirectory(
         tenantCalls is not null && tenantCalls.TryGetValue(tenantId, out var settings) && settings.AnnounceUnknownNumbers;
 
     public bool TryFindDevice(string mac, out DirectoryDevice device) => _devices.TryGetValue(mac, out device!);
+
+    private HandsetTrustSnapshot CreateTrust()
+    {
+        var devices = _devices.ToFrozenDictionary(d => d.Key, d => d.Value.ToHandsetOnRecord(), StringComparer.Ordinal);
+        return new HandsetTrustSnapshot([.. Anchors.Select(a => a.ToHandsetAnchor())], Revocations, mac => devices.GetValueOrDefault(mac));
+    }
 }

@@ -14,10 +14,11 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // As HandsetIdentityCheck: the platform root signs servers, not handsets, so it anchors no handset.
         var anchors = await db.TrustAnchors.AsNoTracking().Where(a => a.Enabled && a.Kind != TrustAnchorKind.PlatformRoot)
-            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation, IsVendor = a.Kind == TrustAnchorKind.Vendor })
+            .Select(a => new { a.Name, a.CertificateDer, a.MacLocation, IsVendor = a.Kind == TrustAnchorKind.Vendor, a.Vendor, a.MacPrefixes })
             .ToListAsync(cancellationToken);
-        var revoked = await db.DeviceCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
-            .Select(c => new { IssuerFingerprint = c.Issuer!.Fingerprint, c.Serial })
+        // The kept revocations: a revoked certificate stays refused after its device is deleted and its MAC re-added.
+        var revoked = await db.CertificateRevocations.AsNoTracking()
+            .Select(r => new { IssuerFingerprint = r.Issuer!.Fingerprint, r.Serial })
             .ToListAsync(cancellationToken);
         var devices = await db.Devices.AsNoTracking()
             .Select(d => new
@@ -25,6 +26,8 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 d.Id,
                 d.TenantId,
                 d.Mac,
+                d.Vendor,
+                d.FactorySerial,
                 d.Status,
                 TenantStatus = d.Tenant!.Status,
                 Fingerprint = d.ActiveCertificate == null ? null : d.ActiveCertificate.Fingerprint,
@@ -40,10 +43,11 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
             .ToListAsync(cancellationToken);
         var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites, t.MaxConcurrentCalls, t.AnnounceUnknownNumbers }).ToListAsync(cancellationToken);
         return new DeviceDirectory(
-            [.. anchors.Select(a => new DirectoryAnchor(a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor))],
+            [.. anchors.Select(a => new DirectoryAnchor(
+                a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor, a.Vendor ?? DeviceVendor.Other, a.MacPrefixes))],
             new RevokedSerials(revoked.Select(r => (r.IssuerFingerprint, r.Serial))),
             devices.Select(d => new DirectoryDevice(
-                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal)),
+                d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal, d.Vendor, d.FactorySerial)),
             extensions,
             suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites),
             suites.ToDictionary(t => t.Id, t => (t.MaxConcurrentCalls, t.AnnounceUnknownNumbers)));

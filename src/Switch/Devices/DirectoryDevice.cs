@@ -1,3 +1,6 @@
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
+
 namespace HostedPbx.Switch.Devices;
 
 /// <summary>
@@ -12,4 +15,10 @@ internal sealed record DirectoryDevice(
     bool TenantIsActive,
     string? EnrolledFingerprint,
     IReadOnlyList<string> Extensions,
-    string? RenewalFingerprint = null);
+    string? RenewalFingerprint = null,
+    DeviceVendor Vendor = DeviceVendor.Other,
+    string? FactorySerial = null)
+{
+    public HandsetOnRecord ToHandsetOnRecord() =>
+        new(Id, TenantId, Mac, Vendor, IsActive, TenantIsActive, EnrolledFingerprint, RenewalFingerprint, FactorySerial);
+}

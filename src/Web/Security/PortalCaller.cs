@@ -31,6 +31,22 @@ public sealed record PortalCaller(Guid UserId, string Name, PortalRole Role, Gui
         PortalRole.TenantAdmin or PortalRole.ComplianceOfficer => tenantId == TenantId,
     };
 
+    /// <summary>
+    /// The role matrix of docs/roles.md, checked in code at every page action it names (the database's scope is the
+    /// second wall). A compliance officer sees calls and the audit trail but never holds a handset's key: issuing or
+    /// downloading one would let them impersonate the handset.
+    /// </summary>
+    public bool May(PortalAction action) => (action, Role) switch
+    {
+        (_, PortalRole.Operator) => true,
+        (PortalAction.ManageTrustAnchors or PortalAction.ViewJobs, _) => false,
+        (PortalAction.ViewTenants or PortalAction.ViewCalls or PortalAction.ViewLiveCalls or PortalAction.ViewAuditLog, _) => true,
+        (PortalAction.ManageTenants or PortalAction.ManageApiKeys, PortalRole.ResellerAdmin) => true,
+        (PortalAction.ManageTenants or PortalAction.ManageApiKeys, _) => false,
+        (_, PortalRole.ResellerAdmin or PortalRole.TenantAdmin) => true,
+        (_, PortalRole.ComplianceOfficer) => false,
+    };
+
     public static PortalCaller? From(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true

@@ -188,6 +188,35 @@ public sealed class RowLevelSecurityTests(PostgresFixture database) : IAsyncLife
         }
     }
 
+    [Theory]
+    [InlineData("DELETE FROM certificate_revocations")]
+    [InlineData("UPDATE certificate_revocations SET serial = '01'")]
+    [InlineData("INSERT INTO certificate_revocations (id, issuer_id, serial, fingerprint, mac, revoked_at, not_after) SELECT gen_random_uuid(), id, '01', fingerprint, '001565000001', now(), now() FROM trust_anchors")]
+    public async Task CertificateRevocations_AppRole_CanNeitherWriteNorErase(string sql)
+    {
+        await using var db = database.CreateAppContext(DbScope.System);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(sql, TestContext.Current.CancellationToken));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    [Theory]
+    [InlineData("trust_anchors")]
+    [InlineData("device_certificates")]
+    public async Task SwitchRole_ReadsCertificatesButNotTheirPrivateKeys(string table)
+    {
+        await using var db = database.CreateSwitchContext();
+
+        var fingerprints = await db.Database.SqlQueryRaw<long>($"SELECT count(fingerprint) AS \"Value\" FROM {table}")
+            .SingleAsync(TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            db.Database.SqlQueryRaw<long>($"SELECT count(protected_private_key) AS \"Value\" FROM {table}").SingleAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(fingerprints >= 0);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
     [Fact]
     public async Task SwitchRole_CannotChangeConfiguration()
     {

@@ -17,6 +17,7 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
     private readonly ProvisioningFactory _factory = new(database);
     private readonly CertificateIssuer _issuer = new(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
     private TestTenants.Arranged _a = null!;
+    private string _resellerKey = null!;
     private HttpClient _reseller = null!;
     private HttpClient _operator = null!;
 
@@ -29,7 +30,8 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         using var protector = KeyProtector.FromBase64(ProvisioningFactory.MasterKey);
         await new PlatformAuthority(_issuer, protector, TimeProvider.System).EnsureAsync(owner, TestContext.Current.CancellationToken);
         _a = await TestTenants.AddAsync(owner, "Alpha", "0015651a0001");
-        _reseller = _factory.ClientWithKey(await _factory.AddKeyAsync(_a.Reseller.Id));
+        _resellerKey = await _factory.AddKeyAsync(_a.Reseller.Id);
+        _reseller = _factory.ClientWithKey(_resellerKey);
         _operator = _factory.ClientWithKey(await _factory.AddKeyAsync(null, "operator"));
     }
 
@@ -54,6 +56,22 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         var device = await owner.Devices.Include(d => d.ActiveCertificate).SingleAsync(d => d.Id == _a.Device.Id, TestContext.Current.CancellationToken);
         Assert.Equal(CertificateIdentity.Sha256Fingerprint(certificate), device.ActiveCertificate!.Fingerprint);
         Assert.Null(device.ActiveCertificate.ProtectedPrivateKey);
+    }
+
+    [Fact]
+    public async Task Download_TenParallelRequests_OneGetsTheKey()
+    {
+        var issued = await ReadAsync(await _reseller.PostAsJsonAsync($"{DevicePath}/issue", new { }, TestContext.Current.CancellationToken), HttpStatusCode.Created);
+        var url = issued.GetProperty("downloadUrl").GetString()!;
+        var clients = Enumerable.Range(0, 10).Select(_ => _factory.ClientWithKey(_resellerKey)).ToList();
+
+        var responses = await Task.WhenAll(clients.Select(c => c.GetAsync(url, TestContext.Current.CancellationToken)));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(9, responses.Count(r => r.StatusCode == HttpStatusCode.NotFound));
+        await using var owner = database.CreateOwnerContext();
+        Assert.Equal(1, await owner.AuditEvents.CountAsync(e => e.Action == "device.certificate.download", TestContext.Current.CancellationToken));
+        clients.ForEach(c => c.Dispose());
     }
 
     [Fact]
@@ -107,6 +125,49 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         await ReadAsync(response, HttpStatusCode.BadRequest);
         await using var owner = database.CreateOwnerContext();
         Assert.Equal(0, await owner.DeviceCertificates.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task UploadFactoryCertificate_FromAnotherVendorsCa_Returns400AndWritesNothing()
+    {
+        using var vendorRoot = _issuer.CreateRoot();
+        await ImportVendorAsync(vendorRoot, HttpStatusCode.Created, vendor: "Grandstream");
+        using var factory = IssueWithCn(vendorRoot, mac: "0015651a0001");
+
+        var response = await _reseller.PostAsJsonAsync(DevicePath, new { pem = factory.ExportCertificatePem() }, TestContext.Current.CancellationToken);
+
+        await ReadAsync(response, HttpStatusCode.BadRequest);
+        await using var owner = database.CreateOwnerContext();
+        Assert.Equal(0, await owner.DeviceCertificates.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("00:15:65", HttpStatusCode.Created)]
+    [InlineData("c074ad", HttpStatusCode.BadRequest)]
+    public async Task UploadFactoryCertificate_AnchorWithMacRanges_EnrolsOnlyMacsInThem(string prefix, HttpStatusCode expected)
+    {
+        using var vendorRoot = _issuer.CreateRoot();
+        var anchor = await ImportVendorAsync(vendorRoot, HttpStatusCode.Created, prefixes: ["000b82", prefix]);
+        using var factory = IssueWithCn(vendorRoot, mac: "0015651a0001");
+
+        var response = await _reseller.PostAsJsonAsync(DevicePath, new { pem = factory.ExportCertificatePem() }, TestContext.Current.CancellationToken);
+
+        await ReadAsync(response, expected);
+        Assert.Equal(["000b82", prefix.Replace(":", "", StringComparison.Ordinal)],
+            anchor.GetProperty("macPrefixes").EnumerateArray().Select(p => p.GetString()!).ToArray());
+    }
+
+    [Theory]
+    [InlineData("00156")]
+    [InlineData("0015651a0001")]
+    [InlineData("xx1565")]
+    public async Task ImportVendorCa_MalformedMacPrefix_Returns400(string prefix)
+    {
+        using var vendorRoot = _issuer.CreateRoot();
+
+        var problem = await ImportVendorAsync(vendorRoot, HttpStatusCode.BadRequest, prefixes: [prefix]);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("MacPrefixes", out _));
     }
 
     [Fact]
@@ -168,10 +229,28 @@ public sealed class CertificateApiTests(PostgresFixture database) : IAsyncLifeti
         Assert.True(crl.AsSpan().IndexOf(ca.SubjectName.RawData) >= 0, "the CRL names the device CA as its issuer");
     }
 
-    private async Task ImportVendorAsync(CertificateAuthority vendorRoot, HttpStatusCode expected) =>
+    [Fact]
+    public async Task RevocationList_AfterTheDeviceIsDeleted_StillNamesTheRevokedSerial()
+    {
+        var issued = await ReadAsync(await _reseller.PostAsJsonAsync($"{DevicePath}/issue", new { }, TestContext.Current.CancellationToken), HttpStatusCode.Created);
+        var certificate = issued.GetProperty("certificate");
+        await _reseller.PostAsJsonAsync($"{DevicePath}/{certificate.GetProperty("id").GetGuid()}/revoke", new { reason = "KeyCompromise" },
+            TestContext.Current.CancellationToken);
+        var deleted = await _reseller.DeleteAsync($"/api/v1/tenants/{_a.Tenant.Id}/devices/{_a.Device.Id}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        var crl = await _factory.ClientWithKey(null).GetByteArrayAsync("/crl/device-ca.crl", TestContext.Current.CancellationToken);
+
+        var serial = Convert.FromHexString(certificate.GetProperty("serial").GetString()!);
+        Assert.True(crl.AsSpan().IndexOf(serial) >= 0, "the revoked serial is still in the CRL");
+    }
+
+    private async Task<JsonElement> ImportVendorAsync(CertificateAuthority vendorRoot, HttpStatusCode expected, string vendor = "Yealink",
+        string[]? prefixes = null) =>
         await ReadAsync(await _operator.PostAsJsonAsync("/api/v1/trust-anchors", new
         {
-            name = "Yealink factory CA", vendor = "Yealink", macLocation = "SubjectCommonName", pem = vendorRoot.Certificate.ExportCertificatePem(),
+            name = $"{vendor} factory CA", vendor, macLocation = "SubjectCommonName", pem = vendorRoot.Certificate.ExportCertificatePem(),
+            macPrefixes = prefixes,
         }, TestContext.Current.CancellationToken), expected);
 
     /// <summary>A vendor-style factory certificate: the MAC in the CN, no SAN URI.</summary>

@@ -68,7 +68,7 @@ public sealed class ManagementApiTests(PostgresFixture database) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task CreateDevice_MacOnAnotherResellersDevice_Returns409WithoutNamingTheOwner()
+    public async Task CreateDevice_MacOnAnotherResellersDevice_Returns400ClaimRefusedWithoutNamingTheOwner()
     {
         await using (var owner = database.CreateOwnerContext())
         {
@@ -80,9 +80,11 @@ public sealed class ManagementApiTests(PostgresFixture database) : IAsyncLifetim
         var response = await _client.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/devices",
             new { mac = "0015.651a.2b3c", vendor = "Yealink", model = "T54W" }, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        // The answer of any claim that cannot be granted (HandsetClaimTests): no 409 that would say "someone has it".
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain("Other", body, StringComparison.Ordinal);
+        Assert.Contains("cannot be claimed", body, StringComparison.Ordinal);
     }
 
     [Fact]

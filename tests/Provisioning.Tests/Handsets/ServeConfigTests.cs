@@ -111,6 +111,25 @@ public sealed class ServeConfigTests(PostgresFixture database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StrangerFlood_AuditedUpToTheRateThenCounted()
+    {
+        using var strangerRoot = _issuer.CreateRoot();
+        using var strangerCa = _issuer.CreateIntermediate(strangerRoot);
+        using var forged = _issuer.IssueDevice(strangerCa, MacAddress.Parse(_a.Device.Mac));
+        using var client = _server.Handset(forged.Certificate);
+
+        for (var i = 0; i < 30; i++)
+        {
+            var response = await client.GetAsync($"/provision/{_a.Device.Mac}.cfg", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        // The default rate is 20 a minute per address; the other 10 wait, counted, for the address's next refusal.
+        await using var check = database.CreateOwnerContext();
+        Assert.Equal(20, await check.AuditEvents.CountAsync(e => e.Action == "handset.provision", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ExpiredCertificate_IsRefused()
     {
         var past = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-60));

@@ -125,7 +125,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             var extension = new Extension { TenantId = Tenant.Id, Number = number, DisplayName = $"Ext {number}", CreatedAt = now };
             var issued = Issuer.IssueDevice(DeviceCa, MacAddress.Parse(MacOf(number)));
             _devices[number] = issued;
-            var device = new Device { TenantId = Tenant.Id, Mac = MacOf(number), Model = "baresip", CreatedAt = now };
+            var device = new Device { TenantId = Tenant.Id, Mac = MacOf(number), Vendor = DeviceVendor.Other, Model = "baresip", CreatedAt = now };
             var certificate = new DeviceCertificate
             {
                 TenantId = Tenant.Id, DeviceId = device.Id, IssuerId = deviceAnchor.Id, Serial = issued.SerialNumber,

@@ -28,7 +28,15 @@ internal sealed class TestPki : IDisposable
 
     public SslStreamCertificateContext ServerContext { get; }
 
-    public IssuedCertificate IssueDevice(string mac) => Issuer.IssueDevice(DeviceCa, MacAddress.Parse(mac));
+    private readonly Dictionary<string, string> _claims = [];
+
+    /// <summary>A device certificate; its serial becomes the proof of claim of <see cref="Directory(DirectoryDevice[])"/>'s device with this MAC.</summary>
+    public IssuedCertificate IssueDevice(string mac)
+    {
+        var issued = Issuer.IssueDevice(DeviceCa, MacAddress.Parse(mac));
+        _claims[mac] = FactorySerial.Normalize(issued.SerialNumber)!;
+        return issued;
+    }
 
     /// <summary>The test CAs as vendor anchors (their certificates may be used before enrolment).</summary>
     public DeviceDirectory Directory(params DirectoryDevice[] devices) => Directory(vendor: true, devices);
@@ -36,7 +44,8 @@ internal sealed class TestPki : IDisposable
     public DeviceDirectory Directory(bool vendor, params DirectoryDevice[] devices) => new(
         [new DirectoryAnchor("Test Root", Root.Certificate, MacLocation.SanUri, vendor), new DirectoryAnchor("Test Device CA", DeviceCa.Certificate, MacLocation.SanUri, vendor)],
         RevokedSerials.None,
-        devices);
+        // Claimed with the serial of the last certificate issued for the MAC, as a reseller copies it from the box.
+        devices.Select(d => d.FactorySerial is null && _claims.TryGetValue(d.Mac, out var serial) ? d with { FactorySerial = serial } : d));
 
     /// <summary>A new snapshot in which <paramref name="revoked"/> (issued by the device CA) is revoked.</summary>
     public DeviceDirectory DirectoryRevoking(IssuedCertificate revoked, params DirectoryDevice[] devices) => new(

@@ -22,6 +22,14 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         var key = await page.GetByTestId("shared-key").InnerTextAsync();
         await Assertions.Expect(page.GetByTestId("otpauth-uri")).ToContainTextAsync($"otpauth://totp/HostedPbx:");
         await Assertions.Expect(page.GetByTestId("otpauth-uri")).ToContainTextAsync($"secret={key}");
+        // The QR code encodes exactly the URI shown (the same encoder, fed the shown text, draws the same image).
+        var uri = await page.GetByTestId("otpauth-uri").InnerTextAsync();
+        var qr = await page.GetByTestId("otpauth-qr").GetAttributeAsync("src");
+        using (var generator = new QRCoder.QRCodeGenerator())
+        using (var data = generator.CreateQrCode(uri, QRCoder.QRCodeGenerator.ECCLevel.M))
+        {
+            Assert.Equal("data:image/png;base64," + Convert.ToBase64String(new QRCoder.PngByteQRCode(data).GetGraphic(6)), qr);
+        }
         await Portal.ScreenshotAsync(page, "enrol-totp");
 
         // A wrong code does not enable anything.
@@ -41,7 +49,8 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         await page.FillAsync("#code", Wrong(Totp.Code(key, DateTimeOffset.UtcNow)));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
-        await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow));
+        // Codes are single-use: the next step's code, which the server accepts a step early for clock drift.
+        await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("nav.side")).ToContainTextAsync("Trust anchors");
 
@@ -52,6 +61,67 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         Assert.Equal(2, actions.Count(a => a == "portal.sign-in.two-factor:Denied"));
         Assert.Equal(2, actions.Count(a => a == "portal.sign-in:Success"));
         Assert.True((await owner.Users.SingleAsync(u => u.UserName == login, TestContext.Current.CancellationToken)).TwoFactorEnabled);
+    }
+
+    [Fact]
+    public async Task TotpCode_UsedTwice_RefusedTheSecondTime()
+    {
+        var (login, password) = await portal.AddUserAsync(PortalRole.Operator);
+        var page = await portal.NewPageAsync();
+        await Portal.SignInAsync(page, login, password);
+        await page.WaitForURLAsync("**/account/enrol**");
+        var key = await page.GetByTestId("shared-key").InnerTextAsync();
+        var code = Totp.Code(key, DateTimeOffset.UtcNow);
+        await page.FillAsync("#code", code);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(portal.BaseUrl + "");
+        await page.ClickAsync("text=Sign out");
+
+        // Someone who watched the code typed tries it at once, with the password.
+        await Portal.SignInAsync(page, login, password);
+        await page.WaitForURLAsync("**/account/two-factor**");
+        await page.FillAsync("#code", code);
+        await page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
+        await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)));
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("nav.side")).ToContainTextAsync("Trust anchors");
+    }
+
+    [Fact]
+    public async Task SignIn_ReturnAddressWithBidirectionalControl_SignsInAndGoesHome()
+    {
+        var (login, password) = await portal.AddUserAsync(PortalRole.ResellerAdmin, resellerId: await AddResellerAsync());
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync("/account/sign-in?returnUrl=" + Uri.EscapeDataString("/tenants\u202Etxt.exe"));
+        await page.FillAsync("#login", login);
+        await page.FillAsync("#password", password);
+
+        var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/sign-in", StringComparison.Ordinal));
+
+        Assert.True(response.Status < 500, $"sign-in answered {response.Status}");
+        await page.WaitForURLAsync(portal.BaseUrl + "");
+        await Assertions.Expect(page.Locator("nav.side")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task SignOut_PostWithoutAntiforgeryToken_SignsNobodyOut()
+    {
+        var (login, password) = await portal.AddUserAsync(PortalRole.ResellerAdmin, resellerId: await AddResellerAsync());
+        var page = await portal.NewPageAsync();
+        await Portal.SignInAsync(page, login, password);
+        await Assertions.Expect(page.Locator("nav.side")).ToBeVisibleAsync();
+
+        // What a hostile page's form would send: the session cookie rides along, but no token.
+        var forged = await page.Context.APIRequest.PostAsync("/account/sign-out", new() { MaxRedirects = 0 });
+
+        Assert.Equal(400, forged.Status);
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.Locator("nav.side")).ToBeVisibleAsync();
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/account/sign-in**");
     }
 
     [Fact]

@@ -46,6 +46,8 @@ public sealed class Portal : IAsyncLifetime
             ["Kestrel__Endpoints__Https__Certificate__KeyPath"] = key,
             ["Kestrel__Endpoints__Health__Url"] = $"http://127.0.0.1:{healthPort}",
             ["Keys__MasterKey"] = s_masterKey,
+            // Open circuits check their user again every 2 s rather than every minute, so session tests end quickly.
+            ["Portal__SessionRevalidationSeconds"] = "2",
         });
         var started = _web.WaitHealthyAsync(new Uri($"http://127.0.0.1:{healthPort}/health"));
         _playwright = await Playwright.CreateAsync();

@@ -53,6 +53,12 @@ public static class UploadCertificate
         }
 
         var anchor = anchors[anchorCertificates.IndexOf(result.Anchor!)];
+        // An anchor speaks only for its own vendor and MAC ranges (as HandsetTrust decides for the handshake).
+        if (anchor.Vendor != device.Vendor || !anchor.MacPrefixes.DefaultIfEmpty("").Any(p => device.Mac.StartsWith(p, StringComparison.Ordinal)))
+        {
+            return ApiErrors.Invalid(nameof(Request.Pem), "The certificate does not chain to a vendor CA on record (or is not a client certificate).");
+        }
+
         if (!CertificateMacReader.TryRead(certificate, anchor.MacLocation, out var mac) || mac.ToString() != device.Mac)
         {
             return ApiErrors.Invalid(nameof(Request.Pem), $"The certificate does not carry this device's MAC where {anchor.Name} puts it ({anchor.MacLocation}).");

@@ -19,7 +19,7 @@ public static class ServeConfig
 {
     public static async Task<Results<FileContentHttpResult, ForbidHttpResult, StatusCodeHttpResult>> HandleAsync(
         string fileName, HttpContext http, PbxDbContext db, HandsetIdentityCheck identityCheck, PlatformAuthority authority,
-        KeyProtector protector, IOptions<ProvisioningOptions> options, TimeProvider time, CancellationToken ct)
+        KeyProtector protector, IOptions<ProvisioningOptions> options, RefusalAuditLimiter limiter, TimeProvider time, CancellationToken ct)
     {
         db.UseScope(DbScope.System);
         var certificate = await http.Connection.GetClientCertificateAsync(ct);
@@ -42,7 +42,20 @@ public static class ServeConfig
         var now = time.GetUtcNow();
         if (refusal is not null)
         {
-            db.AuditEvents.Add(Audit(now, http, outcome.Identity?.Device, fileName, AuditOutcome.Denied, refusal));
+            // Audited one by one up to a rate per address; beyond it counted, and the count audited once.
+            var admission = limiter.Admit(http.Connection.RemoteIpAddress);
+            if (admission.Unaudited > 0)
+            {
+                db.AuditEvents.Add(Audit(now, http, null, fileName, AuditOutcome.Denied,
+                    $"{admission.Unaudited} more refusals from this address in its previous minute, over the limit: counted, not audited one by one",
+                    "handset.provision.unaudited"));
+            }
+
+            if (admission.Audit)
+            {
+                db.AuditEvents.Add(Audit(now, http, outcome.Identity?.Device, fileName, AuditOutcome.Denied, refusal));
+            }
+
             await db.SaveChangesAsync(ct);
             return TypedResults.Forbid();
         }

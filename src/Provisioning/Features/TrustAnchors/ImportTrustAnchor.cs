@@ -11,15 +11,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Features.TrustAnchors;
 
-/// <summary>Imports a vendor's factory CA (PEM) with where that vendor puts the MAC in its handsets' certificates.</summary>
+/// <summary>
+/// Imports a vendor's factory CA (PEM) with where that vendor puts the MAC in its handsets' certificates and, optionally,
+/// the MAC prefixes (the vendor's OUIs) it may vouch for: it will speak only for devices of that vendor in those ranges.
+/// </summary>
 public static class ImportTrustAnchor
 {
     public sealed record Request([Required, StringLength(200, MinimumLength = 1)] string Name, DeviceVendor Vendor, MacLocation MacLocation,
-        [Required, StringLength(32 * 1024)] string Pem);
+        [Required, StringLength(32 * 1024)] string Pem, [MaxLength(64)] string[]? MacPrefixes = null);
 
     public static async Task<Results<Created<TrustAnchorResponse>, ValidationProblem, Conflict<ProblemDetails>>> HandleAsync(Request request,
         HttpContext http, PbxDbContext db, PlatformAuthority authority, TimeProvider time, CancellationToken ct)
     {
+        var prefixes = (request.MacPrefixes ?? []).Select(p => p.Replace(":", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal)
+            .ToLowerInvariant()).Distinct().ToList();
+        if (prefixes.Any(p => p.Length is < 6 or > 11 || !p.All(char.IsAsciiHexDigit)))
+        {
+            return ApiErrors.Invalid(nameof(Request.MacPrefixes), "A MAC prefix is 6 to 11 hexadecimal digits, e.g. 000b82 (an OUI).");
+        }
+
         X509Certificate2 certificate;
         try
         {
@@ -51,6 +61,7 @@ public static class ImportTrustAnchor
 
             anchor.Vendor = request.Vendor;
             anchor.MacLocation = request.MacLocation;
+            anchor.MacPrefixes = prefixes;
             db.TrustAnchors.Add(anchor);
             db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "trust-anchor.import", "trust-anchor", anchor.Id, null));
             await db.SaveChangesAsync(ct);

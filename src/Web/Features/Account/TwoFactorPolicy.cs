@@ -27,7 +27,12 @@ internal static class TwoFactorPolicy
     public static string OtpAuthUri(string login, string key) =>
         $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(login)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
 
+    /// <summary>
+    /// A local path to go back to, or "/". Only printable ASCII: a control or bidirectional-override character would
+    /// not fit in the redirect's Location header (and could disguise where it leads).
+    /// </summary>
     public static string SafeReturnUrl(string? url) =>
         url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && url.All(c => c is > ' ' and < '\x7f')
             ? url : "/";
 }

@@ -21,7 +21,8 @@ public static class CertificateDownloads
         KeyProtector protector, TimeProvider time, CancellationToken ct)
     {
         var caller = PortalCaller.From(http.User);
-        if (caller is null || !links.TryRead(token, out var certificateId, out var formatName, out var password)
+        // docs/roles.md: a compliance officer never holds a handset's key, even with a link someone else was given.
+        if (caller is null || !caller.May(PortalAction.DownloadHandsetKey) || !links.TryRead(token, out var certificateId, out var formatName, out var password)
             || !Enum.TryParse<DownloadFormat>(formatName, out var format))
         {
             return TypedResults.NotFound("No such download: it may have been fetched already or expired.");
