@@ -91,7 +91,10 @@ internal sealed class CallHarness : IAsyncDisposable
     public async Task<TestPhone> ConnectAsync(Guid tenant, string extension, CancellationToken cancellationToken)
     {
         var mac = $"00155d{Random.Shared.Next(0, 0xFFFFFF):x6}";
-        var device = new DirectoryDevice(Guid.CreateVersion7(), tenant, mac, true, true, null, [extension]);
+        var certificate = _pki.IssueDevice(mac);
+        // A factory certificate is taken before enrolment only for a device its tenant claimed with the certificate's serial.
+        var device = new DirectoryDevice(
+            Guid.CreateVersion7(), tenant, mac, true, true, null, [extension], FactorySerial: FactorySerial.Normalize(certificate.SerialNumber));
         _devices.Add(device);
         if (!_extensions.Exists(e => e.TenantId == tenant && e.Number == extension))
         {
@@ -102,7 +105,6 @@ internal sealed class CallHarness : IAsyncDisposable
             [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true)],
             RevokedSerials.None, _devices, _extensions, null, _tenants);
 
-        var certificate = _pki.IssueDevice(mac);
         var phone = await OpenAsync(device, certificate, extension, cancellationToken);
         var connection = Connections.All.Single(c => c.Device.DeviceId == device.Id);
         var now = Time.GetUtcNow();
