@@ -86,7 +86,11 @@ public sealed class Portal : IAsyncLifetime
             BaseURL = BaseUrl.ToString(), IgnoreHTTPSErrors = true, AcceptDownloads = true,
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
-        context.SetDefaultTimeout(15_000);
+        // These bound waits for a condition (a page loaded, an element shown); they never pace a test. The suite runs its
+        // projects side by side on two cores, where a Blazor circuit can take many seconds to answer, so the bounds
+        // are generous: a condition that never holds still fails the test, only later.
+        context.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         return await context.NewPageAsync();
     }
 
