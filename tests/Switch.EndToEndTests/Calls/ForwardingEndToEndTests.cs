@@ -25,6 +25,25 @@ public sealed class ForwardingEndToEndTests(PostgresFixture database) : IAsyncLi
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.ForwardNoAnswer, "203").SetProperty(e => e.ForwardNoAnswerSeconds, 5), _cancel);
         }
 
+        await CallReaches203Async(sut, rejectAt202: false);
+    }
+
+    [Fact]
+    public async Task ForwardBusy_202Rejects486And203AnswersWithSpeech()
+    {
+        await using var sut = await SwitchUnderTest.StartAsync(database, _cancel);
+        await using (var db = database.CreateOwnerContext())
+        {
+            await db.Extensions.Where(e => e.Number == "202").ExecuteUpdateAsync(s => s.SetProperty(e => e.ForwardBusy, "203"), _cancel);
+        }
+
+        await CallReaches203Async(sut, rejectAt202: true);
+    }
+
+    /// <summary>201 dials 202, which never answers (or rejects: baresip's hangup of a ringing call is 486); 203 answers.</summary>
+    private async Task CallReaches203Async(SwitchUnderTest sut, bool rejectAt202)
+    {
+
         var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 40, answerMode: "manual");
@@ -38,6 +57,13 @@ public sealed class ForwardingEndToEndTests(PostgresFixture database) : IAsyncLi
         }, TimeSpan.FromSeconds(20), () => "three REGISTERs\n" + sut.Output + alice.Log + bob.Log + carol.Log);
 
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
+        if (rejectAt202)
+        {
+            await Eventually.GetAsync(
+                () => Task.FromResult(bob.Log.Contains("Incoming call", StringComparison.OrdinalIgnoreCase) ? "ringing" : null),
+                TimeSpan.FromSeconds(20), () => "202 ringing\n" + bob.Log);
+            await bob.CommandAsync("hangup", "", _cancel);
+        }
 
         var record = await Eventually.GetAsync(async () =>
         {
