@@ -102,7 +102,12 @@ public sealed class RunCommandTests : IAsyncDisposable
 
     private Process StartPbx(params string[] args)
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Run as from a terminal, where Ctrl-C is never ignored: a test run started in the background (nohup, or an
+        // asynchronous command of a script) hands its children SIGINT ignored, and bash can then neither trap nor reset
+        // it, so ./pbx would never hear the Ctrl-C this test sends (seen twice in clean runs started that way).
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("--default-signal=INT,QUIT");
+        info.ArgumentList.Add("bash");
         info.ArgumentList.Add(Path.Combine(RepositoryRoot, "pbx"));
         foreach (var arg in args)
         {
