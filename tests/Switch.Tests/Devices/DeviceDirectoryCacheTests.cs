@@ -76,11 +76,17 @@ public sealed class DeviceDirectoryCacheTests : IAsyncDisposable
         Assert.Same(next, cache.Current);
     }
 
-    /// <summary>Moves the fake clock in steps until a reload happens; returns how much fake time that took.</summary>
+    /// <summary>
+    /// Moves the fake clock in steps until a reload happens; returns how much fake time that took. The reload runs on the
+    /// thread pool after the timer fires, which on a busy machine can take seconds of real time: the loop is bounded by
+    /// a generous real time (it once gave up after 200 steps of 10 ms in a full run), while what the tests assert is
+    /// the fake time that passed.
+    /// </summary>
     private async Task<TimeSpan> AdvanceUntilLoadAsync(TimeSpan step)
     {
         var advanced = TimeSpan.Zero;
-        for (var i = 0; i < 200; i++)
+        var started = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
         {
             if (_loads.Reader.TryRead(out _))
             {

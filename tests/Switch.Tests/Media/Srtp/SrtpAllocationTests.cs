@@ -60,7 +60,17 @@ public sealed class SrtpAllocationTests
         Assert.Equal(SrtpStatus.AuthFailed, receiver.UnprotectRtp(forged.AsSpan(0, length), out _));
         Assert.Equal(copy, forged[..length]);
         var exceptions = 0;
-        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) => Interlocked.Increment(ref exceptions);
+        // The event is process-wide and other test classes run beside this one: count only this thread's exceptions,
+        // the thread that unprotects every forgery below.
+        var thread = Environment.CurrentManagedThreadId;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                Interlocked.Increment(ref exceptions);
+            }
+        }
+
         AppDomain.CurrentDomain.FirstChanceException += Count;
         try
         {

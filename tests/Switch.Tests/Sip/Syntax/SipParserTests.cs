@@ -437,13 +437,22 @@ public sealed class SipParserTests
             ParseAndDispose();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        // A message's buffer comes from the process-wide ArrayPool, which tests on other threads share: now and then a
+        // rent finds the pool's stack emptied by them and allocates a new array. That lands in some windows only, while
+        // anything the parser allocates per header lands in every window, so the least of a few windows is the measure.
+        var least = long.MaxValue;
+        for (var window = 0; window < 5; window++)
         {
-            ParseAndDispose();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                ParseAndDispose();
+            }
+
+            least = Math.Min(least, (GC.GetAllocatedBytesForCurrentThread() - before) / 100);
         }
 
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        return least;
 
         void ParseAndDispose()
         {
