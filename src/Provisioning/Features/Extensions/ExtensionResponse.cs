@@ -4,12 +4,10 @@ using HostedPbx.Data.Entities;
 namespace HostedPbx.Provisioning.Features.Extensions;
 
 public sealed record ExtensionResponse(Guid Id, Guid TenantId, string Number, string DisplayName, bool VoicemailEnabled,
-    string? VoicemailEmail, bool SipDigestRequired, DateTimeOffset CreatedAt,
-    string? ForwardAlways, string? ForwardBusy, string? ForwardNoAnswer, int ForwardNoAnswerSeconds)
+    string? VoicemailEmail, bool SipDigestRequired, DateTimeOffset CreatedAt)
 {
     public static readonly Expression<Func<Extension, ExtensionResponse>> Projection = e => new ExtensionResponse(e.Id, e.TenantId,
-        e.Number, e.DisplayName, e.VoicemailEnabled, e.VoicemailEmail, e.SipDigestRequired, e.CreatedAt,
-        e.ForwardAlways, e.ForwardBusy, e.ForwardNoAnswer, e.ForwardNoAnswerSeconds);
+        e.Number, e.DisplayName, e.VoicemailEnabled, e.VoicemailEmail, e.SipDigestRequired, e.CreatedAt);
 
     private static readonly Func<Extension, ExtensionResponse> s_from = Projection.Compile();
 
