@@ -11,6 +11,10 @@ internal sealed class ExtensionConfiguration : IEntityTypeConfiguration<Extensio
         builder.Property(e => e.Number).HasMaxLength(8);
         builder.Property(e => e.DisplayName).HasMaxLength(100);
         builder.Property(e => e.VoicemailEmail).HasMaxLength(320);
+        builder.Property(e => e.ForwardAlways).HasMaxLength(8);
+        builder.Property(e => e.ForwardBusy).HasMaxLength(8);
+        builder.Property(e => e.ForwardNoAnswer).HasMaxLength(8);
+        builder.Property(e => e.ForwardNoAnswerSeconds).HasDefaultValue(20);
         builder.HasAlternateKey(e => new { e.TenantId, e.Id });
         builder.HasIndex(e => new { e.TenantId, e.Number }).IsUnique();
         builder.HasOne(e => e.Tenant).WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
@@ -25,6 +29,7 @@ internal sealed class ExtensionConfiguration : IEntityTypeConfiguration<Extensio
             t.HasCheckConstraint("ck_extensions_display_name", "length(btrim(display_name)) > 0");
             t.HasCheckConstraint("ck_extensions_digest",
                 "NOT sip_digest_required OR (sip_digest_ha1sha256 IS NOT NULL)");
+            t.HasCheckConstraint("ck_extensions_forward_no_answer_seconds", "forward_no_answer_seconds BETWEEN 5 AND 120");
         });
     }
 }

@@ -22,5 +22,13 @@ public class Extension : ITenantOwned
     public string? SipDigestHa1Sha256 { get; set; }
     /// <summary>HA1 with MD5 for old handsets, hex.</summary>
     public string? SipDigestHa1Md5 { get; set; }
+    /// <summary>Every call to this extension goes to this extension of the same tenant instead (its number).</summary>
+    public string? ForwardAlways { get; set; }
+    /// <summary>Where a call goes when every handset of this extension is busy (486).</summary>
+    public string? ForwardBusy { get; set; }
+    /// <summary>Where a call goes when this extension has not answered after <see cref="ForwardNoAnswerSeconds"/>.</summary>
+    public string? ForwardNoAnswer { get; set; }
+    /// <summary>How long this extension rings before a call goes to <see cref="ForwardNoAnswer"/>.</summary>
+    public int ForwardNoAnswerSeconds { get; set; } = 20;
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -720,6 +720,27 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("display_name");
 
+                    b.Property<string>("ForwardAlways")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("forward_always");
+
+                    b.Property<string>("ForwardBusy")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("forward_busy");
+
+                    b.Property<string>("ForwardNoAnswer")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("forward_no_answer");
+
+                    b.Property<int>("ForwardNoAnswerSeconds")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(20)
+                        .HasColumnName("forward_no_answer_seconds");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -777,6 +798,8 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_extensions_digest", "NOT sip_digest_required OR (sip_digest_ha1sha256 IS NOT NULL)");
 
                             t.HasCheckConstraint("ck_extensions_display_name", "length(btrim(display_name)) > 0");
+
+                            t.HasCheckConstraint("ck_extensions_forward_no_answer_seconds", "forward_no_answer_seconds BETWEEN 5 AND 120");
 
                             t.HasCheckConstraint("ck_extensions_number", "number ~ '^[0-9]{2,8}$'");
                         });

@@ -1,4 +1,5 @@
 using HostedPbx.Data.Entities;
+using HostedPbx.Switch.Calls.Forwarding;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Media.Sdp;
@@ -33,6 +34,9 @@ internal sealed class Call
     private LocalMediaOptions? _calleeMedia;
     private ITimer? _noAnswer;
     private ITimer? _mediaWatch;
+    private ITimer? _forwardTimer;
+    private CallForwarding? _forwarding;
+    private int _generation;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ringing;
 
@@ -91,11 +95,16 @@ internal sealed class Call
     /// <summary>Completes when the call has ended and its bridge has given its ports back.</summary>
     public Task Closed => _closed.Task;
 
-    /// <summary>Offers the call to every callee leg in parallel and starts the no-answer timer.</summary>
-    public void Start(IEnumerable<CallLeg> callees)
+    /// <summary>
+    /// Offers the call to every callee leg in parallel and starts the no-answer timer, and the callee's own
+    /// "forward on no answer" timer when <paramref name="forwarding"/> says it has one.
+    /// </summary>
+    public void Start(IEnumerable<CallLeg> callees, CallForwarding? forwarding = null)
     {
         lock (_gate)
         {
+            _forwarding = forwarding;
+            ArmForwardTimer();
             foreach (var callee in callees)
             {
                 callee.Call = this;
@@ -169,6 +178,7 @@ internal sealed class Call
                 // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
                 (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
                 (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
+                (State.Ringing, CallEvent.ForwardNoAnswer) => Forward(_forwarding!.Current!.ForwardNoAnswer!) ?? State.Ringing,
 
                 // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
                 (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
@@ -178,7 +188,7 @@ internal sealed class Call
                 (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
                 (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
 
-                (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer) => State.Answered,
+                (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer) => State.Answered,
 
                 // RFC 3261 §13.2.2.4: a second 2xx (another fork) is ACKed by its leg, then ended with BYE.
                 (State.Answered, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Answered),
@@ -198,7 +208,7 @@ internal sealed class Call
                 (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
                 (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
                 (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
-                (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
+                (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
             };
 #pragma warning restore CS8524
         }
@@ -227,6 +237,7 @@ internal sealed class Call
         Callee = callee;
         AnsweredAt = _environment.Time.GetUtcNow();
         _noAnswer?.Dispose();
+        _forwardTimer?.Dispose();
         foreach (var other in _callees)
         {
             if (!ReferenceEquals(other, callee) && !other.HasFinalAnswer)
@@ -257,11 +268,64 @@ internal sealed class Call
             return State.Ringing;
         }
 
-        // RFC 3261 §16.7 step 6 in spirit: busy wins over the rest, else the callee is unavailable.
-        var busy = _callees.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
+        // RFC 3261 §16.7 step 6 in spirit: busy wins over the rest, else the callee is unavailable. Only the forks of
+        // the extension ringing now count: a forwarded call is busy when its last target is.
+        var busy = _callees.Skip(_generation).Any(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
+        if (busy && _forwarding?.Current?.ForwardBusy is { } target && Forward(target) is { } forwarded)
+        {
+            return forwarded;
+        }
+
         var status = busy ? SipStatusCodes.BusyHere : SipStatusCodes.TemporarilyUnavailable;
         Caller.Refuse(status);
         return End(busy ? CallOutcome.Busy : CallOutcome.Unavailable, status);
+    }
+
+    /// <summary>
+    /// The callee's forward (busy or no answer): its forks still ringing are cancelled (RFC 3261 §9.1) and the target's
+    /// handsets are offered the same call, with the same offer for the bridge's side B. Null when there is nobody there,
+    /// and the call goes on as if it had no forward.
+    /// </summary>
+    private State? Forward(string target)
+    {
+        switch (_forwarding!.Next(target, out var legs))
+        {
+            case ForwardResult.Nowhere:
+                return null;
+            case ForwardResult.Loop:
+                CancelCallees();
+                Caller.Refuse(SipStatusCodes.LoopDetected, "Loop Detected");
+                return End(CallOutcome.Failed, SipStatusCodes.LoopDetected);
+            case ForwardResult.Forwarded:
+                break;
+        }
+
+        CancelCallees();
+        _generation = _callees.Count;
+        foreach (var leg in legs)
+        {
+            leg.Call = this;
+            _callees.Add(leg);
+        }
+
+        // The target rings for the call's whole no-answer time, and for its own forward time when it has one.
+        _noAnswer?.Change(_environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
+        _forwardTimer?.Dispose();
+        ArmForwardTimer();
+        foreach (var leg in legs)
+        {
+            leg.Invite(_calleeOffer);
+        }
+
+        return State.Ringing;
+    }
+
+    private void ArmForwardTimer()
+    {
+        _forwardTimer = _forwarding?.Current is { ForwardNoAnswer: not null } ringing
+            ? _environment.Time.CreateTimer(
+                static s => ((Call)s!).Handle(CallEvent.ForwardNoAnswer, null), this, TimeSpan.FromSeconds(ringing.ForwardNoAnswerSeconds), Timeout.InfiniteTimeSpan)
+            : null;
     }
 
     private State Cancelled(SipRequest cancel)
@@ -443,6 +507,7 @@ internal sealed class Call
     private State End(CallOutcome outcome, int? finalStatus)
     {
         _noAnswer?.Dispose();
+        _forwardTimer?.Dispose();
         _mediaWatch?.Dispose();
         Caller.Forget();
         foreach (var callee in _callees)

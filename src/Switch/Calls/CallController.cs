@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using HostedPbx.Switch.Calls.Applications;
+using HostedPbx.Switch.Calls.Forwarding;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -114,7 +115,20 @@ internal sealed class CallController
         // Routing stays inside the caller's tenant: the same number in another tenant is another extension.
         var calleeUser = UserOf(invite.RequestUri);
         Prompt? announcement = null;
-        if (calleeUser is null || !directory.TryFindExtension(device.TenantId, calleeUser, out _))
+        CallForwarding? forwarding = null;
+        if (calleeUser is not null && directory.TryFindExtension(device.TenantId, calleeUser, out var dialled))
+        {
+            // The callee's "forward always" is followed before anything rings; a loop of forwards is refused.
+            forwarding = new CallForwarding(directory, device.TenantId, number => Forks(callerUser, device.TenantId, number));
+            if (!forwarding.TryRoute(dialled))
+            {
+                Fail(transaction, SipStatusCodes.LoopDetected, tag, "Loop Detected");
+                return;
+            }
+
+            calleeUser = forwarding.Current!.Number;
+        }
+        else
         {
             // "The number you dialled is not in service" instead of a bare 404, when the tenant asks for it.
             if (calleeUser is null || !directory.AnnouncesUnknownNumbers(device.TenantId) || !_prompts.TryGet(PromptLibrary.NotInService, out announcement))
@@ -168,7 +182,7 @@ internal sealed class CallController
         }
 
         SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, targets.Count);
-        call.Start(callees);
+        call.Start(callees, forwarding);
     }
 
     /// <summary>
@@ -305,6 +319,15 @@ internal sealed class CallController
         var call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
         return (call, [.. targets.Select(t => (CallLeg)HandsetLeg.Outbound(caller.Party, callee, t.ContactUri, t.Connection, _sip))]);
     }
+
+    /// <summary>A fork towards each live binding of <paramref name="number"/>, for a call forwarded there.</summary>
+    private List<CallLeg> Forks(string callerParty, Guid tenantId, string number) =>
+    [
+        .. _bindings.Find(tenantId, number, _time.GetUtcNow())
+            .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
+            .Where(t => t.Found && !t.Connection.IsClosed)
+            .Select(t => (CallLeg)HandsetLeg.Outbound(callerParty, number, t.Binding.ContactUri, t.Connection, _sip)),
+    ];
 
     /// <summary>A call to the announcement application: one port pair, the caller answered on it, no bridge.</summary>
     private (Call? Call, List<CallLeg> Callees) Announce(HandsetLeg caller, string dialled, SessionDescription offer, List<SrtpSuite> suites, Prompt prompt, string callId)

@@ -18,6 +18,9 @@ internal enum CallEvent
     /// <summary>No callee answered in time.</summary>
     NoAnswer,
 
+    /// <summary>The callee has rung as long as its "forward on no answer" allows.</summary>
+    ForwardNoAnswer,
+
     /// <summary>A leg hung up (BYE in its dialog).</summary>
     Bye,
 

@@ -1,6 +1,6 @@
 namespace HostedPbx.Switch.Devices;
 
-/// <summary>An extension as routing and registration need it.</summary>
+/// <summary>An extension as routing and registration need it, with where its calls are forwarded (numbers of the same tenant).</summary>
 internal sealed record DirectoryExtension(
     Guid Id,
     Guid TenantId,
@@ -8,4 +8,8 @@ internal sealed record DirectoryExtension(
     string DisplayName,
     bool DigestRequired,
     string? Ha1Sha256,
-    string? Ha1Md5);
+    string? Ha1Md5,
+    string? ForwardAlways = null,
+    string? ForwardBusy = null,
+    string? ForwardNoAnswer = null,
+    int ForwardNoAnswerSeconds = 20);

@@ -16,8 +16,14 @@ public static class CreateExtension
             return ApiErrors.Conflict(problem);
         }
 
+        if (await ExtensionForwarding.ProblemAsync(db, tenantId, request, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
         var now = time.GetUtcNow();
         var extension = ExtensionCreation.New(tenantId, request, now);
+        ExtensionForwarding.Apply(extension, request);
         db.Extensions.Add(extension);
         db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "extension.create", "extension", extension.Id, tenantId));
         await db.SaveChangesAsync(ct);

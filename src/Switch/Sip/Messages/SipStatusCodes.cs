@@ -17,6 +17,7 @@ public static class SipStatusCodes
     public const int BadExtension = 420;
     public const int TemporarilyUnavailable = 480;
     public const int CallOrTransactionDoesNotExist = 481;
+    public const int LoopDetected = 482;
     public const int TooManyHops = 483;
     public const int BusyHere = 486;
     public const int RequestTerminated = 487;
@@ -44,6 +45,7 @@ public static class SipStatusCodes
         BadExtension => "Bad Extension"u8,
         TemporarilyUnavailable => "Temporarily Unavailable"u8,
         CallOrTransactionDoesNotExist => "Call/Transaction Does Not Exist"u8,
+        LoopDetected => "Loop Detected"u8,
         TooManyHops => "Too Many Hops"u8,
         BusyHere => "Busy Here"u8,
         RequestTerminated => "Request Terminated"u8,

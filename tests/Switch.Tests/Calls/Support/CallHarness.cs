@@ -101,9 +101,7 @@ internal sealed class CallHarness : IAsyncDisposable
             _extensions.Add(new DirectoryExtension(Guid.CreateVersion7(), tenant, extension, extension, false, null, null));
         }
 
-        _directory = new DeviceDirectory(
-            [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true)],
-            RevokedSerials.None, _devices, _extensions, null, _tenants);
+        Publish();
 
         var phone = await OpenAsync(device, certificate, extension, cancellationToken);
         var connection = Connections.All.Single(c => c.Device.DeviceId == device.Id);
@@ -113,12 +111,28 @@ internal sealed class CallHarness : IAsyncDisposable
         return phone;
     }
 
+    /// <summary>An extension's call forwarding, as the directory loads it from the extension's settings.</summary>
+    public void SetForwarding(Guid tenant, string extension, string? always = null, string? busy = null, string? noAnswer = null, int noAnswerSeconds = 20)
+    {
+        var index = _extensions.FindIndex(e => e.TenantId == tenant && e.Number == extension);
+        _extensions[index] = _extensions[index] with
+        {
+            ForwardAlways = always, ForwardBusy = busy, ForwardNoAnswer = noAnswer, ForwardNoAnswerSeconds = noAnswerSeconds,
+        };
+        Publish();
+    }
+
     /// <summary>The same device (same certificate) over a second connection, as after a NAT rebinding.</summary>
     public Task<TestPhone> ReconnectAsync(TestPhone phone, CancellationToken cancellationToken)
     {
         var (device, certificate) = _identities[phone];
         return OpenAsync(device, certificate, phone.Extension, cancellationToken);
     }
+
+    private void Publish() =>
+        _directory = new DeviceDirectory(
+            [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true)],
+            RevokedSerials.None, _devices, _extensions, null, _tenants);
 
     private async Task<TestPhone> OpenAsync(DirectoryDevice device, IssuedCertificate certificate, string extension, CancellationToken cancellationToken)
     {
