@@ -11,4 +11,13 @@ public static class KeyPurpose
     public static string ServerCertificate(Guid certificateId) => $"server-key:{certificateId:D}";
 
     public static string DeviceCertificate(Guid certificateId) => $"device-key:{certificateId:D}";
+
+    /// <summary>The data key of one voicemail message's sealed audio file.</summary>
+    public static string Voicemail(Guid messageId) => $"voicemail-key:{messageId:D}";
+
+    /// <summary>The data key of one voicemail greeting's sealed audio file.</summary>
+    public static string VoicemailGreeting(Guid greetingId) => $"greeting-key:{greetingId:D}";
+
+    /// <summary>The data key of one recorded call's sealed audio file.</summary>
+    public static string Recording(Guid recordingId) => $"recording-key:{recordingId:D}";
 }
