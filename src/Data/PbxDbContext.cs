@@ -30,6 +30,7 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<CallLegRecord> CallLegs => Set<CallLegRecord>();
     public DbSet<Recording> Recordings => Set<Recording>();
     public DbSet<VoicemailMessage> VoicemailMessages => Set<VoicemailMessage>();
+    public DbSet<VoicemailGreeting> VoicemailGreetings => Set<VoicemailGreeting>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<PublishedRevocationList> PublishedRevocationLists => Set<PublishedRevocationList>();

@@ -30,6 +30,7 @@ internal sealed class ExtensionConfiguration : IEntityTypeConfiguration<Extensio
             t.HasCheckConstraint("ck_extensions_digest",
                 "NOT sip_digest_required OR (sip_digest_ha1sha256 IS NOT NULL)");
             t.HasCheckConstraint("ck_extensions_forward_no_answer_seconds", "forward_no_answer_seconds BETWEEN 5 AND 120");
+            t.HasCheckConstraint("ck_extensions_voicemail_failed_pins", "voicemail_failed_pins >= 0");
         });
     }
 }

@@ -30,5 +30,9 @@ public class Extension : ITenantOwned
     public string? ForwardNoAnswer { get; set; }
     /// <summary>How long this extension rings before a call goes to <see cref="ForwardNoAnswer"/>.</summary>
     public int ForwardNoAnswerSeconds { get; set; } = 20;
+    /// <summary>Wrong voicemail PINs in a row; five lock the mailbox (see <see cref="VoicemailLockedUntil"/>).</summary>
+    public int VoicemailFailedPins { get; set; }
+    /// <summary>Until when the mailbox refuses every PIN after too many wrong ones.</summary>
+    public DateTimeOffset? VoicemailLockedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -23,6 +23,14 @@ public class Tenant
     /// <summary>IANA time zone handsets display, e.g. Europe/Berlin.</summary>
     public string TimeZone { get; set; } = "UTC";
     public string VoicemailAccessNumber { get; set; } = "*97";
+    /// <summary>The longest message a caller may leave, in seconds.</summary>
+    public int VoicemailMaxMessageSeconds { get; set; } = 180;
+    /// <summary>Messages a mailbox keeps (new and saved); a full mailbox takes no more.</summary>
+    public int VoicemailMaxMessages { get; set; } = 100;
+    /// <summary>When true, a handset dialling the access number opens its own mailbox without a PIN (its certificate binds it).</summary>
+    public bool VoicemailPinlessFromOwnDevice { get; set; }
+    /// <summary>When true, voicemail e-mails carry the audio; otherwise a notice with a link.</summary>
+    public bool VoicemailEmailIncludesAudio { get; set; }
     public string[] AllowedSrtpSuites { get; set; } = [.. DefaultSrtpSuites];
     public Guid? DefaultRecordingPolicyId { get; set; }
     public RecordingPolicy? DefaultRecordingPolicy { get; set; }

@@ -18,4 +18,8 @@ public class VoicemailMessage : ITenantOwned
     public VoicemailStatus Status { get; set; } = VoicemailStatus.New;
     public DateTimeOffset? HeardAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>True when the switch stopped while the message was being left; it keeps every whole second before that.</summary>
+    public bool CutShort { get; set; }
+    /// <summary>When the e-mail about this message was handed to the mail relay.</summary>
+    public DateTimeOffset? EmailedAt { get; set; }
 }

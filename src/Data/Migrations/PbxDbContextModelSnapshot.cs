@@ -776,6 +776,14 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("voicemail_enabled");
 
+                    b.Property<int>("VoicemailFailedPins")
+                        .HasColumnType("integer")
+                        .HasColumnName("voicemail_failed_pins");
+
+                    b.Property<DateTimeOffset?>("VoicemailLockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voicemail_locked_until");
+
                     b.Property<string>("VoicemailPinHash")
                         .HasColumnType("text")
                         .HasColumnName("voicemail_pin_hash");
@@ -802,6 +810,8 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_extensions_forward_no_answer_seconds", "forward_no_answer_seconds BETWEEN 5 AND 120");
 
                             t.HasCheckConstraint("ck_extensions_number", "number ~ '^[0-9]{2,8}$'");
+
+                            t.HasCheckConstraint("ck_extensions_voicemail_failed_pins", "voicemail_failed_pins >= 0");
                         });
                 });
 
@@ -1448,6 +1458,26 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("voicemail_access_number");
 
+                    b.Property<bool>("VoicemailEmailIncludesAudio")
+                        .HasColumnType("boolean")
+                        .HasColumnName("voicemail_email_includes_audio");
+
+                    b.Property<int>("VoicemailMaxMessageSeconds")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(180)
+                        .HasColumnName("voicemail_max_message_seconds");
+
+                    b.Property<int>("VoicemailMaxMessages")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(100)
+                        .HasColumnName("voicemail_max_messages");
+
+                    b.Property<bool>("VoicemailPinlessFromOwnDevice")
+                        .HasColumnType("boolean")
+                        .HasColumnName("voicemail_pinless_from_own_device");
+
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
@@ -1473,6 +1503,10 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_tenants_suspended_at", "(status = 'Suspended') = (suspended_at IS NOT NULL)");
 
                             t.HasCheckConstraint("ck_tenants_voicemail_access_number", "voicemail_access_number ~ '^[*#0-9]{1,16}$'");
+
+                            t.HasCheckConstraint("ck_tenants_voicemail_max_message_seconds", "voicemail_max_message_seconds BETWEEN 10 AND 3600");
+
+                            t.HasCheckConstraint("ck_tenants_voicemail_max_messages", "voicemail_max_messages BETWEEN 1 AND 10000");
                         });
                 });
 
@@ -1674,6 +1708,68 @@ namespace HostedPbx.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HostedPbx.Data.Entities.VoicemailGreeting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<Guid>("ExtensionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("extension_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("StoragePath")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("storage_path");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedDataKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_data_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_voicemail_greetings");
+
+                    b.HasIndex("StoragePath")
+                        .IsUnique()
+                        .HasDatabaseName("ix_voicemail_greetings_storage_path");
+
+                    b.HasIndex("ExtensionId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_voicemail_greetings_extension_id_kind");
+
+                    b.HasIndex("TenantId", "ExtensionId")
+                        .HasDatabaseName("ix_voicemail_greetings_tenant_id_extension_id");
+
+                    b.ToTable("voicemail_greetings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_voicemail_greetings_duration", "duration_ms >= 0");
+
+                            t.HasCheckConstraint("ck_voicemail_greetings_kind_values", "kind IN ('Unavailable', 'Busy')");
+                        });
+                });
+
             modelBuilder.Entity("HostedPbx.Data.Entities.VoicemailMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1702,6 +1798,10 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("caller_number");
 
+                    b.Property<bool>("CutShort")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cut_short");
+
                     b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
@@ -1709,6 +1809,10 @@ namespace HostedPbx.Data.Migrations
                     b.Property<int>("DurationMs")
                         .HasColumnType("integer")
                         .HasColumnName("duration_ms");
+
+                    b.Property<DateTimeOffset?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
 
                     b.Property<Guid>("ExtensionId")
                         .HasColumnType("uuid")
@@ -2168,6 +2272,19 @@ namespace HostedPbx.Data.Migrations
                         .HasConstraintName("fk_trust_anchors_trust_anchors_parent_id");
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.VoicemailGreeting", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.Extension", "Extension")
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ExtensionId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_voicemail_greetings_extensions_tenant_id_extension_id");
+
+                    b.Navigation("Extension");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.VoicemailMessage", b =>
