@@ -8,6 +8,9 @@ namespace HostedPbx.Data.Migrations
     /// <inheritdoc />
     public partial class Voicemail : Migration
     {
+        /// <summary>The channel a change to a mailbox's messages is announced on, with the extension's id.</summary>
+        public const string MailboxChannel = "hostedpbx_mailbox";
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -135,12 +138,27 @@ namespace HostedPbx.Data.Migrations
                 CREATE POLICY switch_mailbox ON extensions FOR UPDATE TO hostedpbx_switch USING (true) WITH CHECK (true);
                 GRANT UPDATE (voicemail_pin_hash, voicemail_failed_pins, voicemail_locked_until) ON extensions TO hostedpbx_switch;
                 """);
+
+            // Message waiting (RFC 3842) must be right after a change from any channel (phone, portal, API): each change
+            // to a mailbox's messages notifies the switch with the extension's id, once the change commits.
+            migrationBuilder.Sql($"""
+                CREATE FUNCTION pbx_notify_mailbox() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('{MailboxChannel}', coalesce(NEW.extension_id, OLD.extension_id)::text);
+                    RETURN NULL;
+                END
+                $$;
+                CREATE TRIGGER notify_mailbox AFTER INSERT OR UPDATE OR DELETE ON voicemail_messages
+                    FOR EACH ROW EXECUTE FUNCTION pbx_notify_mailbox();
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
+                DROP TRIGGER notify_mailbox ON voicemail_messages;
+                DROP FUNCTION pbx_notify_mailbox();
                 REVOKE UPDATE (voicemail_pin_hash, voicemail_failed_pins, voicemail_locked_until) ON extensions FROM hostedpbx_switch;
                 DROP POLICY switch_mailbox ON extensions;
                 """);
