@@ -20,5 +20,6 @@ internal static class ApiEndpoints
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();
+        api.MapDeviceClaimsApi();
     }
 }

@@ -76,6 +76,64 @@ public sealed class HandsetClaimTests(PostgresFixture database) : IAsyncLifetime
         Assert.Equal("3a7f01c2", (await owner.Devices.SingleAsync(d => d.Mac == "0015651a0777", TestContext.Current.CancellationToken)).FactorySerial);
     }
 
+    [Fact]
+    public async Task OperatorApproval_OfAConflictingClaim_MovesTheMacAndTellsBothTenants()
+    {
+        var refused = await ClaimAsync(_a.Device.Mac, "3a7f01c2");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        using var operatorKey = _factory.ClientWithKey(await _factory.AddKeyAsync(null, "operator"));
+
+        using var approved = await operatorKey.PostAsJsonAsync("/api/v1/device-claims", new
+        {
+            tenantId = _b.Tenant.Id, mac = _a.Device.Mac, vendor = "Yealink", model = "T54W", factorySerial = "3a7f01c2",
+            reason = "ticket 4711: Alpha sold the handset to Bravo",
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Created, approved.StatusCode);
+        await using var owner = database.CreateOwnerContext();
+        var moved = await owner.Devices.SingleAsync(d => d.Mac == _a.Device.Mac, TestContext.Current.CancellationToken);
+        Assert.Equal(_b.Tenant.Id, moved.TenantId);
+        Assert.Equal("3a7f01c2", moved.FactorySerial);
+        await using var alpha = database.CreateAppContext(DbScope.ForTenant(_a.Tenant.Id));
+        var told = await alpha.AuditEvents.SingleAsync(e => e.Action == "device.claim-moved-away", TestContext.Current.CancellationToken);
+        Assert.Contains("ticket 4711", told.Reason, StringComparison.Ordinal);
+        await using var bravo = database.CreateAppContext(DbScope.ForTenant(_b.Tenant.Id));
+        Assert.True(await bravo.AuditEvents.AnyAsync(e => e.Action == "device.claim-approved" && e.TargetId == moved.Id.ToString(), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task OperatorApproval_ByAResellerKey_IsNotFound_AndMovesNothing()
+    {
+        using var approved = await _resellerB.PostAsJsonAsync("/api/v1/device-claims", new
+        {
+            tenantId = _b.Tenant.Id, mac = _a.Device.Mac, vendor = "Yealink", model = "T54W", reason = "I say so",
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, approved.StatusCode);
+        await using var owner = database.CreateOwnerContext();
+        Assert.Equal(_a.Tenant.Id, (await owner.Devices.SingleAsync(d => d.Mac == _a.Device.Mac, TestContext.Current.CancellationToken)).TenantId);
+    }
+
+    [Fact]
+    public async Task OperatorApproval_WithBadLines_LeavesTheHolderItsHandset()
+    {
+        using var operatorKey = _factory.ClientWithKey(await _factory.AddKeyAsync(null, "operator"));
+
+        // A line key of the holder's tenant is not the claimant's: the whole approval is refused, nothing moves.
+        using var approved = await operatorKey.PostAsJsonAsync("/api/v1/device-claims", new
+        {
+            tenantId = _b.Tenant.Id, mac = _a.Device.Mac, vendor = "Yealink", model = "T54W", reason = "ticket 4712",
+            lines = new[] { _a.Extension.Id },
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, approved.StatusCode);
+        Assert.Equal("application/problem+json", approved.Content.Headers.ContentType?.MediaType);
+        await using var owner = database.CreateOwnerContext();
+        var device = await owner.Devices.SingleAsync(d => d.Mac == _a.Device.Mac, TestContext.Current.CancellationToken);
+        Assert.Equal(_a.Device.Id, device.Id);
+        Assert.False(await owner.AuditEvents.AnyAsync(e => e.Action == "device.claim-moved-away", TestContext.Current.CancellationToken));
+    }
+
     private async Task<(HttpStatusCode Status, string Body, double Milliseconds)> ClaimAsync(string mac, string serial)
     {
         var watch = Stopwatch.StartNew();

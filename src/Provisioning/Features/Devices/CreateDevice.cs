@@ -45,18 +45,12 @@ public static class CreateDevice
             return ApiErrors.Invalid(nameof(Request.Mac), MacRegistry.ClaimRefused);
         }
 
-        var device = new Device
-        {
-            TenantId = tenantId, Mac = mac.ToString(), Vendor = request.Vendor, Model = request.Model.Trim(), FactorySerial = serial, CreatedAt = now,
-        };
-        var (lines, problem) = await DeviceLines.ResolveAsync(db, tenantId, device.Id, request.Lines ?? [], ct);
-        if (lines is null)
+        var (device, problem) = await DeviceEnrolment.PrepareAsync(db, tenantId, mac, request.Vendor, request.Model, serial, request.Lines ?? [], now, ct);
+        if (device is null)
         {
             return ApiErrors.Invalid(nameof(Request.Lines), problem!);
         }
 
-        device.Lines.AddRange(lines);
-        db.Devices.Add(device);
         db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "device.create", "device", device.Id, tenantId));
         await db.SaveChangesAsync(ct);
         var created = await db.Devices.AsNoTracking().Where(d => d.Id == device.Id).Select(DeviceResponse.Projection).SingleAsync(ct);

@@ -1,3 +1,5 @@
+using HostedPbx.Provisioning.Security;
+
 namespace HostedPbx.Provisioning.Features.Devices;
 
 internal static class DeviceEndpoints
@@ -14,4 +16,9 @@ internal static class DeviceEndpoints
         device.MapDelete("/", DeleteDevice.HandleAsync).WithName(nameof(DeleteDevice));
         return device;
     }
+
+    /// <summary>Operator only: a reseller's key gets 404 here.</summary>
+    public static void MapDeviceClaimsApi(this RouteGroupBuilder api) =>
+        api.MapGroup("/device-claims").WithTags("Devices").WithMetadata(new OperatorRoute())
+            .MapPost("/", ApproveDeviceClaim.HandleAsync).WithName(nameof(ApproveDeviceClaim));
 }
