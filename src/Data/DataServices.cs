@@ -18,6 +18,9 @@ public static class DataServices
             .ValidateDataAnnotations()
             .Validate(o => IsConnectionString(o.ConnectionString),
                 "Database:ConnectionString is not a valid Npgsql connection string (expected e.g. Host=127.0.0.1;Port=54329;Database=hostedpbx;Username=hostedpbx_app).")
+            .Validate(o => !IsConnectionString(o.ConnectionString) || WritesOnlyToPrimary(o.ConnectionString),
+                "Database:ConnectionString names several hosts but not Target Session Attributes=read-write: a part could write to a replica "
+                + "(expected e.g. Host=db1:5432,db2:5432;Target Session Attributes=read-write;…).")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
             new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString).Build());
@@ -30,14 +33,26 @@ public static class DataServices
         return builder;
     }
 
-    /// <summary>The one place the model's provider options are set: used by parts, tools and tests alike.</summary>
+    /// <summary>
+    /// The one place the model's provider options are set: used by parts, tools and tests alike. Transient failures
+    /// (a failover, a dead pooled connection after an outage) are retried (<see cref="FailoverExecutionStrategy"/>).
+    /// </summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
-        options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
+                .ExecutionStrategy(dependencies => new FailoverExecutionStrategy(dependencies)))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(new DbScopeInterceptor());
 
     public static DbContextOptions<PbxDbContext> CreateOptions(NpgsqlDataSource dataSource) =>
         ((DbContextOptionsBuilder<PbxDbContext>)Configure(new DbContextOptionsBuilder<PbxDbContext>(), dataSource)).Options;
+
+    /// <summary>With several hosts, only the one that takes writes may be chosen (Patroni's primary), never a replica.</summary>
+    private static bool WritesOnlyToPrimary(string value)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(value);
+        return builder.Host is null || !builder.Host.Contains(',', StringComparison.Ordinal)
+            || builder.TargetSessionAttributes is "read-write" or "primary";
+    }
 
     private static bool IsConnectionString(string value)
     {

@@ -44,7 +44,7 @@ internal sealed class SipServer(
         _directory = new DeviceDirectoryCache(new DeviceDirectoryLoader(contexts).LoadAsync, time, TimeSpan.FromSeconds(o.DirectoryRefreshSeconds), _logger);
         await _directory.RefreshAsync(cancellationToken);
         _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
-        _registrations = new RegistrationStore(contexts, o.NodeName, _logger);
+        _registrations = new RegistrationStore(contexts, o.NodeName, _logger, time);
         await _registrations.ClearNodeAsync(cancellationToken);
         _records = new CallRecordStore(contexts, o.NodeName, time, _logger);
         await _records.CloseAbandonedAsync(cancellationToken);

@@ -10,10 +10,15 @@ namespace HostedPbx.Testing;
 /// <summary>
 /// A real PostgreSQL database for one test assembly, migrated once per run and reset with Respawn between tests.
 /// The server comes from HOSTEDPBX_TEST_DB (an owner connection string; <c>./pbx test</c> starts a private
-/// cluster and sets it), in the style of npgsql's NPGSQL_TEST_DB.
+/// cluster and sets it), in the style of npgsql's NPGSQL_TEST_DB. Over TCP the cluster asks for a password: the
+/// string carries it or names a password file (Passfile=…, as ./pbx writes it), and the application's roles get the
+/// owner's password, so one file serves all three.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    /// <summary>The test cluster's password file as ./pbx test-db writes it; used when HOSTEDPBX_TEST_DB names none.</summary>
+    private const string DefaultPassfile = ".data/keys/test-pg.any.pgpass";
+
     private Respawner? _respawner;
     private NpgsqlDataSource? _ownerSource;
     private NpgsqlDataSource? _appSource;
@@ -29,7 +34,23 @@ public sealed class PostgresFixture : IAsyncLifetime
         var server = Environment.GetEnvironmentVariable("HOSTEDPBX_TEST_DB")
             ?? throw new InvalidOperationException("HOSTEDPBX_TEST_DB is not set: run the tests with ./pbx test, which starts a private PostgreSQL.");
         var assembly = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "tests";
-        DatabaseName = "hostedpbx_test_" + new string([.. assembly.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
+        await InitializeAsync(WithDefaultPassfile(server), "hostedpbx_test_" + assembly);
+    }
+
+    /// <summary>
+    /// A database on another server than the assembly's (a Patroni pair, a cluster a test stops and starts), migrated
+    /// like the assembly's; <paramref name="server"/> is an owner connection string, multi-host strings included.
+    /// </summary>
+    public static async Task<PostgresFixture> CreateAsync(string server, string databaseName)
+    {
+        var fixture = new PostgresFixture();
+        await fixture.InitializeAsync(server, databaseName);
+        return fixture;
+    }
+
+    private async Task InitializeAsync(string server, string databaseName)
+    {
+        DatabaseName = new string([.. databaseName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
 
         await using (var admin = new NpgsqlConnection(server))
         {
@@ -44,6 +65,12 @@ public sealed class PostgresFixture : IAsyncLifetime
         AppConnectionString = With(server, "hostedpbx_app");
         SwitchConnectionString = With(server, "hostedpbx_switch");
         await DatabaseMigrator.MigrateAsync(OwnerConnectionString, CancellationToken.None);
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await GiveRolesOwnerPasswordAsync(admin);
+        }
+
         _ownerSource = new NpgsqlDataSourceBuilder(OwnerConnectionString).Build();
         _appSource = new NpgsqlDataSourceBuilder(AppConnectionString).Build();
         _switchSource = new NpgsqlDataSourceBuilder(SwitchConnectionString).Build();
@@ -95,6 +122,60 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             await _switchSource.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The roles are the cluster's, shared by every test assembly: they get the owner's SCRAM verifier (PostgreSQL
+    /// stores a verifier given in place of a password as it is), once, under a lock, since assemblies start at once.
+    /// A cluster that trusts (no verifier) is left as it is.
+    /// </summary>
+    private static async Task GiveRolesOwnerPasswordAsync(NpgsqlConnection admin)
+    {
+        await using var command = new NpgsqlCommand("""
+            BEGIN;
+            SELECT pg_advisory_xact_lock(4711001);
+            DO $$
+            DECLARE
+                verifier text := (SELECT rolpassword FROM pg_authid WHERE rolname = current_user);
+                role text;
+            BEGIN
+                IF verifier IS NULL THEN
+                    RETURN;
+                END IF;
+                FOREACH role IN ARRAY ARRAY['hostedpbx_app', 'hostedpbx_switch'] LOOP
+                    IF (SELECT rolpassword FROM pg_authid WHERE rolname = role) IS DISTINCT FROM verifier THEN
+                        EXECUTE format('ALTER ROLE %I PASSWORD %L', role, verifier);
+                    END IF;
+                END LOOP;
+            END
+            $$;
+            COMMIT;
+            """, admin);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>./pbx test sets a string that names the password file; one typed by hand may not, and gets the repository's.</summary>
+    private static string WithDefaultPassfile(string server)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(server);
+        if (builder.Password is not null || builder.Passfile is not null)
+        {
+            return server;
+        }
+
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "pbx")))
+        {
+            dir = dir.Parent;
+        }
+
+        var file = dir is null ? null : Path.Combine(dir.FullName, DefaultPassfile);
+        if (file is not null && File.Exists(file))
+        {
+            builder.Passfile = file;
+        }
+
+        return builder.ConnectionString;
     }
 
     private string With(string server, string user) =>

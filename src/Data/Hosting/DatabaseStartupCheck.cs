@@ -39,6 +39,8 @@ internal sealed class DatabaseStartupCheck(IDbContextFactory<PbxDbContext> facto
     private static string Describe(string? connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"{builder.Host}:{builder.Port}/{builder.Database} as {builder.Username}";
+        // Several hosts carry their ports (Host=db1:5432,db2:5432).
+        var hosts = builder.Host?.Contains(',', StringComparison.Ordinal) == true ? builder.Host : $"{builder.Host}:{builder.Port}";
+        return $"{hosts}/{builder.Database} as {builder.Username}";
     }
 }

@@ -21,7 +21,15 @@ public static class DemoSeeder
     ];
 
     /// <summary>Returns the new credentials, or null when the database already held data.</summary>
-    public static async Task<DemoCredentials?> SeedAsync(PbxDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<DemoCredentials?> SeedAsync(PbxDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        // Its own transaction, so run whole by the retrying strategy (a failover mid-way starts it over).
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            return await SeedOnceAsync(db, time, cancellationToken);
+        });
+
+    private static async Task<DemoCredentials?> SeedOnceAsync(PbxDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
         if (await db.Resellers.AnyAsync(cancellationToken))

@@ -15,14 +15,24 @@ public static class TenantCreation
     {
         var tenant = new Tenant { ResellerId = resellerId, Name = settings.Name.Trim(), CreatedAt = now };
         settings.ApplyTo(tenant);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.Tenants.Add(tenant);
-        db.RetentionSettings.Add(new RetentionSettings { TenantId = tenant.Id });
-        await db.SaveChangesAsync(ct);
-        // Row-level security admits the audit row only once the tenant exists: a second statement, one transaction.
-        db.AuditEvents.Add(audit(tenant));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        var attempt = 0;
+        // Its own transaction, so run whole by the retrying strategy: a failover mid-way rolls back and starts over.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            if (attempt++ > 0)
+            {
+                db.ChangeTracker.Clear();
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Tenants.Add(tenant);
+            db.RetentionSettings.Add(new RetentionSettings { TenantId = tenant.Id });
+            await db.SaveChangesAsync(ct);
+            // Row-level security admits the audit row only once the tenant exists: a second statement, one transaction.
+            db.AuditEvents.Add(audit(tenant));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        });
         return tenant;
     }
 }

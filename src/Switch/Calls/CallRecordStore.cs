@@ -2,12 +2,13 @@ using System.Threading.Channels;
 using HostedPbx.Data;
 using HostedPbx.Data.Calls;
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Hosting;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Switch.Calls;
 
-/// <summary>Writes finished calls' records off the signalling path.</summary>
+/// <summary>Writes calls' records off the signalling path, in order, retrying each through a database outage or failover.</summary>
 internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts, string nodeName, TimeProvider time, ILogger logger)
 {
     private readonly Channel<CallRecord> _records = Channel.CreateUnbounded<CallRecord>(new UnboundedChannelOptions { SingleReader = true });
@@ -46,7 +47,9 @@ internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts,
         {
             try
             {
-                await SaveAsync(record, cancellationToken);
+                // Through a failover the queue waits and the same write is tried again; keyed by the record's own
+                // id (insert if absent, else update), so none is lost or doubled.
+                await WriteRetry.UntilWrittenAsync(ct => SaveAsync(record, ct), "call record", time, logger, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

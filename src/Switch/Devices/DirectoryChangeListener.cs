@@ -6,11 +6,16 @@ namespace HostedPbx.Switch.Devices;
 /// <summary>
 /// LISTENs on the channel the configuration tables notify (migration DirectoryChangeNotifications) and tells the
 /// directory cache to reload. On a lost connection it reconnects, and reloads once, since notices sent meanwhile are gone.
+/// After a failover the data source (several hosts, read-write target) opens on the new primary, where the writers'
+/// NOTIFYs now go. A quiet connection is probed every <see cref="Heartbeat"/>: a primary that vanished without closing
+/// the socket (a host lost, not a process) is noticed then, not never.
 /// </summary>
 internal sealed class DirectoryChangeListener(NpgsqlDataSource dataSource, DeviceDirectoryCache cache, TimeProvider time, ILogger logger)
 {
     /// <summary>The channel the configuration tables notify; the migration that made the triggers names it.</summary>
     public const string Channel = Data.Migrations.DirectoryChangeNotifications.Channel;
+
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(2);
 
@@ -30,7 +35,11 @@ internal sealed class DirectoryChangeListener(NpgsqlDataSource dataSource, Devic
                 cache.Invalidate();
                 while (true)
                 {
-                    await connection.WaitAsync(cancellationToken);
+                    if (!await connection.WaitAsync((int)Heartbeat.TotalMilliseconds, cancellationToken))
+                    {
+                        await using var probe = new NpgsqlCommand("SELECT 1", connection);
+                        await probe.ExecuteScalarAsync(cancellationToken);
+                    }
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -204,7 +204,9 @@ public sealed class RunCommandTests : IAsyncDisposable
 
     private async Task<long> QueryAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_pgPort};Database=hostedpbx;Username=postgres;Pooling=false");
+        // Over TCP the demo's cluster asks for the password ./pbx generated into the data folder.
+        var passfile = Path.Combine(_data, "keys", "pg.postgres.pgpass");
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_pgPort};Database=hostedpbx;Username=postgres;Pooling=false;Passfile={passfile}");
         await connection.OpenAsync(Cancel);
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync(Cancel))!;

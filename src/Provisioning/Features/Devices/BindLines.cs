@@ -28,13 +28,19 @@ public static class BindLines
             return ApiErrors.Invalid(nameof(Request.Lines), problem!);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.DeviceLines.RemoveRange(device.Lines);
-        await db.SaveChangesAsync(ct);
-        db.DeviceLines.AddRange(lines);
-        db.AuditEvents.Add(ApiCaller.From(http).Audit(time.GetUtcNow(), "device.lines", "device", deviceId, tenantId));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        var audit = ApiCaller.From(http).Audit(time.GetUtcNow(), "device.lines", "device", deviceId, tenantId);
+        // Its own transaction, so run whole by the retrying strategy; each attempt starts from what is stored.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.DeviceLines.RemoveRange(await db.DeviceLines.Where(l => l.DeviceId == deviceId).ToListAsync(ct));
+            await db.SaveChangesAsync(ct);
+            db.DeviceLines.AddRange(lines);
+            db.AuditEvents.Add(audit);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        });
         return TypedResults.Ok(await db.Devices.AsNoTracking().Where(d => d.Id == deviceId).Select(DeviceResponse.Projection).SingleAsync(ct));
     }
 }

@@ -1,13 +1,14 @@
 using System.Threading.Channels;
 using HostedPbx.Data;
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Hosting;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Switch.Sip.Registrar;
 
 /// <summary>Mirrors this node's bindings into the registrations table, off the signalling path.</summary>
-internal sealed class RegistrationStore(IDbContextFactory<PbxDbContext> contexts, string switchNode, ILogger logger)
+internal sealed class RegistrationStore(IDbContextFactory<PbxDbContext> contexts, string switchNode, ILogger logger, TimeProvider? time = null)
 {
     private readonly Channel<(Binding Binding, bool Remove)> _changes = Channel.CreateUnbounded<(Binding, bool)>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -28,39 +29,45 @@ internal sealed class RegistrationStore(IDbContextFactory<PbxDbContext> contexts
         {
             try
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                var row = await db.Registrations.FirstOrDefaultAsync(r => r.Id == binding.Id, cancellationToken);
-                if (remove)
-                {
-                    if (row is not null)
-                    {
-                        db.Registrations.Remove(row);
-                    }
-                }
-                else
-                {
-                    if (row is null)
-                    {
-                        row = new Registration { Id = binding.Id, ContactUri = binding.ContactUri, SourceAddress = binding.SourceAddress, SwitchNode = switchNode };
-                        db.Registrations.Add(row);
-                    }
-
-                    row.TenantId = binding.TenantId;
-                    row.ExtensionId = binding.ExtensionId;
-                    row.DeviceId = binding.DeviceId;
-                    row.ContactUri = binding.ContactUri;
-                    row.SourceAddress = binding.SourceAddress;
-                    row.UserAgent = binding.UserAgent;
-                    row.RegisteredAt = binding.RegisteredAt;
-                    row.ExpiresAt = binding.ExpiresAt;
-                }
-
-                await db.SaveChangesAsync(cancellationToken);
+                // Retried through a failover, in order; keyed by the binding's id, so a retry neither loses nor doubles a row.
+                await WriteRetry.UntilWrittenAsync(ct => WriteAsync(binding, remove, ct), "registration", time ?? TimeProvider.System, logger, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 SwitchLog.RegistrationWriteFailed(logger, binding.Extension, ex);
             }
         }
+    }
+
+    private async Task WriteAsync(Binding binding, bool remove, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Registrations.FirstOrDefaultAsync(r => r.Id == binding.Id, cancellationToken);
+        if (remove)
+        {
+            if (row is not null)
+            {
+                db.Registrations.Remove(row);
+            }
+        }
+        else
+        {
+            if (row is null)
+            {
+                row = new Registration { Id = binding.Id, ContactUri = binding.ContactUri, SourceAddress = binding.SourceAddress, SwitchNode = switchNode };
+                db.Registrations.Add(row);
+            }
+
+            row.TenantId = binding.TenantId;
+            row.ExtensionId = binding.ExtensionId;
+            row.DeviceId = binding.DeviceId;
+            row.ContactUri = binding.ContactUri;
+            row.SourceAddress = binding.SourceAddress;
+            row.UserAgent = binding.UserAgent;
+            row.RegisteredAt = binding.RegisteredAt;
+            row.ExpiresAt = binding.ExpiresAt;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 }
