@@ -5,6 +5,7 @@ using HostedPbx.Provisioning.Features.Devices;
 using HostedPbx.Provisioning.Features.Extensions;
 using HostedPbx.Provisioning.Features.Tenants;
 using HostedPbx.Provisioning.Features.TrustAnchors;
+using HostedPbx.Provisioning.Features.Voicemail;
 
 namespace HostedPbx.Provisioning;
 
@@ -17,6 +18,7 @@ internal static class ApiEndpoints
         var tenant = api.MapTenantsApi();
         tenant.MapExtensionsApi();
         tenant.MapCallsApi();
+        tenant.MapVoicemailApi();
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();

@@ -1,5 +1,6 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Voicemail;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Authentication;
 
@@ -11,6 +12,7 @@ public static class ProvisioningServices
     {
         builder.AddPbxData();
         builder.AddPlatformAuthority();
+        builder.AddVoicemailAudio();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HandsetIdentityCheck>();
         builder.Services.AddSingleton<DownloadLinks>();

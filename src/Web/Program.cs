@@ -3,6 +3,7 @@ using HostedPbx.Web;
 using HostedPbx.Web.Components;
 using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Features.Handsets;
+using HostedPbx.Web.Features.Voicemail;
 using HostedPbx.Web.Jobs;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -23,6 +24,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/health");
 app.MapAccountEndpoints();
 app.MapCertificateDownloads();
+app.MapVoicemailAudio();
 app.MapPbxJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 return await PartRunner.RunAsync(app, "web");

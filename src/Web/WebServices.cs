@@ -1,6 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Voicemail;
 using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Jobs;
 using HostedPbx.Web.Security;
@@ -16,6 +17,7 @@ public static class WebServices
     {
         builder.AddPbxData();
         builder.AddPlatformAuthority();
+        builder.AddVoicemailAudio();
         builder.AddPbxJobs();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DownloadLinks>();

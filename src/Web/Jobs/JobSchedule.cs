@@ -14,6 +14,8 @@ internal sealed class JobSchedule(IRecurringJobManager jobs) : IHostedService
         jobs.AddOrUpdate<CertificateExpiryJob>("certificate-expiry-sweep", job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
         // Hourly: the published CRL is re-signed well before its nextUpdate, even when nobody asks for it.
         jobs.AddOrUpdate<RevocationListRefreshJob>("crl-refresh", job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+        // Every minute: each new message not e-mailed yet gets its own job (VoicemailEmailScanJob).
+        jobs.AddOrUpdate<VoicemailEmailScanJob>("voicemail-email-scan", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         return Task.CompletedTask;
     }
 

@@ -26,6 +26,10 @@ internal static class JobServices
         builder.Services.AddHangfireServer(options => options.WorkerCount = 2);
         builder.Services.AddTransient<CertificateExpiryJob>();
         builder.Services.AddTransient<RevocationListRefreshJob>();
+        builder.Services.AddOptions<VoicemailMailOptions>().BindConfiguration(VoicemailMailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<VoicemailMailer>();
+        builder.Services.AddTransient<VoicemailEmailScanJob>();
+        builder.Services.AddTransient<VoicemailEmailJob>();
         builder.Services.AddHostedService<JobSchedule>();
         return builder;
     }

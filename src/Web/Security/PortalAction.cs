@@ -17,4 +17,5 @@ public enum PortalAction
     ViewCalls,
     ViewLiveCalls,
     ViewAuditLog,
+    ManageVoicemail,
 }

@@ -30,6 +30,8 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
             ["tenantId"] = _a.Tenant.Id.ToString(), ["extensionId"] = _a.Extension.Id.ToString(), ["deviceId"] = _a.Device.Id.ToString(),
             ["keyId"] = (await owner.ApiKeys.SingleAsync(k => k.Name == "reseller")).Id.ToString(),
             ["callId"] = (await TestCalls.AddAsync(owner, _a.Tenant.Id)).Id.ToString(),
+            ["messageId"] = (await TestVoicemail.AddAsync(owner, _factory.VoicemailDirectory, ProvisioningFactory.MasterKey, _a.Tenant.Id,
+                _a.Extension.Id, TestVoicemail.Tone(440, 1))).Id.ToString(),
         };
     }
 

@@ -14,6 +14,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private TestTenants.Arranged _theirs = null!;
     private Guid _theirKeyId;
     private Guid _theirCallId;
+    private Guid _theirMessageId;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -26,6 +27,8 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         await _factory.AddKeyAsync(_theirs.Reseller.Id, "theirs");
         _theirKeyId = (await owner.ApiKeys.SingleAsync(k => k.Name == "theirs")).Id;
         _theirCallId = (await TestCalls.AddAsync(owner, _theirs.Tenant.Id)).Id;
+        _theirMessageId = (await TestVoicemail.AddAsync(owner, _factory.VoicemailDirectory, ProvisioningFactory.MasterKey, _theirs.Tenant.Id,
+            _theirs.Extension.Id, TestVoicemail.Tone(440, 1))).Id;
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -44,6 +47,8 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{deviceId}", _theirs.Device.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{keyId}", _theirKeyId.ToString(), StringComparison.Ordinal)
                 .Replace("{callId}", _theirCallId.ToString(), StringComparison.Ordinal)
+                .Replace("{messageId}", _theirMessageId.ToString(), StringComparison.Ordinal)
+                .Replace("{kind}", "Unavailable", StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "not-a-token", StringComparison.Ordinal);
@@ -107,6 +112,9 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         var devices = await owner.Devices.AsNoTracking().Where(d => d.TenantId == theirs).Select(d => d.Mac + d.Status).ToListAsync();
         var lines = await owner.DeviceLines.AsNoTracking().CountAsync(l => l.TenantId == theirs);
         var keys = await owner.ApiKeys.AsNoTracking().Where(k => k.Id == _theirKeyId).Select(k => k.RevokedAt).SingleAsync();
-        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}";
+        var voicemail = await owner.VoicemailMessages.AsNoTracking().Where(m => m.TenantId == theirs).Select(m => m.Status + "" + m.HeardAt).ToListAsync();
+        var mailbox = await owner.Extensions.AsNoTracking().Where(e => e.TenantId == theirs)
+            .Select(e => e.VoicemailPinHash + e.VoicemailEmail + e.ForwardNoAnswerSeconds).ToListAsync();
+        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}";
     }
 }

@@ -13,12 +13,16 @@ public sealed class ProvisioningFactory(PostgresFixture database) : WebApplicati
 {
     public static readonly string MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>This app's voicemail folder (sealed files), one per factory.</summary>
+    public string VoicemailDirectory { get; } = Directory.CreateTempSubdirectory("hostedpbx-vm-").FullName;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:ConnectionString", database.AppConnectionString);
         builder.UseSetting("Keys:MasterKey", MasterKey);
         builder.UseSetting("Provisioning:SwitchCaPath", "/dev/null");
+        builder.UseSetting("Voicemail:Directory", VoicemailDirectory);
     }
 
     /// <summary>A client that sends the given key.</summary>

@@ -21,6 +21,12 @@ public sealed class Portal : IAsyncLifetime
     private List<TrustAnchor> _authority = [];
 
     public PostgresFixture Database { get; } = new();
+
+    /// <summary>The master key the portal runs with (to seal test voicemail the portal can open).</summary>
+    public static string MasterKey => s_masterKey;
+
+    /// <summary>The portal's voicemail folder.</summary>
+    public string VoicemailDirectory { get; } = Directory.CreateTempSubdirectory("hostedpbx-web-vm-").FullName;
     public IBrowser Browser { get; private set; } = default!;
     public Uri BaseUrl { get; private set; } = default!;
     public string WebOutput => _web is null ? "" : _web.Output + _web.Error;
@@ -46,6 +52,7 @@ public sealed class Portal : IAsyncLifetime
             ["Kestrel__Endpoints__Https__Certificate__KeyPath"] = key,
             ["Kestrel__Endpoints__Health__Url"] = $"http://127.0.0.1:{healthPort}",
             ["Keys__MasterKey"] = s_masterKey,
+            ["Voicemail__Directory"] = VoicemailDirectory,
             // Open circuits check their user again every 2 s rather than every minute, so session tests end quickly.
             ["Portal__SessionRevalidationSeconds"] = "2",
         });

@@ -1,0 +1,117 @@
+using HostedPbx.Data.Entities;
+using HostedPbx.Data.Voicemail;
+using HostedPbx.Testing;
+using HostedPbx.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace HostedPbx.Web.Tests.Voicemail;
+
+/// <summary>An extension's mailbox in the portal, in Chromium: list, play in the browser, download, delete, and settings.</summary>
+public sealed class VoicemailPageTests(Portal portal) : IAsyncLifetime
+{
+    private TestTenants.Arranged _acme = default!;
+    private IPage _page = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await portal.ResetAsync();
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            _acme = await TestTenants.AddAsync(owner, "Acme", "0015650000d1");
+        }
+
+        var (login, password) = await portal.AddUserAsync(PortalRole.TenantAdmin, tenantId: _acme.Tenant.Id);
+        _page = await portal.NewPageAsync();
+        await Portal.SignInAsync(_page, login, password);
+        await Assertions.Expect(_page.Locator("nav.side")).ToBeVisibleAsync();
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task Mailbox_ListPlayDownloadDelete_AuditedAndTheFileIsGone()
+    {
+        var pcm = TestVoicemail.Tone(440, 2);
+        VoicemailMessage message;
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            message = await TestVoicemail.AddAsync(owner, portal.VoicemailDirectory, Portal.MasterKey, _acme.Tenant.Id, _acme.Extension.Id, pcm,
+                callerNumber: "202");
+        }
+
+        await Portal.OpenAsync(_page, $"/tenants/{_acme.Tenant.Id}/extensions");
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Mailbox" }).ClickAsync();
+        await _page.Locator("[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var row = _page.Locator($"tr[data-message='{message.Id}']");
+        await Assertions.Expect(row).ToContainTextAsync("202");
+        await Assertions.Expect(row).ToContainTextAsync("0:02");
+        await Assertions.Expect(_page.GetByTestId("voicemail-counts")).ToHaveTextAsync("1 new, 0 saved");
+
+        // The browser plays the stream: its player learns the length from the WAV and moves past the start.
+        var played = await row.Locator("audio").EvaluateAsync<double>("""
+            async a => {
+              a.muted = true;
+              await a.play();
+              while (a.currentTime < 0.5 && !a.ended) { await new Promise(r => a.addEventListener('timeupdate', r, { once: true })); }
+              return a.duration;
+            }
+            """);
+        Assert.Equal(2.0, played, 1);
+
+        var download = await _page.RunAndWaitForDownloadAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "Download" }).ClickAsync());
+        var saved = Path.Combine(Path.GetTempPath(), $"vm-{Guid.NewGuid():N}.wav");
+        await download.SaveAsAsync(saved);
+        var wav = await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken);
+        File.Delete(saved);
+        Assert.Equal("RIFF"u8.ToArray(), wav[..4]);
+        Assert.Equal(pcm, wav[44..]);
+        await Portal.ScreenshotAsync(_page, "voicemail-mailbox");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await Assertions.Expect(_page.GetByTestId("voicemail-counts")).ToHaveTextAsync("0 new, 0 saved");
+        Assert.False(File.Exists(new VoicemailFiles(portal.VoicemailDirectory).FullPath(message.StoragePath)));
+        await using var check = portal.Database.CreateOwnerContext();
+        Assert.Equal(VoicemailStatus.Deleted, (await check.VoicemailMessages.SingleAsync(m => m.Id == message.Id, TestContext.Current.CancellationToken)).Status);
+        var actions = await check.AuditEvents.Where(e => e.TargetId == message.Id.ToString()).Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("voicemail.listen", actions);
+        Assert.Contains("voicemail.download", actions);
+        Assert.Contains("voicemail.delete", actions);
+    }
+
+    [Fact]
+    public async Task Settings_WeakPinAndBadGreeting_MessagesBesideTheFields_NothingWritten()
+    {
+        await Portal.OpenAsync(_page, $"/tenants/{_acme.Tenant.Id}/extensions/{_acme.Extension.Id}/voicemail");
+
+        await _page.FillAsync("#vm-pin", "1111");
+        await _page.FillAsync("#vm-no-answer", "2");
+        await _page.ClickAsync("text=Save settings");
+        var pinField = _page.Locator(".field", new() { Has = _page.Locator("#vm-pin") });
+        await Assertions.Expect(pinField.Locator(".validation-message")).ToHaveTextAsync("The PIN must not be one digit repeated.");
+        var noAnswerField = _page.Locator(".field", new() { Has = _page.Locator("#vm-no-answer") });
+        await Assertions.Expect(noAnswerField.Locator(".validation-message")).ToContainTextAsync("5 to 120 seconds");
+
+        await _page.SetInputFilesAsync("#greeting-Unavailable", new FilePayload { Name = "hello.wav", MimeType = "audio/wav", Buffer = "not a sound"u8.ToArray() });
+        await Assertions.Expect(_page.GetByTestId("greeting-Unavailable").Locator(".validation-message")).ToContainTextAsync("not a WAV audio file");
+        await Portal.ScreenshotAsync(_page, "voicemail-settings-refused");
+
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            var extension = await owner.Extensions.SingleAsync(e => e.Id == _acme.Extension.Id, TestContext.Current.CancellationToken);
+            Assert.Null(extension.VoicemailPinHash);
+            Assert.Equal(20, extension.ForwardNoAnswerSeconds);
+            Assert.False(await owner.VoicemailGreetings.AnyAsync(TestContext.Current.CancellationToken));
+        }
+
+        await _page.FillAsync("#vm-pin", "2580");
+        await _page.FillAsync("#vm-no-answer", "25");
+        await _page.ClickAsync("text=Save settings");
+        await Assertions.Expect(_page.GetByTestId("voicemail-saved")).ToBeVisibleAsync();
+        await using var check = portal.Database.CreateOwnerContext();
+        var saved = await check.Extensions.SingleAsync(e => e.Id == _acme.Extension.Id, TestContext.Current.CancellationToken);
+        Assert.True(VoicemailPin.Verify("2580", saved.VoicemailPinHash));
+        Assert.Equal(25, saved.ForwardNoAnswerSeconds);
+    }
+}
