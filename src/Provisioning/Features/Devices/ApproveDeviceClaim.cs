@@ -47,35 +47,52 @@ public static class ApproveDeviceClaim
             return ApiErrors.NotFound("tenant");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // One transaction, retried whole if the database fails over in the middle (FailoverExecutionStrategy).
         var now = time.GetUtcNow();
         var caller = ApiCaller.From(http);
-        var held = await db.Devices.SingleOrDefaultAsync(d => d.Mac == mac.ToString(), ct);
-        if (held?.TenantId == request.TenantId)
+        Results<Created<DeviceResponse>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>? refusal = null;
+        Guid? createdId = null;
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            return ApiErrors.Conflict($"The handset with MAC {mac} is already this tenant's.");
-        }
+            db.ChangeTracker.Clear();
+            refusal = null;
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var held = await db.Devices.SingleOrDefaultAsync(d => d.Mac == mac.ToString(), ct);
+            if (held?.TenantId == request.TenantId)
+            {
+                refusal = ApiErrors.Conflict($"The handset with MAC {mac} is already this tenant's.");
+                return;
+            }
 
-        if (held is not null)
-        {
-            db.Devices.Remove(held);
-            db.AuditEvents.Add(caller.Audit(now, "device.claim-moved-away", "device", held.Id, held.TenantId, reason:
-                $"the operator gave MAC {mac} to tenant {request.TenantId}: {request.Reason.Trim()}"));
+            if (held is not null)
+            {
+                db.Devices.Remove(held);
+                db.AuditEvents.Add(caller.Audit(now, "device.claim-moved-away", "device", held.Id, held.TenantId, reason:
+                    $"the operator gave MAC {mac} to tenant {request.TenantId}: {request.Reason.Trim()}"));
+                await db.SaveChangesAsync(ct);
+            }
+
+            var (device, problem) = await DeviceEnrolment.PrepareAsync(
+                db, request.TenantId, mac, request.Vendor, request.Model, serial, request.Lines ?? [], now, ct);
+            if (device is null)
+            {
+                refusal = ApiErrors.Invalid(nameof(Request.Lines), problem!);
+                return;
+            }
+
+            db.AuditEvents.Add(caller.Audit(now, "device.claim-approved", "device", device.Id, request.TenantId, reason:
+                held is null ? $"MAC {mac} was free: {request.Reason.Trim()}" : $"MAC {mac} moved from tenant {held.TenantId}: {request.Reason.Trim()}"));
             await db.SaveChangesAsync(ct);
-        }
+            await transaction.CommitAsync(ct);
+            createdId = device.Id;
+        });
 
-        var (device, problem) = await DeviceEnrolment.PrepareAsync(
-            db, request.TenantId, mac, request.Vendor, request.Model, serial, request.Lines ?? [], now, ct);
-        if (device is null)
+        if (refusal is { } refused)
         {
-            return ApiErrors.Invalid(nameof(Request.Lines), problem!);
+            return refused;
         }
 
-        db.AuditEvents.Add(caller.Audit(now, "device.claim-approved", "device", device.Id, request.TenantId, reason:
-            held is null ? $"MAC {mac} was free: {request.Reason.Trim()}" : $"MAC {mac} moved from tenant {held.TenantId}: {request.Reason.Trim()}"));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        var created = await db.Devices.AsNoTracking().Where(d => d.Id == device.Id).Select(DeviceResponse.Projection).SingleAsync(ct);
-        return TypedResults.Created($"/api/v1/tenants/{request.TenantId}/devices/{device.Id}", created);
+        var created = await db.Devices.AsNoTracking().Where(d => d.Id == createdId).Select(DeviceResponse.Projection).SingleAsync(ct);
+        return TypedResults.Created($"/api/v1/tenants/{request.TenantId}/devices/{createdId}", created);
     }
 }
