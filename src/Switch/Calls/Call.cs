@@ -28,6 +28,9 @@ internal sealed class Call
 
     private readonly Lock _gate = new();
     private readonly List<CallLeg> _callees = [];
+    private readonly List<CallLeg> _withdrawn = [];
+    private readonly HashSet<CallLeg> _settled = [];
+    private readonly Queue<PendingEvent> _pending = [];
     private readonly CallEnvironment _environment;
     private readonly SdesOffer? _calleeOffer;
     private LocalMediaOptions _callerMedia;
@@ -36,7 +39,7 @@ internal sealed class Call
     private ITimer? _mediaWatch;
     private ITimer? _forwardTimer;
     private CallForwarding? _forwarding;
-    private int _generation;
+    private bool _deciding;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ringing;
 
@@ -68,6 +71,10 @@ internal sealed class Call
 
     public CallLeg? Callee { get; private set; }
 
+    /// <summary>The extension the caller dialled (after its "forward always"), whoever rings now.</summary>
+    public string Dialled { get; private set; } = "";
+
+    /// <summary>The forks ringing now: those of the extension the call was last forwarded to.</summary>
     public IReadOnlyList<CallLeg> Callees
     {
         get
@@ -110,6 +117,8 @@ internal sealed class Call
                 callee.Call = this;
                 _callees.Add(callee);
             }
+
+            Dialled = _callees.Count > 0 ? _callees[0].Party : "";
 
             _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
             foreach (var callee in _callees)
@@ -162,56 +171,89 @@ internal sealed class Call
         }
     }
 
+    /// <summary>
+    /// Takes one event under the lock and decides it to completion. An event raised while another is being decided (a
+    /// leg that fails at once while the call offers it, on the same thread) waits its turn, so every decision sees the
+    /// state the one before it left, never a state about to be overwritten.
+    /// </summary>
     private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0)
     {
         lock (_gate)
         {
-            var fromCaller = ReferenceEquals(leg, Caller);
-#pragma warning disable CS8524 // Both enums are private to the call layer and never hold unnamed values; CS8509 still checks every named pair.
-            CurrentState = (CurrentState, happened) switch
+            _pending.Enqueue(new PendingEvent(happened, leg, request, status));
+            if (_deciding)
             {
-                // RFC 3261 §16.7 step 5 in spirit: the caller hears one 180, whichever fork rings first.
-                (State.Ringing, CallEvent.CalleeProgress) => RingCaller(status),
-                (State.Ringing, CallEvent.CalleeAnswered) => Connect(leg!),
-                (State.Ringing, CallEvent.CalleeFailed) => CalleeFailed(),
+                return;
+            }
 
-                // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
-                (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
-                (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
-                (State.Ringing, CallEvent.ForwardNoAnswer) => Forward(_forwarding!.Current!.ForwardNoAnswer!) ?? State.Ringing,
-
-                // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
-                (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
-
-                // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
-                (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending", State.Ringing),
-                (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
-                (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
-
-                (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer) => State.Answered,
-
-                // RFC 3261 §13.2.2.4: a second 2xx (another fork) is ACKed by its leg, then ended with BYE.
-                (State.Answered, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Answered),
-
-                // RFC 3261 §9.2: a CANCEL after the final response changes nothing, but is answered 200.
-                (State.Answered, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Answered),
-                (State.Answered, CallEvent.Bye) => HungUp(leg!, request!, fromCaller),
-                (State.Answered, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller),
-                (State.Answered, CallEvent.ConnectionLost) => LostLeg(fromCaller),
-                (State.Answered, CallEvent.MediaTimeout) => Silent(),
-
-                // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
-                (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
-
-                // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
-                (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
-                (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
-                (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
-                (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
-                (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
-            };
-#pragma warning restore CS8524
+            _deciding = true;
+            try
+            {
+                while (_pending.TryDequeue(out var next))
+                {
+                    CurrentState = Decide(next.Event, next.Leg, next.Request, next.Status);
+                }
+            }
+            finally
+            {
+                _deciding = false;
+            }
         }
+    }
+
+    private State Decide(CallEvent happened, CallLeg? leg, SipRequest? request, int status)
+    {
+        var fromCaller = ReferenceEquals(leg, Caller);
+        var withdrawn = leg is not null && _withdrawn.Contains(leg);
+#pragma warning disable CS8524 // Both enums are private to the call layer and never hold unnamed values; CS8509 still checks every named pair.
+        return (CurrentState, happened) switch
+        {
+            // A fork an earlier forward cancelled belongs to a generation the call has left: its late 1xx or 487 changes
+            // nothing for the forks ringing now, and a 2xx that crossed our CANCEL is ACKed by its leg and ended (§15).
+            (State.Ringing, CallEvent.CalleeProgress or CallEvent.CalleeFailed) when withdrawn => State.Ringing,
+            (State.Ringing, CallEvent.CalleeAnswered) when withdrawn => HangUpLate(leg!, State.Ringing),
+
+            // RFC 3261 §16.7 step 5 in spirit: the caller hears one 180, whichever fork rings first.
+            (State.Ringing, CallEvent.CalleeProgress) => RingCaller(status),
+            (State.Ringing, CallEvent.CalleeAnswered) => Connect(leg!),
+            (State.Ringing, CallEvent.CalleeFailed) => CalleeFailed(leg!),
+
+            // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
+            (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
+            (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
+            (State.Ringing, CallEvent.ForwardNoAnswer) => Forward(_forwarding!.Current!.ForwardNoAnswer!) ?? State.Ringing,
+
+            // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
+            (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
+
+            // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
+            (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending", State.Ringing),
+            (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
+            (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
+
+            (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer) => State.Answered,
+
+            // RFC 3261 §13.2.2.4: a second 2xx (another fork) is ACKed by its leg, then ended with BYE.
+            (State.Answered, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Answered),
+
+            // RFC 3261 §9.2: a CANCEL after the final response changes nothing, but is answered 200.
+            (State.Answered, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Answered),
+            (State.Answered, CallEvent.Bye) => HungUp(leg!, request!, fromCaller),
+            (State.Answered, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller),
+            (State.Answered, CallEvent.ConnectionLost) => LostLeg(fromCaller),
+            (State.Answered, CallEvent.MediaTimeout) => Silent(),
+
+            // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
+            (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
+
+            // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
+            (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
+            (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
+            (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+            (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
+            (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
+        };
+#pragma warning restore CS8524
     }
 
     private State RingCaller(int status)
@@ -231,7 +273,7 @@ internal sealed class Call
         {
             SwitchLog.ForkAnswerRefused(_environment.Logger, CallId, "the callee's SDP answer is not acceptable");
             callee.Hangup();
-            return CalleeFailed();
+            return CalleeFailed(callee);
         }
 
         Callee = callee;
@@ -261,16 +303,22 @@ internal sealed class Call
         return State.Answered;
     }
 
-    private State CalleeFailed()
+    /// <summary>
+    /// One fork has failed. The call counts only the final answers it has itself been told of, under its lock: a leg
+    /// marks its own final status on the thread that read the response, before the call hears of it, so a fork whose
+    /// 2xx is on its way would otherwise count as failed (the forward race of issue 12: 202's 487 and 203's 200 at once).
+    /// </summary>
+    private State CalleeFailed(CallLeg failed)
     {
-        if (!_callees.TrueForAll(c => c.HasFinalAnswer))
+        _settled.Add(failed);
+        if (!_callees.TrueForAll(_settled.Contains))
         {
             return State.Ringing;
         }
 
         // RFC 3261 §16.7 step 6 in spirit: busy wins over the rest, else the callee is unavailable. Only the forks of
         // the extension ringing now count: a forwarded call is busy when its last target is.
-        var busy = _callees.Skip(_generation).Any(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
+        var busy = _callees.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
         if (busy && _forwarding?.Current?.ForwardBusy is { } target && Forward(target) is { } forwarded)
         {
             return forwarded;
@@ -300,8 +348,11 @@ internal sealed class Call
                 break;
         }
 
+        // The forks left behind leave this generation before the new ones join, in the same decision: whatever they
+        // answer later (487, or a 2xx that crossed the CANCEL) is theirs alone.
         CancelCallees();
-        _generation = _callees.Count;
+        _withdrawn.AddRange(_callees);
+        _callees.Clear();
         foreach (var leg in legs)
         {
             leg.Call = this;
@@ -354,7 +405,7 @@ internal sealed class Call
         }
 
         leg.Cancel();
-        return CalleeFailed();
+        return CalleeFailed(leg);
     }
 
     private State CallerVanished()
@@ -366,7 +417,7 @@ internal sealed class Call
     private State CalleeVanished(CallLeg callee)
     {
         callee.Cancel();
-        return CalleeFailed();
+        return CalleeFailed(callee);
     }
 
     private static State HangUpLate(CallLeg leg, State stay)
@@ -510,7 +561,7 @@ internal sealed class Call
         _forwardTimer?.Dispose();
         _mediaWatch?.Dispose();
         Caller.Forget();
-        foreach (var callee in _callees)
+        foreach (var callee in _callees.Concat(_withdrawn))
         {
             callee.Forget();
         }
@@ -521,4 +572,6 @@ internal sealed class Call
         _environment.Records.Write(CallFacts.Record(this, outcome, finalStatus, _environment.Time.GetUtcNow()));
         return State.Ended;
     }
+
+    private readonly record struct PendingEvent(CallEvent Event, CallLeg? Leg, SipRequest? Request, int Status);
 }

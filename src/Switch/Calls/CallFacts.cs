@@ -17,7 +17,7 @@ internal static class CallFacts
             SipCallId = call.CallId,
             Type = CallType.ExtensionToExtension,
             FromParty = call.Caller.Party,
-            ToParty = call.Callees.Count > 0 ? call.Callees[0].Party : "",
+            ToParty = call.Dialled,
             StartedAt = call.StartedAt,
             AnsweredAt = call.AnsweredAt,
             EndedAt = endedAt,

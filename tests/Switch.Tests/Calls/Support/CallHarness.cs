@@ -52,7 +52,9 @@ internal sealed class CallHarness : IAsyncDisposable
         var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _listener = new TlsListener(
             _pki.ServerContext, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
-            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64),
+            // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
+            // than the switch writes, and the default write queue (256) would drop the connection the test is reading.
+            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64, MaxQueuedWrites: 2048),
             NullLogger.Instance);
     }
 
