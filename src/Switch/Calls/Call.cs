@@ -221,7 +221,7 @@ internal sealed class Call
             // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
             (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
             (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
-            (State.Ringing, CallEvent.ForwardNoAnswer) => Forward(_forwarding!.Current!.ForwardNoAnswer!) ?? State.Ringing,
+            (State.Ringing, CallEvent.ForwardNoAnswer) => FollowForward(ForwardReason.NoAnswer) ?? State.Ringing,
 
             // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
             (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
@@ -319,7 +319,7 @@ internal sealed class Call
         // RFC 3261 §16.7 step 6 in spirit: busy wins over the rest, else the callee is unavailable. Only the forks of
         // the extension ringing now count: a forwarded call is busy when its last target is.
         var busy = _callees.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
-        if (busy && _forwarding?.Current?.ForwardBusy is { } target && Forward(target) is { } forwarded)
+        if (FollowForward(busy ? ForwardReason.Busy : ForwardReason.Unavailable) is { } forwarded)
         {
             return forwarded;
         }
@@ -329,8 +329,12 @@ internal sealed class Call
         return End(busy ? CallOutcome.Busy : CallOutcome.Unavailable, status);
     }
 
+    /// <summary>What the callee's forwarding says for <paramref name="reason"/>; null when it says nothing (or nobody is there).</summary>
+    private State? FollowForward(ForwardReason reason) =>
+        _forwarding?.Decide(reason) is { Action: ForwardAction.Forward, Target: { } target } ? Forward(target) : null;
+
     /// <summary>
-    /// The callee's forward (busy or no answer): its forks still ringing are cancelled (RFC 3261 §9.1) and the target's
+    /// The callee's forward (busy, no answer or unavailable): its forks still ringing are cancelled (RFC 3261 §9.1) and the target's
     /// handsets are offered the same call, with the same offer for the bridge's side B. Null when there is nobody there,
     /// and the call goes on as if it had no forward.
     /// </summary>

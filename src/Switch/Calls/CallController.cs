@@ -138,14 +138,23 @@ internal sealed class CallController
             }
         }
 
-        var targets = announcement is not null ? [] : _bindings.Find(device.TenantId, calleeUser, _time.GetUtcNow())
-            .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
-            .Where(t => t.Found && !t.Connection.IsClosed)
-            .ToList();
-        if (targets.Count == 0 && announcement is null)
+        var forks = announcement is not null ? [] : Forks(callerUser, device.TenantId, calleeUser);
+        if (forks.Count == 0 && announcement is null)
         {
-            Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
-            return;
+            // No handset of the callee is registered: its "unavailable" forward, decided where every forward is.
+            var decision = forwarding?.Decide(ForwardReason.Unavailable) ?? ForwardDecision.None;
+            switch (decision.Action == ForwardAction.Forward ? forwarding!.Next(decision.Target!, out forks) : ForwardResult.Nowhere)
+            {
+                case ForwardResult.Loop:
+                    Fail(transaction, SipStatusCodes.LoopDetected, tag, "Loop Detected");
+                    return;
+                case ForwardResult.Nowhere:
+                    Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
+                    return;
+                case ForwardResult.Forwarded:
+                    calleeUser = forwarding!.Current!.Number;
+                    break;
+            }
         }
 
         // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
@@ -170,7 +179,7 @@ internal sealed class CallController
 
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
             (call, callees) = announcement is null
-                ? Bridge(caller, calleeUser, offer, suites, targets.Select(t => (t.Binding.ContactUri, t.Connection)), invite.CallId)
+                ? Bridge(caller, offer, suites, forks, invite.CallId)
                 : Announce(caller, CallFacts.Printable(calleeUser), offer, suites, announcement, invite.CallId);
             if (call is null)
             {
@@ -181,7 +190,7 @@ internal sealed class CallController
             _invites[transaction.Key] = caller;
         }
 
-        SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, targets.Count);
+        SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, forks.Count);
         call.Start(callees, forwarding);
     }
 
@@ -295,8 +304,7 @@ internal sealed class CallController
     };
 
     /// <summary>A call between handsets: one bridge (two port pairs), the caller answered on side A, each fork offered side B.</summary>
-    private (Call? Call, List<CallLeg> Callees) Bridge(
-        HandsetLeg caller, string callee, SessionDescription offer, List<SrtpSuite> suites, IEnumerable<(string ContactUri, SipConnection Connection)> targets, string callId)
+    private (Call? Call, List<CallLeg> Callees) Bridge(HandsetLeg caller, SessionDescription offer, List<SrtpSuite> suites, List<CallLeg> forks, string callId)
     {
         var bridge = _relay.Open();
         if (bridge is null)
@@ -317,7 +325,7 @@ internal sealed class CallController
         // Each leg gets its own fresh keys: the callee never sees the caller's (DESIGN "Calls").
         var calleeMedia = Local(bridge.SideB, suites);
         var call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
-        return (call, [.. targets.Select(t => (CallLeg)HandsetLeg.Outbound(caller.Party, callee, t.ContactUri, t.Connection, _sip))]);
+        return (call, forks);
     }
 
     /// <summary>A fork towards each live binding of <paramref name="number"/>, for a call forwarded there.</summary>

@@ -113,6 +113,13 @@ internal sealed class CallHarness : IAsyncDisposable
         return phone;
     }
 
+    /// <summary>An extension of <paramref name="tenant"/> with no handset registered for it.</summary>
+    public void AddExtension(Guid tenant, string extension)
+    {
+        _extensions.Add(new DirectoryExtension(Guid.CreateVersion7(), tenant, extension, extension, false, null, null));
+        Publish();
+    }
+
     /// <summary>An extension's call forwarding, as the directory loads it from the extension's settings.</summary>
     public void SetForwarding(Guid tenant, string extension, string? always = null, string? busy = null, string? noAnswer = null, int noAnswerSeconds = 20)
     {
