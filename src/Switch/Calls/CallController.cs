@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Calls.Forwarding;
+using HostedPbx.Switch.Calls.Transfer;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -81,7 +82,7 @@ internal sealed class CallController
     {
         if (invite.ToTag.Length > 0)
         {
-            OnInDialog(connection, invite);
+            OnInDialog(connection, invite, directory);
             return;
         }
 
@@ -222,7 +223,7 @@ internal sealed class CallController
     /// A request inside a dialog (BYE, re-INVITE, ACK, INFO...): found by Call-ID and both tags (RFC 3261 §12.2.2), and
     /// accepted only from the connection, or after a reconnect the device, of the leg the dialog belongs to.
     /// </summary>
-    public void OnInDialog(SipConnection connection, SipRequest request)
+    public void OnInDialog(SipConnection connection, SipRequest request, DeviceDirectory directory)
     {
         var isAck = request.Method == SipMethod.Ack;
         if (!Dialogs.TryFindForRequest(request, out var dialog, out var leg) || !Accepts(leg!, connection, request))
@@ -260,6 +261,9 @@ internal sealed class CallController
             case SipMethod.Invite:
                 call.OnReInvite(leg, request);
                 break;
+            case SipMethod.Refer:
+                OnRefer(connection, leg, request, directory);
+                break;
             case SipMethod.Info or SipMethod.Options:
                 // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged, nothing relayed yet.
                 leg.Reply(request, SipStatusCodes.Ok);
@@ -267,6 +271,60 @@ internal sealed class CallController
             default:
                 leg.Reply(request, SipStatusCodes.NotImplemented);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// RFC 3515: a REFER in an answered call's dialog. Its Refer-To must be one SIP URI naming an extension of the
+    /// transferor's own tenant; anything else is refused (403 for a target the switch will not call, 404 for a number the
+    /// tenant does not have), changes nothing, and is audited with the reason. The call decides the rest.
+    /// </summary>
+    private void OnRefer(SipConnection connection, CallLeg leg, SipRequest refer, DeviceDirectory directory)
+    {
+        var call = leg.Call!;
+        var device = connection.Device;
+        var count = 0;
+        byte[] referTo = [];
+        foreach (var element in refer.GetHeaderElements(KnownHeader.ReferTo))
+        {
+            referTo = count++ == 0 ? element.ToArray() : referTo;
+        }
+
+        // RFC 3515 §2.4.1: exactly one Refer-To.
+        if (count != 1)
+        {
+            leg.Reply(refer, SipStatusCodes.BadRequest, "Exactly One Refer-To Required");
+            return;
+        }
+
+        var (status, reason) = Check(referTo, out var target);
+        if (status != 0)
+        {
+            _audit.Denied("sip.refer", $"REFER in call {PeerText.Bound(call.CallId)} refused: {reason}", device.TenantId, device.Mac,
+                device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+            leg.Reply(refer, status, status == SipStatusCodes.NotFound ? "Not Found" : "Forbidden");
+            return;
+        }
+
+        // The target's handsets see the remaining party as the caller (RFC 5589 §6: the transferee is who they talk to).
+        var remaining = ReferenceEquals(leg, call.Caller) ? call.Callee?.Party ?? leg.Party : call.Caller.Party;
+        call.OnRefer(leg, refer, Forks(remaining, device.TenantId, target!.Number));
+
+        (int Status, string Reason) Check(byte[] value, out ReferTarget? parsed)
+        {
+            if (!ReferTarget.TryParse(value, out parsed))
+            {
+                return (SipStatusCodes.Forbidden, $"Refer-To '{PeerText.Bound(Encoding.UTF8.GetString(value))}' is not a SIP URI with a user part");
+            }
+
+            if (parsed!.Replaces is not null)
+            {
+                return (SipStatusCodes.Forbidden, "Refer-To carries Replaces (attended transfer), which the switch does not take");
+            }
+
+            return directory.TryFindExtension(device.TenantId, parsed.Number, out _)
+                ? (0, "")
+                : (SipStatusCodes.NotFound, $"Refer-To '{PeerText.Bound(parsed.Number)}' is not an extension of the tenant");
         }
     }
 
@@ -427,9 +485,9 @@ internal sealed class CallController
         lock (_gate)
         {
             _calls.Remove(call);
-            if (call.Caller.InboundInvite is { } invite)
+            if (call.InviteKey is { } invite)
             {
-                _invites.Remove(invite.Key);
+                _invites.Remove(invite);
             }
         }
     }

@@ -24,14 +24,14 @@ internal static class CallFacts
             Outcome = outcome,
             FinalSipStatus = finalStatus,
         };
-        if (call.Caller.Describe(record, 1) is { } caller)
+        // In order: the caller (1), the callee that answered (2), then each transfer target that took a side (3...).
+        var position = 0;
+        foreach (var party in call.Parties)
         {
-            record.Legs.Add(caller);
-        }
-
-        if (call.Callee?.Describe(record, 2) is { } callee)
-        {
-            record.Legs.Add(callee);
+            if (party.Describe(record, ++position) is { } leg)
+            {
+                record.Legs.Add(leg);
+            }
         }
 
         return record;

@@ -38,6 +38,19 @@ internal static partial class SwitchLog
     [LoggerMessage(4009, LogLevel.Information, "Call {CallId}: {Dialled} is not a number of the tenant; playing {Prompt}")]
     public static partial void AnnouncementStarted(ILogger logger, string callId, string dialled, string prompt);
 
+    /// <summary>The target comes from the transferor's Refer-To: it is logged bounded and escaped.</summary>
+    public static void TransferStarted(ILogger logger, string callId, string transferor, string target, int forks) =>
+        LogTransferStarted(logger, PeerText.Bound(callId), PeerText.Bound(transferor), PeerText.Bound(target), forks);
+
+    [LoggerMessage(4010, LogLevel.Information, "Call {CallId}: {Transferor} transfers its side to {Target}, forking to {Forks} binding(s)")]
+    private static partial void LogTransferStarted(ILogger logger, string callId, string transferor, string target, int forks);
+
+    [LoggerMessage(4011, LogLevel.Information, "Call {CallId}: transfer from {Transferor} to {Target} answered; {Remaining} now talks to {Target}")]
+    public static partial void TransferCompleted(ILogger logger, string callId, string transferor, string target, string remaining);
+
+    [LoggerMessage(4012, LogLevel.Information, "Call {CallId}: transfer failed, {Status}")]
+    public static partial void TransferFailed(ILogger logger, string callId, int status);
+
     [LoggerMessage(5000, LogLevel.Information, "Call {CallId}: no media for too long, hanging up")]
     public static partial void MediaTimeout(ILogger logger, string callId);
 }
