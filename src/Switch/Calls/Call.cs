@@ -542,7 +542,7 @@ internal sealed class Call
         var answer = SdesOfferAnswer.Answer(offer, local);
         if (!answer.IsAcceptable)
         {
-            SwitchLog.OfferRefused(_environment.Logger, CallId, CallFacts.Printable(answer.NotAcceptableReason));
+            SwitchLog.OfferRefused(_environment.Logger, CallId, PeerText.Bound(answer.NotAcceptableReason));
             leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase, null);
             return stay;
         }

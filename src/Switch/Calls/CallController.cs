@@ -100,7 +100,7 @@ internal sealed class CallController
         // DESIGN "Identity of a handset" step 5: a handset calls only as one of its own lines (read afresh on every INVITE).
         if (callerUser is null || !device.Extensions.Contains(callerUser))
         {
-            _audit.Denied("sip.invite", $"INVITE from '{CallFacts.Printable(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
+            _audit.Denied("sip.invite", $"INVITE from '{PeerText.Bound(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
                 device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
             Fail(transaction, SipStatusCodes.Forbidden, tag);
             return;
@@ -161,7 +161,7 @@ internal sealed class CallController
         // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
         if (!SdpReader.TryRead(invite.Body, out var offer, out var sdpError))
         {
-            SwitchLog.OfferRefused(_logger, invite.CallId, CallFacts.Printable(sdpError));
+            SwitchLog.OfferRefused(_logger, invite.CallId, PeerText.Bound(sdpError));
             Fail(transaction, SipStatusCodes.NotAcceptableHere, tag, "No usable SDP offer");
             return;
         }
@@ -181,7 +181,7 @@ internal sealed class CallController
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
             (call, callees) = announcement is null
                 ? Bridge(caller, offer, suites, forks, invite.CallId)
-                : Announce(caller, CallFacts.Printable(calleeUser), offer, suites, announcement, invite.CallId);
+                : Announce(caller, PeerText.Bound(calleeUser), offer, suites, announcement, invite.CallId);
             if (call is null)
             {
                 return;
@@ -422,7 +422,7 @@ internal sealed class CallController
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
     private void RefuseOffer(HandsetLeg caller, NegotiationResult answer, string callId)
     {
-        SwitchLog.OfferRefused(_logger, callId, CallFacts.Printable(answer.NotAcceptableReason));
+        SwitchLog.OfferRefused(_logger, callId, PeerText.Bound(answer.NotAcceptableReason));
         caller.Refuse(SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase);
     }
 
@@ -475,7 +475,7 @@ internal sealed class CallController
         var device = connection.Device;
         _audit.Denied(
             $"sip.{request.MethodName.ToLowerInvariant()}",
-            $"{request.MethodName} in a dialog of another device (Call-ID {CallFacts.Printable(request.CallId)}) from device {device.Mac}",
+            $"{request.MethodName} in a dialog of another device (Call-ID {PeerText.Bound(request.CallId)}) from device {device.Mac}",
             device.TenantId, device.Mac, device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
         return false;
     }

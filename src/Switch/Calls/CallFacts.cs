@@ -1,4 +1,3 @@
-using System.Text;
 using HostedPbx.Data.Entities;
 
 namespace HostedPbx.Switch.Calls;
@@ -6,8 +5,6 @@ namespace HostedPbx.Switch.Calls;
 /// <summary>The call record a call leaves, from its legs' own facts (DESIGN "Security statement per call type").</summary>
 internal static class CallFacts
 {
-    private const int MaxPrintable = 120;
-
     public static CallRecord Record(Call call, CallOutcome outcome, int? finalStatus, DateTimeOffset? endedAt)
     {
         var record = new CallRecord
@@ -35,38 +32,5 @@ internal static class CallFacts
         }
 
         return record;
-    }
-
-    /// <summary>
-    /// A peer's words made safe for a log line: bounded, and every control or non-ASCII character escaped, so neither a
-    /// 63 KB m= line nor a NUL or a line break from the wire reaches the log as it came.
-    /// </summary>
-    public static string Printable(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-
-        var builder = new StringBuilder(Math.Min(text.Length, MaxPrintable) + 8);
-        foreach (var c in text)
-        {
-            if (builder.Length >= MaxPrintable)
-            {
-                builder.Append('…');
-                break;
-            }
-
-            if (c is >= ' ' and <= '~')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append(@"\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        return builder.ToString();
     }
 }
