@@ -1,9 +1,11 @@
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Calls.Forwarding;
+using HostedPbx.Switch.Calls.Transfer;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Media.Sdp;
 using HostedPbx.Switch.Sip.Messages;
+using HostedPbx.Switch.Sip.Transactions;
 
 namespace HostedPbx.Switch.Calls;
 
@@ -22,12 +24,27 @@ internal sealed class Call
         /// <summary>One callee answered; both dialogs are confirmed and the bridge relays.</summary>
         Answered,
 
+        /// <summary>
+        /// Answered, and one side asked to be replaced by a transfer target (REFER), whose handsets ring now; the bridge
+        /// still relays between the two sides until the target answers.
+        /// </summary>
+        Transferring,
+
         /// <summary>Over: no port, timer or table entry is left.</summary>
         Ended,
     }
 
+    /// <summary>RFC 3515 §2.4.2: a REFER the switch will act on is answered 202 Accepted.</summary>
+    private const int Accepted = 202;
+
     private readonly Lock _gate = new();
     private readonly List<CallLeg> _callees = [];
+    private readonly List<CallLeg> _withdrawn = [];
+    private readonly HashSet<CallLeg> _settled = [];
+    private readonly Queue<PendingEvent> _pending = [];
+    private readonly List<CallLeg> _parties = [];
+    private readonly List<CallLeg> _departed = [];
+    private PendingTransfer? _transfer;
     private readonly CallEnvironment _environment;
     private readonly SdesOffer? _calleeOffer;
     private LocalMediaOptions _callerMedia;
@@ -36,7 +53,7 @@ internal sealed class Call
     private ITimer? _mediaWatch;
     private ITimer? _forwardTimer;
     private CallForwarding? _forwarding;
-    private int _generation;
+    private bool _deciding;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ringing;
 
@@ -52,22 +69,47 @@ internal sealed class Call
         _calleeMedia = calleeMedia;
         _environment = environment;
         StartedAt = environment.Time.GetUtcNow();
+        CallId = caller.CallId;
+        TenantId = caller.TenantId;
+        InviteKey = caller.InboundInvite?.Key;
         caller.Call = this;
+        _parties.Add(caller);
     }
 
     public Guid Id { get; } = Guid.CreateVersion7();
 
     public State CurrentState { get; private set; } = State.Ringing;
 
-    public HandsetLeg Caller { get; }
+    /// <summary>Side A of the bridge: the caller, or whoever a transfer by the caller put in its place.</summary>
+    public HandsetLeg Caller { get; private set; }
 
-    public Guid TenantId => Caller.TenantId;
+    public Guid TenantId { get; }
+
+    /// <summary>The caller's INVITE server transaction, which the controller keeps for CANCEL until the call ends.</summary>
+    public TransactionKey? InviteKey { get; }
 
     /// <summary>What the caller will be answered with once a callee answers (our key for the caller's side).</summary>
     public NegotiationResult CallerAnswer { get; }
 
+    /// <summary>Side B of the bridge: the callee that answered, or whoever a transfer by the callee put in its place.</summary>
     public CallLeg? Callee { get; private set; }
 
+    /// <summary>Everyone who has been on the call, in order: the caller, the callee that answered, each transfer target.</summary>
+    public IReadOnlyList<CallLeg> Parties
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _parties];
+            }
+        }
+    }
+
+    /// <summary>The extension the caller dialled (after its "forward always"), whoever rings now.</summary>
+    public string Dialled { get; private set; } = "";
+
+    /// <summary>The forks ringing now: those of the extension the call was last forwarded to.</summary>
     public IReadOnlyList<CallLeg> Callees
     {
         get
@@ -90,7 +132,7 @@ internal sealed class Call
 
     public DateTimeOffset? AnsweredAt { get; private set; }
 
-    public string CallId => Caller.CallId;
+    public string CallId { get; }
 
     /// <summary>Completes when the call has ended and its bridge has given its ports back.</summary>
     public Task Closed => _closed.Task;
@@ -110,6 +152,8 @@ internal sealed class Call
                 callee.Call = this;
                 _callees.Add(callee);
             }
+
+            Dialled = _callees.Count > 0 ? _callees[0].Party : "";
 
             _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
             foreach (var callee in _callees)
@@ -136,6 +180,9 @@ internal sealed class Call
 
     public void OnApplicationDone(CallLeg application) => Handle(CallEvent.ApplicationDone, application);
 
+    /// <summary>A REFER in <paramref name="leg"/>'s dialog to a target the controller has checked, with forks to its handsets.</summary>
+    public void OnRefer(CallLeg leg, SipRequest refer, List<CallLeg> targetForks) => Handle(CallEvent.Refer, leg, refer, legs: targetForks);
+
     /// <summary>RFC 3261 §12.2.2: the CSeq check and target refresh of a request in one of this call's dialogs.</summary>
     public bool Accepts(Sip.Dialogs.Dialog dialog, SipRequest request)
     {
@@ -153,7 +200,9 @@ internal sealed class Call
         {
             lost = Caller.UsesConnection(connectionId) ? Caller
                 : Callee is { } answered && answered.UsesConnection(connectionId) ? answered
-                : _callees.Find(c => !c.HasFinalAnswer && c.UsesConnection(connectionId));
+                : _transfer is { TransferorGone: false } transfer && transfer.Transferor.UsesConnection(connectionId) ? transfer.Transferor
+                : _callees.Find(c => !c.HasFinalAnswer && c.UsesConnection(connectionId))
+                    ?? _transfer?.Forks.Find(c => !c.HasFinalAnswer && c.UsesConnection(connectionId));
         }
 
         if (lost is not null)
@@ -162,56 +211,107 @@ internal sealed class Call
         }
     }
 
-    private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0)
+    /// <summary>
+    /// Takes one event under the lock and decides it to completion. An event raised while another is being decided (a
+    /// leg that fails at once while the call offers it, on the same thread) waits its turn, so every decision sees the
+    /// state the one before it left, never a state about to be overwritten.
+    /// </summary>
+    private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0, List<CallLeg>? legs = null)
     {
         lock (_gate)
         {
-            var fromCaller = ReferenceEquals(leg, Caller);
-#pragma warning disable CS8524 // Both enums are private to the call layer and never hold unnamed values; CS8509 still checks every named pair.
-            CurrentState = (CurrentState, happened) switch
+            _pending.Enqueue(new PendingEvent(happened, leg, request, status, legs));
+            if (_deciding)
             {
-                // RFC 3261 §16.7 step 5 in spirit: the caller hears one 180, whichever fork rings first.
-                (State.Ringing, CallEvent.CalleeProgress) => RingCaller(status),
-                (State.Ringing, CallEvent.CalleeAnswered) => Connect(leg!),
-                (State.Ringing, CallEvent.CalleeFailed) => CalleeFailed(),
+                return;
+            }
 
-                // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
-                (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
-                (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
-                (State.Ringing, CallEvent.ForwardNoAnswer) => Forward(_forwarding!.Current!.ForwardNoAnswer!) ?? State.Ringing,
-
-                // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
-                (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
-
-                // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
-                (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending", State.Ringing),
-                (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
-                (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
-
-                (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer) => State.Answered,
-
-                // RFC 3261 §13.2.2.4: a second 2xx (another fork) is ACKed by its leg, then ended with BYE.
-                (State.Answered, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Answered),
-
-                // RFC 3261 §9.2: a CANCEL after the final response changes nothing, but is answered 200.
-                (State.Answered, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Answered),
-                (State.Answered, CallEvent.Bye) => HungUp(leg!, request!, fromCaller),
-                (State.Answered, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller),
-                (State.Answered, CallEvent.ConnectionLost) => LostLeg(fromCaller),
-                (State.Answered, CallEvent.MediaTimeout) => Silent(),
-
-                // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
-                (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
-
-                // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
-                (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
-                (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
-                (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
-                (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
-                (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
-            };
-#pragma warning restore CS8524
+            _deciding = true;
+            try
+            {
+                while (_pending.TryDequeue(out var next))
+                {
+                    CurrentState = Decide(next.Event, next.Leg, next.Request, next.Status, next.Legs);
+                }
+            }
+            finally
+            {
+                _deciding = false;
+            }
         }
+    }
+
+    private State Decide(CallEvent happened, CallLeg? leg, SipRequest? request, int status, List<CallLeg>? legs)
+    {
+        var fromCaller = ReferenceEquals(leg, Caller);
+        var withdrawn = leg is not null && _withdrawn.Contains(leg);
+        var transferFork = leg is not null && _transfer is not null && _transfer.Forks.Contains(leg);
+#pragma warning disable CS8524 // Both enums are private to the call layer and never hold unnamed values; CS8509 still checks every named pair.
+        return (CurrentState, happened) switch
+        {
+            // A fork an earlier forward cancelled belongs to a generation the call has left: its late 1xx or 487 changes
+            // nothing for the forks ringing now, and a 2xx that crossed our CANCEL is ACKed by its leg and ended (§15).
+            (State.Ringing, CallEvent.CalleeProgress or CallEvent.CalleeFailed) when withdrawn => State.Ringing,
+            (State.Ringing, CallEvent.CalleeAnswered) when withdrawn => HangUpLate(leg!, State.Ringing),
+
+            // RFC 3261 §16.7 step 5 in spirit: the caller hears one 180, whichever fork rings first.
+            (State.Ringing, CallEvent.CalleeProgress) => RingCaller(status),
+            (State.Ringing, CallEvent.CalleeAnswered) => Connect(leg!),
+            (State.Ringing, CallEvent.CalleeFailed) => CalleeFailed(leg!),
+
+            // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
+            (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
+            (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
+            (State.Ringing, CallEvent.ForwardNoAnswer) => FollowForward(ForwardReason.NoAnswer) ?? State.Ringing,
+
+            // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
+            (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
+
+            // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
+            (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending", State.Ringing),
+            (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
+            (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
+
+            // RFC 3515 §2.4.2: a REFER the switch will not act on is refused; a call not yet answered has nothing to transfer.
+            (State.Ringing, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Ringing, "Transfer Not Allowed Now"),
+
+            (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer) => State.Answered,
+
+            // RFC 3261 §13.2.2.4: a second 2xx (another fork) is ACKed by its leg, then ended with BYE.
+            (State.Answered, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Answered),
+
+            // RFC 3261 §9.2: a CANCEL after the final response changes nothing, but is answered 200.
+            (State.Answered, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Answered),
+            (State.Answered, CallEvent.Bye) => HungUp(leg!, request!, fromCaller),
+            (State.Answered, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller, State.Answered),
+            (State.Answered, CallEvent.ConnectionLost) => LostLeg(fromCaller),
+            (State.Answered, CallEvent.MediaTimeout) => Silent(),
+
+            // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
+            (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
+            (State.Answered, CallEvent.Refer) => StartTransfer(leg!, request!, legs!, fromCaller),
+
+            // The target's forks: a 1xx is passed on to the transferor, the first 2xx takes the transferor's place.
+            (State.Transferring, CallEvent.CalleeProgress) => transferFork ? TransferRinging(status) : State.Transferring,
+            (State.Transferring, CallEvent.CalleeAnswered) => transferFork ? CompleteTransfer(leg!) : HangUpLate(leg!, State.Transferring),
+            (State.Transferring, CallEvent.CalleeFailed) => transferFork ? TransferForkFailed(leg!) : State.Transferring,
+            (State.Transferring, CallEvent.NoAnswer) => TransferFailed(SipStatusCodes.TemporarilyUnavailable, "No Answer"),
+            (State.Transferring, CallEvent.ForwardNoAnswer or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Transferring,
+            (State.Transferring, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Transferring),
+            (State.Transferring, CallEvent.Bye) => TransferBye(leg!, request!),
+            (State.Transferring, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller, State.Transferring),
+            (State.Transferring, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Transferring, "Transfer In Progress"),
+            (State.Transferring, CallEvent.ConnectionLost) => TransferLegLost(leg!, transferFork),
+
+            // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
+            (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
+            (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
+            (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+            (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
+            (State.Ended, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+            (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
+        };
+#pragma warning restore CS8524
     }
 
     private State RingCaller(int status)
@@ -231,10 +331,11 @@ internal sealed class Call
         {
             SwitchLog.ForkAnswerRefused(_environment.Logger, CallId, "the callee's SDP answer is not acceptable");
             callee.Hangup();
-            return CalleeFailed();
+            return CalleeFailed(callee);
         }
 
         Callee = callee;
+        _parties.Add(callee);
         AnsweredAt = _environment.Time.GetUtcNow();
         _noAnswer?.Dispose();
         _forwardTimer?.Dispose();
@@ -261,17 +362,23 @@ internal sealed class Call
         return State.Answered;
     }
 
-    private State CalleeFailed()
+    /// <summary>
+    /// One fork has failed. The call counts only the final answers it has itself been told of, under its lock: a leg
+    /// marks its own final status on the thread that read the response, before the call hears of it, so a fork whose
+    /// 2xx is on its way would otherwise count as failed (the forward race of issue 12: 202's 487 and 203's 200 at once).
+    /// </summary>
+    private State CalleeFailed(CallLeg failed)
     {
-        if (!_callees.TrueForAll(c => c.HasFinalAnswer))
+        _settled.Add(failed);
+        if (!_callees.TrueForAll(_settled.Contains))
         {
             return State.Ringing;
         }
 
         // RFC 3261 §16.7 step 6 in spirit: busy wins over the rest, else the callee is unavailable. Only the forks of
         // the extension ringing now count: a forwarded call is busy when its last target is.
-        var busy = _callees.Skip(_generation).Any(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
-        if (busy && _forwarding?.Current?.ForwardBusy is { } target && Forward(target) is { } forwarded)
+        var busy = _callees.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
+        if (FollowForward(busy ? ForwardReason.Busy : ForwardReason.Unavailable) is { } forwarded)
         {
             return forwarded;
         }
@@ -281,8 +388,12 @@ internal sealed class Call
         return End(busy ? CallOutcome.Busy : CallOutcome.Unavailable, status);
     }
 
+    /// <summary>What the callee's forwarding says for <paramref name="reason"/>; null when it says nothing (or nobody is there).</summary>
+    private State? FollowForward(ForwardReason reason) =>
+        _forwarding?.Decide(reason) is { Action: ForwardAction.Forward, Target: { } target } ? Forward(target) : null;
+
     /// <summary>
-    /// The callee's forward (busy or no answer): its forks still ringing are cancelled (RFC 3261 §9.1) and the target's
+    /// The callee's forward (busy, no answer or unavailable): its forks still ringing are cancelled (RFC 3261 §9.1) and the target's
     /// handsets are offered the same call, with the same offer for the bridge's side B. Null when there is nobody there,
     /// and the call goes on as if it had no forward.
     /// </summary>
@@ -300,8 +411,11 @@ internal sealed class Call
                 break;
         }
 
+        // The forks left behind leave this generation before the new ones join, in the same decision: whatever they
+        // answer later (487, or a 2xx that crossed the CANCEL) is theirs alone.
         CancelCallees();
-        _generation = _callees.Count;
+        _withdrawn.AddRange(_callees);
+        _callees.Clear();
         foreach (var leg in legs)
         {
             leg.Call = this;
@@ -354,7 +468,7 @@ internal sealed class Call
         }
 
         leg.Cancel();
-        return CalleeFailed();
+        return CalleeFailed(leg);
     }
 
     private State CallerVanished()
@@ -366,7 +480,7 @@ internal sealed class Call
     private State CalleeVanished(CallLeg callee)
     {
         callee.Cancel();
-        return CalleeFailed();
+        return CalleeFailed(callee);
     }
 
     private static State HangUpLate(CallLeg leg, State stay)
@@ -375,9 +489,9 @@ internal sealed class Call
         return stay;
     }
 
-    private static State Reply(CallLeg leg, SipRequest request, int status, State stay)
+    private static State Reply(CallLeg leg, SipRequest request, int status, State stay, string? reason = null)
     {
-        leg.Reply(request, status);
+        leg.Reply(request, status, reason);
         return stay;
     }
 
@@ -404,33 +518,33 @@ internal sealed class Call
     /// RFC 3264 §8: the switch answers a re-INVITE for that side alone, with a fresh SDES key for the side it re-keys
     /// (RFC 4568 §7.1.4); the other side's relay leg and its outbound stream stay as they are.
     /// </summary>
-    private State Rekey(CallLeg leg, SipRequest invite, bool fromCaller)
+    private State Rekey(CallLeg leg, SipRequest invite, bool fromCaller, State stay)
     {
         if (!fromCaller && !ReferenceEquals(leg, Callee))
         {
-            return Refuse(leg, invite, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Answered);
+            return Refuse(leg, invite, SipStatusCodes.CallOrTransactionDoesNotExist, null, stay);
         }
 
         if (!SdpReader.TryRead(invite.Body, out var offer, out _))
         {
             leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, "No usable SDP offer", null);
-            return State.Answered;
+            return stay;
         }
 
         if (Bridge is null || (fromCaller ? _callerMedia : _calleeMedia) is not { } local)
         {
             // An application terminates the caller's media itself and does not change it mid-call.
             leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, "Media Cannot Change Now", null);
-            return State.Answered;
+            return stay;
         }
 
         local = local with { SessionVersion = local.SessionVersion + 1 };
         var answer = SdesOfferAnswer.Answer(offer, local);
         if (!answer.IsAcceptable)
         {
-            SwitchLog.OfferRefused(_environment.Logger, CallId, CallFacts.Printable(answer.NotAcceptableReason));
+            SwitchLog.OfferRefused(_environment.Logger, CallId, PeerText.Bound(answer.NotAcceptableReason));
             leg.AnswerReInvite(invite, SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase, null);
-            return State.Answered;
+            return stay;
         }
 
         if (fromCaller)
@@ -451,7 +565,214 @@ internal sealed class Call
 
         SwitchLog.ReInviteAnswered(_environment.Logger, CallId, answer.Media.Direction.ToString());
         leg.AnswerReInvite(invite, SipStatusCodes.Ok, null, answer.Answer);
+        return stay;
+    }
+
+    /// <summary>
+    /// RFC 3515 §2.4.2, RFC 5589 §6: a blind transfer. The REFER is accepted (202) and its implicit subscription told
+    /// "100 Trying"; the target's handsets are offered the transferor's side of the bridge with a key of its own (RFC 4568
+    /// §7.1.1), while both sides go on talking until one answers. The remaining party's leg and side never change.
+    /// </summary>
+    private State StartTransfer(CallLeg leg, SipRequest refer, List<CallLeg> forks, bool fromCaller)
+    {
+        if (leg is not HandsetLeg transferor || (!fromCaller && !ReferenceEquals(leg, Callee)))
+        {
+            return Reply(leg, refer, SipStatusCodes.CallOrTransactionDoesNotExist, State.Answered);
+        }
+
+        if (Bridge is null || (fromCaller ? _callerMedia : _calleeMedia) is not { } local)
+        {
+            // An application's call (an announcement) has no side to give away.
+            return Reply(leg, refer, SipStatusCodes.Forbidden, State.Answered, "Transfer Not Allowed");
+        }
+
+        local = local with { SessionVersion = local.SessionVersion + 1 };
+        var sequence = refer.TryGetCSeq(out var cseq) ? cseq.Number : 0;
+        _transfer = new PendingTransfer(transferor, fromCaller, sequence, local, SdesOfferAnswer.CreateOffer(local), forks);
+        leg.Reply(refer, Accepted, "Accepted");
+        _transfer.Notify(SipStatusCodes.Trying, "Trying", final: false);
+        SwitchLog.TransferStarted(_environment.Logger, CallId, leg.Party, forks.Count > 0 ? forks[0].Party : "", forks.Count);
+        if (forks.Count == 0)
+        {
+            return TransferFailed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
+        }
+
+        _noAnswer?.Dispose();
+        _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
+        foreach (var fork in forks)
+        {
+            fork.Call = this;
+            fork.Invite(_transfer.Offer);
+        }
+
+        return State.Transferring;
+    }
+
+    private State TransferRinging(int status)
+    {
+        if (_transfer is { TargetRinging: false } transfer && status is 180 or 183)
+        {
+            transfer.TargetRinging = true;
+            transfer.Notify(SipStatusCodes.Ringing, "Ringing", final: false);
+        }
+
+        return State.Transferring;
+    }
+
+    /// <summary>
+    /// The target answered: its media takes the transferor's side of the bridge (that side's outbound stream is re-keyed,
+    /// the remaining party's is untouched), the subscription ends with "200 OK", and the transferor is hung up (BYE).
+    /// </summary>
+    private State CompleteTransfer(CallLeg target)
+    {
+        var transfer = _transfer!;
+        if (target.Media is not { IsAcceptable: true } accepted || (transfer.TransferorIsCaller && target is not HandsetLeg))
+        {
+            SwitchLog.ForkAnswerRefused(_environment.Logger, CallId, "the transfer target's SDP answer is not acceptable");
+            target.Hangup();
+            return TransferForkFailed(target);
+        }
+
+        _noAnswer?.Dispose();
+        foreach (var other in transfer.Forks)
+        {
+            if (!ReferenceEquals(other, target) && !other.HasFinalAnswer)
+            {
+                other.Cancel();
+            }
+        }
+
+        var joined = RelayLeg.FromNegotiated(accepted.Media!);
+        var remaining = transfer.TransferorIsCaller ? Callee! : Caller;
+        if (transfer.TransferorIsCaller)
+        {
+            Bridge!.ReplaceA(joined);
+            _callerMedia = transfer.Local;
+            Caller = (HandsetLeg)target;
+        }
+        else
+        {
+            Bridge!.ReplaceB(joined);
+            _calleeMedia = transfer.Local;
+            Callee = target;
+        }
+
+        _parties.Add(target);
+        _departed.Add(transfer.Transferor);
+        _departed.AddRange(transfer.Forks.Where(f => !ReferenceEquals(f, target)));
+        _transfer = null;
+        target.OnConnected();
+        transfer.Notify(SipStatusCodes.Ok, "OK", final: true);
+        if (!transfer.TransferorGone)
+        {
+            transfer.Transferor.Hangup();
+        }
+
+        SwitchLog.TransferCompleted(_environment.Logger, CallId, transfer.Transferor.Party, target.Party, remaining.Party);
+        _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
         return State.Answered;
+    }
+
+    private State TransferForkFailed(CallLeg fork)
+    {
+        var transfer = _transfer!;
+        transfer.Settled.Add(fork);
+        if (!transfer.Forks.TrueForAll(transfer.Settled.Contains))
+        {
+            return State.Transferring;
+        }
+
+        return transfer.Forks.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 })
+            ? TransferFailed(SipStatusCodes.BusyHere, "Busy Here")
+            : TransferFailed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
+    }
+
+    /// <summary>
+    /// The target did not answer: the subscription ends with its status (RFC 3515 §2.4.5) and the call goes on between
+    /// the transferor and the remaining party; if the transferor has already left, the remaining party is hung up.
+    /// </summary>
+    private State TransferFailed(int status, string reason)
+    {
+        var transfer = _transfer!;
+        _noAnswer?.Dispose();
+        CancelTransferForks(transfer);
+        transfer.Notify(status, reason, final: true);
+        SwitchLog.TransferFailed(_environment.Logger, CallId, status);
+        if (!transfer.TransferorGone)
+        {
+            return State.Answered;
+        }
+
+        (transfer.TransferorIsCaller ? Callee! : Caller).Hangup();
+        return End(CallOutcome.Answered, SipStatusCodes.Ok);
+    }
+
+    private State TransferBye(CallLeg leg, SipRequest bye)
+    {
+        var transfer = _transfer!;
+        if (!transfer.TransferorGone && ReferenceEquals(leg, transfer.Transferor))
+        {
+            // RFC 5589 §6: the transferor may hang up once its REFER is accepted; the transfer goes on without it.
+            leg.Reply(bye, SipStatusCodes.Ok);
+            transfer.TransferorGone = true;
+            leg.Forget();
+            return State.Transferring;
+        }
+
+        if (!ReferenceEquals(leg, transfer.TransferorIsCaller ? Callee : Caller))
+        {
+            return Reply(leg, bye, SipStatusCodes.CallOrTransactionDoesNotExist, State.Transferring);
+        }
+
+        leg.Reply(bye, SipStatusCodes.Ok);
+        return AbandonTransfer(SipStatusCodes.Ok);
+    }
+
+    private State TransferLegLost(CallLeg leg, bool transferFork)
+    {
+        var transfer = _transfer!;
+        if (transferFork)
+        {
+            leg.Cancel();
+            return TransferForkFailed(leg);
+        }
+
+        if (ReferenceEquals(leg, transfer.Transferor))
+        {
+            transfer.TransferorGone = true;
+            leg.Forget();
+            return State.Transferring;
+        }
+
+        return AbandonTransfer(null);
+    }
+
+    /// <summary>The remaining party left while the target rang: nobody is left to transfer, and the call ends.</summary>
+    private State AbandonTransfer(int? finalStatus)
+    {
+        var transfer = _transfer!;
+        CancelTransferForks(transfer);
+        transfer.Notify(SipStatusCodes.RequestTerminated, "Request Terminated", final: true);
+        if (!transfer.TransferorGone)
+        {
+            transfer.Transferor.Hangup();
+        }
+
+        return End(CallOutcome.Answered, finalStatus);
+    }
+
+    private void CancelTransferForks(PendingTransfer transfer)
+    {
+        foreach (var fork in transfer.Forks)
+        {
+            if (!fork.HasFinalAnswer)
+            {
+                fork.Cancel();
+            }
+        }
+
+        _departed.AddRange(transfer.Forks);
+        _transfer = null;
     }
 
     private State ApplicationDone()
@@ -510,10 +831,12 @@ internal sealed class Call
         _forwardTimer?.Dispose();
         _mediaWatch?.Dispose();
         Caller.Forget();
-        foreach (var callee in _callees)
+        foreach (var leg in _callees.Concat(_withdrawn).Concat(_departed).Concat(_transfer?.Forks ?? []))
         {
-            callee.Forget();
+            leg.Forget();
         }
+
+        _transfer?.Transferor.Forget();
 
         _ = CloseBridgeAsync();
         SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge?.PacketsRelayed ?? 0);
@@ -521,4 +844,6 @@ internal sealed class Call
         _environment.Records.Write(CallFacts.Record(this, outcome, finalStatus, _environment.Time.GetUtcNow()));
         return State.Ended;
     }
+
+    private readonly record struct PendingEvent(CallEvent Event, CallLeg? Leg, SipRequest? Request, int Status, List<CallLeg>? Legs);
 }

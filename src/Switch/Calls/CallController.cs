@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Calls.Forwarding;
+using HostedPbx.Switch.Calls.Transfer;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -81,7 +82,7 @@ internal sealed class CallController
     {
         if (invite.ToTag.Length > 0)
         {
-            OnInDialog(connection, invite);
+            OnInDialog(connection, invite, directory);
             return;
         }
 
@@ -99,7 +100,7 @@ internal sealed class CallController
         // DESIGN "Identity of a handset" step 5: a handset calls only as one of its own lines (read afresh on every INVITE).
         if (callerUser is null || !device.Extensions.Contains(callerUser))
         {
-            _audit.Denied("sip.invite", $"INVITE from '{CallFacts.Printable(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
+            _audit.Denied("sip.invite", $"INVITE from '{PeerText.Bound(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
                 device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
             Fail(transaction, SipStatusCodes.Forbidden, tag);
             return;
@@ -138,20 +139,29 @@ internal sealed class CallController
             }
         }
 
-        var targets = announcement is not null ? [] : _bindings.Find(device.TenantId, calleeUser, _time.GetUtcNow())
-            .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
-            .Where(t => t.Found && !t.Connection.IsClosed)
-            .ToList();
-        if (targets.Count == 0 && announcement is null)
+        var forks = announcement is not null ? [] : Forks(callerUser, device.TenantId, calleeUser);
+        if (forks.Count == 0 && announcement is null)
         {
-            Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
-            return;
+            // No handset of the callee is registered: its "unavailable" forward, decided where every forward is.
+            var decision = forwarding?.Decide(ForwardReason.Unavailable) ?? ForwardDecision.None;
+            switch (decision.Action == ForwardAction.Forward ? forwarding!.Next(decision.Target!, out forks) : ForwardResult.Nowhere)
+            {
+                case ForwardResult.Loop:
+                    Fail(transaction, SipStatusCodes.LoopDetected, tag, "Loop Detected");
+                    return;
+                case ForwardResult.Nowhere:
+                    Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
+                    return;
+                case ForwardResult.Forwarded:
+                    calleeUser = forwarding!.Current!.Number;
+                    break;
+            }
         }
 
         // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
         if (!SdpReader.TryRead(invite.Body, out var offer, out var sdpError))
         {
-            SwitchLog.OfferRefused(_logger, invite.CallId, CallFacts.Printable(sdpError));
+            SwitchLog.OfferRefused(_logger, invite.CallId, PeerText.Bound(sdpError));
             Fail(transaction, SipStatusCodes.NotAcceptableHere, tag, "No usable SDP offer");
             return;
         }
@@ -170,8 +180,8 @@ internal sealed class CallController
 
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
             (call, callees) = announcement is null
-                ? Bridge(caller, calleeUser, offer, suites, targets.Select(t => (t.Binding.ContactUri, t.Connection)), invite.CallId)
-                : Announce(caller, CallFacts.Printable(calleeUser), offer, suites, announcement, invite.CallId);
+                ? Bridge(caller, offer, suites, forks, invite.CallId)
+                : Announce(caller, PeerText.Bound(calleeUser), offer, suites, announcement, invite.CallId);
             if (call is null)
             {
                 return;
@@ -181,7 +191,7 @@ internal sealed class CallController
             _invites[transaction.Key] = caller;
         }
 
-        SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, targets.Count);
+        SwitchLog.CallStarted(_logger, invite.CallId, callerUser, calleeUser, forks.Count);
         call.Start(callees, forwarding);
     }
 
@@ -213,7 +223,7 @@ internal sealed class CallController
     /// A request inside a dialog (BYE, re-INVITE, ACK, INFO...): found by Call-ID and both tags (RFC 3261 §12.2.2), and
     /// accepted only from the connection, or after a reconnect the device, of the leg the dialog belongs to.
     /// </summary>
-    public void OnInDialog(SipConnection connection, SipRequest request)
+    public void OnInDialog(SipConnection connection, SipRequest request, DeviceDirectory directory)
     {
         var isAck = request.Method == SipMethod.Ack;
         if (!Dialogs.TryFindForRequest(request, out var dialog, out var leg) || !Accepts(leg!, connection, request))
@@ -251,6 +261,9 @@ internal sealed class CallController
             case SipMethod.Invite:
                 call.OnReInvite(leg, request);
                 break;
+            case SipMethod.Refer:
+                OnRefer(connection, leg, request, directory);
+                break;
             case SipMethod.Info or SipMethod.Options:
                 // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged, nothing relayed yet.
                 leg.Reply(request, SipStatusCodes.Ok);
@@ -258,6 +271,60 @@ internal sealed class CallController
             default:
                 leg.Reply(request, SipStatusCodes.NotImplemented);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// RFC 3515: a REFER in an answered call's dialog. Its Refer-To must be one SIP URI naming an extension of the
+    /// transferor's own tenant; anything else is refused (403 for a target the switch will not call, 404 for a number the
+    /// tenant does not have), changes nothing, and is audited with the reason. The call decides the rest.
+    /// </summary>
+    private void OnRefer(SipConnection connection, CallLeg leg, SipRequest refer, DeviceDirectory directory)
+    {
+        var call = leg.Call!;
+        var device = connection.Device;
+        var count = 0;
+        byte[] referTo = [];
+        foreach (var element in refer.GetHeaderElements(KnownHeader.ReferTo))
+        {
+            referTo = count++ == 0 ? element.ToArray() : referTo;
+        }
+
+        // RFC 3515 §2.4.1: exactly one Refer-To.
+        if (count != 1)
+        {
+            leg.Reply(refer, SipStatusCodes.BadRequest, "Exactly One Refer-To Required");
+            return;
+        }
+
+        var (status, reason) = Check(referTo, out var target);
+        if (status != 0)
+        {
+            _audit.Denied("sip.refer", $"REFER in call {PeerText.Bound(call.CallId)} refused: {reason}", device.TenantId, device.Mac,
+                device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+            leg.Reply(refer, status, status == SipStatusCodes.NotFound ? "Not Found" : "Forbidden");
+            return;
+        }
+
+        // The target's handsets see the remaining party as the caller (RFC 5589 §6: the transferee is who they talk to).
+        var remaining = ReferenceEquals(leg, call.Caller) ? call.Callee?.Party ?? leg.Party : call.Caller.Party;
+        call.OnRefer(leg, refer, Forks(remaining, device.TenantId, target!.Number));
+
+        (int Status, string Reason) Check(byte[] value, out ReferTarget? parsed)
+        {
+            if (!ReferTarget.TryParse(value, out parsed))
+            {
+                return (SipStatusCodes.Forbidden, $"Refer-To '{PeerText.Bound(Encoding.UTF8.GetString(value))}' is not a SIP URI with a user part");
+            }
+
+            if (parsed!.Replaces is not null)
+            {
+                return (SipStatusCodes.Forbidden, "Refer-To carries Replaces (attended transfer), which the switch does not take");
+            }
+
+            return directory.TryFindExtension(device.TenantId, parsed.Number, out _)
+                ? (0, "")
+                : (SipStatusCodes.NotFound, $"Refer-To '{PeerText.Bound(parsed.Number)}' is not an extension of the tenant");
         }
     }
 
@@ -295,8 +362,7 @@ internal sealed class CallController
     };
 
     /// <summary>A call between handsets: one bridge (two port pairs), the caller answered on side A, each fork offered side B.</summary>
-    private (Call? Call, List<CallLeg> Callees) Bridge(
-        HandsetLeg caller, string callee, SessionDescription offer, List<SrtpSuite> suites, IEnumerable<(string ContactUri, SipConnection Connection)> targets, string callId)
+    private (Call? Call, List<CallLeg> Callees) Bridge(HandsetLeg caller, SessionDescription offer, List<SrtpSuite> suites, List<CallLeg> forks, string callId)
     {
         var bridge = _relay.Open();
         if (bridge is null)
@@ -317,7 +383,7 @@ internal sealed class CallController
         // Each leg gets its own fresh keys: the callee never sees the caller's (DESIGN "Calls").
         var calleeMedia = Local(bridge.SideB, suites);
         var call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
-        return (call, [.. targets.Select(t => (CallLeg)HandsetLeg.Outbound(caller.Party, callee, t.ContactUri, t.Connection, _sip))]);
+        return (call, forks);
     }
 
     /// <summary>A fork towards each live binding of <paramref name="number"/>, for a call forwarded there.</summary>
@@ -356,7 +422,7 @@ internal sealed class CallController
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
     private void RefuseOffer(HandsetLeg caller, NegotiationResult answer, string callId)
     {
-        SwitchLog.OfferRefused(_logger, callId, CallFacts.Printable(answer.NotAcceptableReason));
+        SwitchLog.OfferRefused(_logger, callId, PeerText.Bound(answer.NotAcceptableReason));
         caller.Refuse(SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase);
     }
 
@@ -409,7 +475,7 @@ internal sealed class CallController
         var device = connection.Device;
         _audit.Denied(
             $"sip.{request.MethodName.ToLowerInvariant()}",
-            $"{request.MethodName} in a dialog of another device (Call-ID {CallFacts.Printable(request.CallId)}) from device {device.Mac}",
+            $"{request.MethodName} in a dialog of another device (Call-ID {PeerText.Bound(request.CallId)}) from device {device.Mac}",
             device.TenantId, device.Mac, device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
         return false;
     }
@@ -419,9 +485,9 @@ internal sealed class CallController
         lock (_gate)
         {
             _calls.Remove(call);
-            if (call.Caller.InboundInvite is { } invite)
+            if (call.InviteKey is { } invite)
             {
-                _invites.Remove(invite.Key);
+                _invites.Remove(invite);
             }
         }
     }

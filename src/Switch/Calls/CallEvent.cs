@@ -27,6 +27,9 @@ internal enum CallEvent
     /// <summary>A leg re-INVITEd (hold, resume, new address or keys; RFC 3261 §14).</summary>
     ReInvite,
 
+    /// <summary>A leg of the answered call asked to transfer it (REFER, RFC 3515); the controller has checked the target.</summary>
+    Refer,
+
     /// <summary>The connection a leg's signalling went over is gone (RFC 5626 §5.3 flow failure).</summary>
     ConnectionLost,
 

@@ -278,6 +278,24 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
         SendRequest(bye);
     }
 
+    /// <summary>
+    /// RFC 3515 §2.4.4, §2.4.5: a NOTIFY of the implicit subscription a REFER made, in this leg's dialog: Event refer with
+    /// the REFER's CSeq as id, the transfer's progress as a message/sipfrag status line, "terminated" with the final one.
+    /// </summary>
+    public void Notify(uint referSequence, string statusLine, bool final)
+    {
+        if (_dialog is not { CurrentState: Dialog.State.Confirmed } dialog)
+        {
+            return;
+        }
+
+        var notify = dialog.CreateRequest(
+            SipMethod.Notify, Encoding.ASCII.GetBytes(_sip.NewVia()), Encoding.ASCII.GetBytes(_sip.Contact), "message/sipfrag;version=2.0"u8,
+            Encoding.ASCII.GetBytes(statusLine + "\r\n"),
+            [("Event", $"refer;id={referSequence}"), ("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60")]);
+        SendRequest(notify);
+    }
+
     public override void Reply(SipRequest request, int status, string? reason = null)
     {
         var transaction = new ServerNonInviteTransaction(request, Connection, new TransactionCleanup(_sip.Transactions), _sip.Scheduler, _sip.Timers);

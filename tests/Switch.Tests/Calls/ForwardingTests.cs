@@ -158,6 +158,68 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.Empty(_switch.Calls.ActiveCalls);
     }
 
+    [Fact]
+    public async Task Invite_CalleeNotRegisteredWithNoAnswerForward_TargetRingsAtOnce()
+    {
+        _switch.AddExtension(_tenant, "204");
+        _switch.SetForwarding(_tenant, "204", noAnswer: "203", noAnswerSeconds: 30);
+
+        var call = await _alice.InviteAsync("204", _ct);
+        var (carolDialog, carolMedia) = await _carol.AnswerAsync(_ct);
+        var aliceMedia = await _alice.CompleteAsync(call, _ct);
+        await _carol.RequestAsync("ACK", _ct);
+
+        await AssertAudioFlowsAsync(aliceMedia, carolMedia);
+        Assert.False(_alice.HasReceived<SipResponse>(r => r.StatusCode == 480));
+        await _carol.SendAsync(_carol.InDialog("BYE", carolDialog), _ct);
+        await _alice.RequestAsync("BYE", _ct);
+        var record = await EndedRecordAsync();
+        Assert.Equal(CallOutcome.Answered, record.Outcome);
+        Assert.Equal("203", record.Legs.Single(l => l.Position == 2).Party);
+    }
+
+    [Fact]
+    public async Task Invite_CalleeNotRegisteredAndNoForward_CallerGets480AndNothingRings()
+    {
+        _switch.AddExtension(_tenant, "204");
+        _switch.SetForwarding(_tenant, "204", busy: "203");
+
+        var call = await _alice.InviteAsync("204", _ct);
+
+        await _alice.ResponseAsync(call.CallId, "INVITE", 480, _ct);
+        Assert.False(_carol.HasReceived<SipRequest>(r => r.MethodName == "INVITE"));
+        Assert.Empty(_switch.Calls.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task Invite_NotRegisteredTargetsForwardToEachOther_CallerGets482()
+    {
+        _switch.AddExtension(_tenant, "204");
+        _switch.AddExtension(_tenant, "205");
+        _switch.SetForwarding(_tenant, "204", noAnswer: "205");
+        _switch.SetForwarding(_tenant, "205", noAnswer: "204");
+
+        var call = await _alice.InviteAsync("204", _ct);
+
+        await _alice.ResponseAsync(call.CallId, "INVITE", 482, _ct);
+        Assert.Empty(_switch.Calls.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task ForwardNoAnswer_CalleeFails480_TheNoAnswerTargetRingsWithoutWaiting()
+    {
+        _switch.SetForwarding(_tenant, "202", noAnswer: "203", noAnswerSeconds: 30);
+
+        var call = await _alice.InviteAsync("202", _ct);
+        var invite = await _bob.RequestAsync("INVITE", _ct);
+        await _bob.SendAsync(_bob.Response(invite, 480, "away"), _ct);
+        var (_, carolMedia) = await _carol.AnswerAsync(_ct);
+        var aliceMedia = await _alice.CompleteAsync(call, _ct);
+
+        await AssertAudioFlowsAsync(aliceMedia, carolMedia);
+        Assert.Equal("203", _switch.Calls.ActiveCalls.Single().Callee!.Party);
+    }
+
     private const int CallForwardingHops = HostedPbx.Switch.Calls.Forwarding.CallForwarding.MaxHops;
 
     /// <summary>Alice's packet reaches the other phone decrypted under the switch's key for it, and its packet reaches Alice.</summary>

@@ -42,7 +42,7 @@ internal sealed class SipDispatcher(
                 break;
             case SipMethod.Ack or SipMethod.Bye or SipMethod.Invite or SipMethod.Info or SipMethod.Update or SipMethod.Refer or SipMethod.Notify or SipMethod.Prack:
                 // In a dialog, or meant to be: matched by Call-ID and both tags; a stranger's gets 481.
-                calls.OnInDialog(connection, request);
+                calls.OnInDialog(connection, request, directory());
                 break;
             case SipMethod.Cancel:
                 calls.OnCancel(connection, request);

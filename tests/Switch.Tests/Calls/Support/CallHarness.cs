@@ -52,7 +52,9 @@ internal sealed class CallHarness : IAsyncDisposable
         var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _listener = new TlsListener(
             _pki.ServerContext, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
-            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64),
+            // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
+            // than the switch writes, and the default write queue (256) would drop the connection the test is reading.
+            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64, MaxQueuedWrites: 2048),
             NullLogger.Instance);
     }
 
@@ -109,6 +111,13 @@ internal sealed class CallHarness : IAsyncDisposable
         Bindings.Upsert(new Binding(
             Guid.CreateVersion7(), tenant, Guid.CreateVersion7(), extension, device.Id, phone.ContactUri, connection.Id, "127.0.0.1", null, now, now.AddHours(1)));
         return phone;
+    }
+
+    /// <summary>An extension of <paramref name="tenant"/> with no handset registered for it.</summary>
+    public void AddExtension(Guid tenant, string extension)
+    {
+        _extensions.Add(new DirectoryExtension(Guid.CreateVersion7(), tenant, extension, extension, false, null, null));
+        Publish();
     }
 
     /// <summary>An extension's call forwarding, as the directory loads it from the extension's settings.</summary>

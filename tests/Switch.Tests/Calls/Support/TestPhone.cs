@@ -190,11 +190,17 @@ internal sealed class TestPhone : IAsyncDisposable
     }
 
     /// <summary>A request in <paramref name="dialog"/> with the next CSeq (RFC 3261 §12.2.1.1).</summary>
-    public string InDialog(string method, PhoneDialog dialog, string? sdp = null)
+    public string InDialog(string method, PhoneDialog dialog, string? sdp = null, string? headers = null)
     {
         dialog.CSeq++;
-        return Request(method, dialog.RemoteTarget, dialog.CallId, dialog.Local, dialog.Remote, dialog.CSeq, method == "INVITE" ? ContactUri : null, sdp);
+        return Request(method, dialog.RemoteTarget, dialog.CallId, dialog.Local, dialog.Remote, dialog.CSeq, method == "INVITE" ? ContactUri : null, sdp, headers: headers);
     }
+
+    /// <summary>RFC 3515: REFER in <paramref name="dialog"/> with one Refer-To.</summary>
+    public string Refer(PhoneDialog dialog, string referTo) => InDialog("REFER", dialog, headers: $"Refer-To: {referTo}\r\n");
+
+    /// <summary>A 200 to a request the switch sent (a NOTIFY, a BYE), with no To tag of ours to add.</summary>
+    public Task OkAsync(SipRequest request, CancellationToken cancellationToken) => SendAsync(Response(request, 200, Tag()), cancellationToken);
 
     public string Response(SipRequest request, int status, string toTag, string? sdp = null)
     {
@@ -221,7 +227,8 @@ internal sealed class TestPhone : IAsyncDisposable
     }
 
     public string Request(
-        string method, string uri, string callId, string from, string to, int cseq, string? contact = null, string? sdp = null, string? branch = null, int? viaPort = null) =>
+        string method, string uri, string callId, string from, string to, int cseq, string? contact = null, string? sdp = null, string? branch = null, int? viaPort = null,
+        string? headers = null) =>
         $"{method} {uri} SIP/2.0\r\n" +
         $"Via: SIP/2.0/TLS 127.0.0.1:{viaPort ?? Port};branch={branch ?? Branch()}\r\n" +
         "Max-Forwards: 70\r\n" +
@@ -230,6 +237,7 @@ internal sealed class TestPhone : IAsyncDisposable
         $"Call-ID: {callId}\r\n" +
         $"CSeq: {cseq} {method}\r\n" +
         (contact is null ? "" : $"Contact: <{contact}>\r\n") +
+        headers +
         Body(sdp);
 
     /// <summary>Sends 20 ms of PCMU protected with <paramref name="media"/>'s key of ours, to the switch's port for this leg.</summary>
