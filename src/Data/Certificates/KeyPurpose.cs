@@ -11,4 +11,8 @@ public static class KeyPurpose
     public static string ServerCertificate(Guid certificateId) => $"server-key:{certificateId:D}";
 
     public static string DeviceCertificate(Guid certificateId) => $"device-key:{certificateId:D}";
+
+    public static string TrunkPassword(Guid trunkId) => $"trunk-password:{trunkId:D}";
+
+    public static string CarrierPassword(Guid carrierId) => $"carrier-password:{carrierId:D}";
 }
