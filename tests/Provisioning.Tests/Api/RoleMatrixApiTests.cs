@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using HostedPbx.Provisioning.Tests.Support;
 using HostedPbx.Testing;
+using HostedPbx.Testing.Pstn;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Tests.Api;
@@ -31,6 +32,11 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
             ["keyId"] = (await owner.ApiKeys.SingleAsync(k => k.Name == "reseller")).Id.ToString(),
             ["callId"] = (await TestCalls.AddAsync(owner, _a.Tenant.Id)).Id.ToString(),
         };
+        var pstn = await TestPstn.AddAsync(owner, _a.Tenant.Id, _a.Extension.Id);
+        _ids["trunkId"] = pstn.Trunk.Id.ToString();
+        _ids["numberId"] = pstn.Number.Id.ToString();
+        _ids["routeId"] = pstn.Route.Id.ToString();
+        _ids["carrierId"] = pstn.Carrier.Id.ToString();
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using HostedPbx.Provisioning.Tests.Support;
 using HostedPbx.Testing;
+using HostedPbx.Testing.Pstn;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Tests.Api;
@@ -14,6 +15,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private TestTenants.Arranged _theirs = null!;
     private Guid _theirKeyId;
     private Guid _theirCallId;
+    private TestPstn.Arranged _theirPstn = null!;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -26,6 +28,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         await _factory.AddKeyAsync(_theirs.Reseller.Id, "theirs");
         _theirKeyId = (await owner.ApiKeys.SingleAsync(k => k.Name == "theirs")).Id;
         _theirCallId = (await TestCalls.AddAsync(owner, _theirs.Tenant.Id)).Id;
+        _theirPstn = await TestPstn.AddAsync(owner, _theirs.Tenant.Id, _theirs.Extension.Id);
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -46,7 +49,11 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{callId}", _theirCallId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                .Replace("{token}", "not-a-token", StringComparison.Ordinal);
+                .Replace("{token}", "not-a-token", StringComparison.Ordinal)
+                .Replace("{trunkId}", _theirPstn.Trunk.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{numberId}", _theirPstn.Number.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{routeId}", _theirPstn.Route.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{carrierId}", _theirPstn.Carrier.Id.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal);
             using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
             if (route.Method is "POST" or "PUT")
@@ -107,6 +114,11 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         var devices = await owner.Devices.AsNoTracking().Where(d => d.TenantId == theirs).Select(d => d.Mac + d.Status).ToListAsync();
         var lines = await owner.DeviceLines.AsNoTracking().CountAsync(l => l.TenantId == theirs);
         var keys = await owner.ApiKeys.AsNoTracking().Where(k => k.Id == _theirKeyId).Select(k => k.RevokedAt).SingleAsync();
-        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}";
+        var pstn = await owner.Trunks.AsNoTracking().Where(t => t.TenantId == theirs).Select(t => t.Name + t.CarrierId).SingleAsync()
+            + await owner.InboundNumbers.AsNoTracking().Where(n => n.TenantId == theirs).Select(n => n.Number + n.DestinationExtensionId).SingleAsync()
+            + await owner.OutboundRoutes.AsNoTracking().Where(r => r.TenantId == theirs).Select(r => r.Pattern + r.Priority).SingleAsync()
+            + await owner.PstnSettings.AsNoTracking().Where(p => p.TenantId == theirs).Select(p => p.Country + p.OutboundSuspendedAt).SingleAsync()
+            + await owner.Carriers.AsNoTracking().Where(c => c.Id == _theirPstn.Carrier.Id).Select(c => c.Name + c.Host).SingleAsync();
+        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{pstn}";
     }
 }
