@@ -230,11 +230,20 @@ namespace HostedPbx.Data.Migrations
                 GRANT SELECT, INSERT, UPDATE, DELETE ON carriers TO hostedpbx_app;
                 GRANT SELECT ON carriers TO hostedpbx_switch;
                 """);
+
+            // The switch reads routes and guards again on the directory's notice (DirectoryChangeNotifications).
+            foreach (var table in new[] { "outbound_routes", "pstn_settings" })
+            {
+                migrationBuilder.Sql($"CREATE TRIGGER notify_directory AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION pbx_notify_directory();");
+            }
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP TRIGGER notify_directory ON outbound_routes;");
+
             migrationBuilder.DropForeignKey(
                 name: "fk_trunks_carriers_carrier_id",
                 table: "trunks");

@@ -27,13 +27,16 @@ public static class OutboundRouting
     }
 
     /// <summary>
-    /// An emergency call takes the route its dialled digits match, else the first enabled route of the tenant: it must
-    /// reach a carrier whatever the patterns say.
+    /// An emergency call takes the route its own country's numbers take (its digits matched as if they were a national
+    /// number, <c>+49112</c>), else the first enabled route of the tenant: it must reach a carrier whatever the patterns say.
     /// </summary>
-    public static OutboundRoute? SelectForEmergency(IEnumerable<OutboundRoute> routes, OutboundDestination destination)
+    public static OutboundRoute? SelectForEmergency(IEnumerable<OutboundRoute> routes, OutboundDestination destination, CountryDialPlan plan)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(plan);
         var list = routes.Where(r => r.Enabled).OrderBy(r => r.Priority).ToList();
-        return Select(list, destination) ?? list.FirstOrDefault();
+        var national = destination with { Number = "+" + plan.CallingCode + destination.Dialled };
+        return Select(list, national) ?? list.FirstOrDefault();
     }
 }

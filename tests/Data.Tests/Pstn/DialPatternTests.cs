@@ -57,13 +57,18 @@ public sealed class DialPatternTests
     }
 
     [Fact]
-    public void SelectForEmergency_NoPatternMatches_StillTakesTheFirstEnabledRoute()
+    public void SelectForEmergency_TakesTheOwnCountrysRoute_OrElseTheFirstEnabledOne()
     {
-        OutboundRoute[] routes = [new() { Name = "uk only", Pattern = "+44*", Priority = 1, TrunkIds = [Guid.CreateVersion7()] }];
+        OutboundRoute[] routes =
+        [
+            new() { Name = "uk", Pattern = "+44*", Priority = 1, TrunkIds = [Guid.CreateVersion7()] },
+            new() { Name = "germany", Pattern = "+49*", Priority = 2, TrunkIds = [Guid.CreateVersion7()] },
+        ];
 
         var destination = OutboundDestination.Classify("112", s_germany);
 
         Assert.Equal(DialledKind.Emergency, destination.Kind);
-        Assert.Equal("uk only", OutboundRouting.SelectForEmergency(routes, destination)?.Name);
+        Assert.Equal("germany", OutboundRouting.SelectForEmergency(routes, destination, s_germany)?.Name);
+        Assert.Equal("uk", OutboundRouting.SelectForEmergency(routes[..1], destination, s_germany)?.Name);
     }
 }
