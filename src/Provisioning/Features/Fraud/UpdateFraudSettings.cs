@@ -20,15 +20,16 @@ public static class UpdateFraudSettings
         }
 
         var allowed = request.AllowedCountries ?? [];
-        if (allowed.FirstOrDefault(c => c.Length != 2 || !c.All(char.IsAsciiLetterUpper)) is { } badCountry)
+        // JSON may carry null inside an array whatever the annotations say: it is refused like any other bad entry.
+        if (Array.FindIndex(allowed, c => c is null || c.Length != 2 || !c.All(char.IsAsciiLetterUpper)) is var badCountry and >= 0)
         {
-            return ApiErrors.Invalid(nameof(request.AllowedCountries), $"'{badCountry}' is not an ISO 3166 code in capitals, e.g. GB.");
+            return ApiErrors.Invalid(nameof(request.AllowedCountries), $"'{allowed[badCountry] ?? "null"}' is not an ISO 3166 code in capitals, e.g. GB.");
         }
 
         var blocked = request.BlockedPrefixes ?? [];
-        if (blocked.FirstOrDefault(p => p.Length is < 2 or > 16 || p[0] != '+' || !p.AsSpan(1).ToString().All(char.IsAsciiDigit)) is { } badPrefix)
+        if (Array.FindIndex(blocked, p => p is null || p.Length is < 2 or > 16 || p[0] != '+' || !p[1..].All(char.IsAsciiDigit)) is var badPrefix and >= 0)
         {
-            return ApiErrors.Invalid(nameof(request.BlockedPrefixes), $"'{badPrefix}' is not an E.164 prefix: + and up to 15 digits, e.g. +4990.");
+            return ApiErrors.Invalid(nameof(request.BlockedPrefixes), $"'{blocked[badPrefix] ?? "null"}' is not an E.164 prefix: + and up to 15 digits, e.g. +4990.");
         }
 
         var settings = await db.PstnSettings.ForTenant(tenantId).SingleOrDefaultAsync(ct);
