@@ -78,6 +78,7 @@ public sealed class PstnApiTests(PostgresFixture database) : IAsyncLifetime
     [InlineData("routes", """{"name":"None","pattern":"+44*","priority":1,"trunkIds":[]}""", "TrunkIds", "Give 1 to 8")]
     [InlineData("fraud-settings", """{"country":"XX"}""", "Country", "No dial plan for XX")]
     [InlineData("fraud-settings", """{"country":"DE","blockedPrefixes":["4990"]}""", "BlockedPrefixes", "not an E.164 prefix")]
+    [InlineData("fraud-settings", """{"country":"DE","allowedCountries":["GB",null]}""", "AllowedCountries", "'null' is not an ISO 3166 code")]
     public async Task Write_BadInput_Returns400NamingTheFieldAndWritesNothing(string area, string json, string field, string words)
     {
         var trunkId = (await PostAsync(_reseller, $"/api/v1/tenants/{_acme.Tenant.Id}/trunks", new { name = "Main", carrierId = _carrierId }))
