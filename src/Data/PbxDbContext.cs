@@ -21,9 +21,11 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<DeviceLine> DeviceLines => Set<DeviceLine>();
     public DbSet<TrustAnchor> TrustAnchors => Set<TrustAnchor>();
     public DbSet<DeviceCertificate> DeviceCertificates => Set<DeviceCertificate>();
+    public DbSet<Carrier> Carriers => Set<Carrier>();
     public DbSet<Trunk> Trunks => Set<Trunk>();
     public DbSet<InboundNumber> InboundNumbers => Set<InboundNumber>();
     public DbSet<OutboundRoute> OutboundRoutes => Set<OutboundRoute>();
+    public DbSet<PstnSettings> PstnSettings => Set<PstnSettings>();
     public DbSet<RecordingPolicy> RecordingPolicies => Set<RecordingPolicy>();
     public DbSet<RetentionSettings> RetentionSettings => Set<RetentionSettings>();
     public DbSet<CallRecord> CallRecords => Set<CallRecord>();

@@ -3,9 +3,13 @@ using HostedPbx.Provisioning.Features.Calls;
 using HostedPbx.Provisioning.Features.Certificates;
 using HostedPbx.Provisioning.Features.Devices;
 using HostedPbx.Provisioning.Features.Extensions;
+using HostedPbx.Provisioning.Features.Fraud;
+using HostedPbx.Provisioning.Features.Numbers;
+using HostedPbx.Provisioning.Features.Routes;
 using HostedPbx.Provisioning.Features.Tenants;
 using HostedPbx.Provisioning.Features.TrustAnchors;
 using HostedPbx.Provisioning.Features.Voicemail;
+using HostedPbx.Provisioning.Features.Trunks;
 
 namespace HostedPbx.Provisioning;
 
@@ -23,5 +27,10 @@ internal static class ApiEndpoints
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();
         api.MapDeviceClaimsApi();
+        tenant.MapTrunksApi();
+        tenant.MapNumbersApi();
+        tenant.MapRoutesApi();
+        tenant.MapFraudApi();
+        api.MapCarriersApi();
     }
 }

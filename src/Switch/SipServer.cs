@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using HostedPbx.Data;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Trunks;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -59,10 +60,15 @@ internal sealed class SipServer(
         var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
         var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger);
         await prompts.EnsureAsync(cancellationToken);
+        // PSTN routes and toll-fraud guards, read again with every new device directory.
+        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts).LoadAsync, _logger);
+        await pstnDirectory.RefreshAsync(cancellationToken);
+        _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
+        var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
-            _logger);
+            _logger, pstn);
         var directory = _directory;
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.

@@ -1,4 +1,5 @@
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Pstn;
 
 namespace HostedPbx.Data.Calls;
 
@@ -26,18 +27,20 @@ public static class ProtectionOverview
         };
         foreach (var trunk in trunks.Where(t => t.Enabled))
         {
+            var endpoint = TrunkEndpoint.Of(trunk);
             var carrier = new CallLegRecord
             {
                 Position = 2, Kind = LegKind.Trunk, Party = trunk.Name,
-                Transport = trunk.Transport switch
+                Transport = endpoint.Transport switch
                 {
                     TrunkTransport.Tls => SignallingTransport.Tls,
                     TrunkTransport.Tcp => SignallingTransport.Tcp,
                     TrunkTransport.Udp => SignallingTransport.Udp,
                 },
-                TlsVersion = trunk.Transport == TrunkTransport.Tls ? "TLS" : null,
-                PeerCertificateVerified = trunk.Transport == TrunkTransport.Tls && trunk.VerifyServerCertificate,
-                MediaProtection = trunk.SrtpRequired ? MediaProtection.Srtp : MediaProtection.None,
+                TlsVersion = endpoint.Transport == TrunkTransport.Tls ? "TLS" : null,
+                PeerCertificateVerified = endpoint.IsVerifiedTls,
+                // Only a trunk that requires SRTP promises it; one that merely prefers it may fall back to plain RTP.
+                MediaProtection = endpoint.SrtpMode == SrtpMode.Required ? MediaProtection.Srtp : MediaProtection.None,
                 LeavesNetwork = true,
             };
             var recorded = (trunk.RecordingPolicy ?? defaultPolicy)?.Mode is RecordingMode.Always or RecordingMode.ExternalOnly;

@@ -20,4 +20,8 @@ public static class KeyPurpose
 
     /// <summary>The data key of one recorded call's sealed audio file.</summary>
     public static string Recording(Guid recordingId) => $"recording-key:{recordingId:D}";
+
+    public static string TrunkPassword(Guid trunkId) => $"trunk-password:{trunkId:D}";
+
+    public static string CarrierPassword(Guid carrierId) => $"carrier-password:{carrierId:D}";
 }

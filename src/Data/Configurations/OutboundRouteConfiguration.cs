@@ -9,16 +9,14 @@ internal sealed class OutboundRouteConfiguration : IEntityTypeConfiguration<Outb
     public void Configure(EntityTypeBuilder<OutboundRoute> builder)
     {
         builder.Property(r => r.Name).HasMaxLength(100);
-        builder.Property(r => r.Prefix).HasMaxLength(16);
+        builder.Property(r => r.Pattern).HasMaxLength(20);
         builder.HasIndex(r => new { r.TenantId, r.Priority }).IsUnique();
         builder.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne(r => r.Trunk).WithMany()
-            .HasForeignKey(r => new { r.TenantId, r.TrunkId }).HasPrincipalKey(t => new { t.TenantId, t.Id })
-            .OnDelete(DeleteBehavior.Cascade);
         builder.ToTable(t =>
         {
-            t.HasCheckConstraint("ck_outbound_routes_prefix", "prefix ~ '^\\+?[0-9]*$'");
-            t.HasCheckConstraint("ck_outbound_routes_strip_digits", "strip_digits BETWEEN 0 AND 16");
+            // The same grammar as DialPattern.TryParse, so SQL written by hand cannot store what the switch cannot read.
+            t.HasCheckConstraint("ck_outbound_routes_pattern", "pattern ~ '^\\+?[0-9X]*\\*?$' AND length(pattern) > 0");
+            t.HasCheckConstraint("ck_outbound_routes_trunks", "cardinality(trunk_ids) BETWEEN 1 AND 8");
         });
     }
 }

@@ -1,17 +1,20 @@
 namespace HostedPbx.Data.Entities;
 
-/// <summary>Dialled digits starting with a prefix go out through a trunk; lower priority wins.</summary>
+/// <summary>
+/// Dialled numbers that match <see cref="Pattern"/> go out on <see cref="TrunkIds"/> in order (failover on 5xx or
+/// timeout); among a tenant's routes the lowest <see cref="Priority"/> that matches wins.
+/// </summary>
 public class OutboundRoute : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }
     public required string Name { get; set; }
-    /// <summary>Digits (and a leading +) the dialled number must start with; empty matches everything.</summary>
-    public string Prefix { get; set; } = "";
-    /// <summary>How many leading digits to strip before sending to the carrier.</summary>
-    public int StripDigits { get; set; }
+
+    /// <summary>A dial pattern (<c>HostedPbx.Data.Pstn.DialPattern</c>): <c>+44*</c>, <c>0*</c>, <c>+4930XXXXXX</c>.</summary>
+    public required string Pattern { get; set; }
     public int Priority { get; set; }
-    public Guid TrunkId { get; set; }
-    public Trunk? Trunk { get; set; }
+
+    /// <summary>The tenant's trunks to try, first to last.</summary>
+    public Guid[] TrunkIds { get; set; } = [];
     public bool Enabled { get; set; } = true;
 }

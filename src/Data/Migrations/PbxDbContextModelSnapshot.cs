@@ -397,6 +397,88 @@ namespace HostedPbx.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HostedPbx.Data.Entities.Carrier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CertificateName")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("certificate_name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("host");
+
+                    b.Property<int>("MaxChannels")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_channels");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<byte[]>("ProtectedPassword")
+                        .HasColumnType("bytea")
+                        .HasColumnName("protected_password");
+
+                    b.Property<string>("SrtpMode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("srtp_mode");
+
+                    b.Property<string>("Transport")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("transport");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_carriers");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_carriers_name");
+
+                    b.ToTable("carriers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_carriers_host", "length(btrim(host)) > 0");
+
+                            t.HasCheckConstraint("ck_carriers_max_channels", "max_channels BETWEEN 1 AND 100000");
+
+                            t.HasCheckConstraint("ck_carriers_port", "port BETWEEN 1 AND 65535");
+
+                            t.HasCheckConstraint("ck_carriers_srtp_mode_values", "srtp_mode IN ('Required', 'Preferred', 'Off')");
+
+                            t.HasCheckConstraint("ck_carriers_transport_values", "transport IN ('Tls', 'Tcp', 'Udp')");
+                        });
+                });
+
             modelBuilder.Entity("HostedPbx.Data.Entities.CertificateRevocation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -880,27 +962,24 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
-                    b.Property<string>("Prefix")
+                    b.Property<string>("Pattern")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("prefix");
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("pattern");
 
                     b.Property<int>("Priority")
                         .HasColumnType("integer")
                         .HasColumnName("priority");
 
-                    b.Property<int>("StripDigits")
-                        .HasColumnType("integer")
-                        .HasColumnName("strip_digits");
-
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
-                    b.Property<Guid>("TrunkId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("trunk_id");
+                    b.PrimitiveCollection<Guid[]>("TrunkIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("trunk_ids");
 
                     b.HasKey("Id")
                         .HasName("pk_outbound_routes");
@@ -909,14 +988,11 @@ namespace HostedPbx.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_outbound_routes_tenant_id_priority");
 
-                    b.HasIndex("TenantId", "TrunkId")
-                        .HasDatabaseName("ix_outbound_routes_tenant_id_trunk_id");
-
                     b.ToTable("outbound_routes", null, t =>
                         {
-                            t.HasCheckConstraint("ck_outbound_routes_prefix", "prefix ~ '^\\+?[0-9]*$'");
+                            t.HasCheckConstraint("ck_outbound_routes_pattern", "pattern ~ '^\\+?[0-9X]*\\*?$' AND length(pattern) > 0");
 
-                            t.HasCheckConstraint("ck_outbound_routes_strip_digits", "strip_digits BETWEEN 0 AND 16");
+                            t.HasCheckConstraint("ck_outbound_routes_trunks", "cardinality(trunk_ids) BETWEEN 1 AND 8");
                         });
                 });
 
@@ -1033,6 +1109,68 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_portal_users_role_values", "role IN ('Operator', 'ResellerAdmin', 'TenantAdmin', 'ComplianceOfficer')");
 
                             t.HasCheckConstraint("ck_portal_users_scope", "(role = 'Operator' AND reseller_id IS NULL AND tenant_id IS NULL) OR (role = 'ResellerAdmin' AND reseller_id IS NOT NULL AND tenant_id IS NULL) OR (role IN ('TenantAdmin', 'ComplianceOfficer') AND tenant_id IS NOT NULL AND reseller_id IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.PstnSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.PrimitiveCollection<string[]>("AllowedCountries")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_countries");
+
+                    b.PrimitiveCollection<string[]>("BlockedPrefixes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("blocked_prefixes");
+
+                    b.Property<int>("BurstAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("burst_attempts");
+
+                    b.Property<int>("BurstWindowMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("burst_window_minutes");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<int>("MaxConcurrentExternalCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrent_external_calls");
+
+                    b.Property<int>("MaxMinutesPerDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_minutes_per_day");
+
+                    b.Property<int>("MaxMinutesPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_minutes_per_hour");
+
+                    b.Property<DateTimeOffset?>("OutboundSuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("outbound_suspended_at");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("suspension_reason");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_pstn_settings");
+
+                    b.ToTable("pstn_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_pstn_settings_country", "country ~ '^[A-Z]{2}$'");
+
+                            t.HasCheckConstraint("ck_pstn_settings_limits", "max_concurrent_external_calls >= 0 AND max_minutes_per_hour >= 0 AND max_minutes_per_day >= 0 AND burst_attempts >= 1 AND burst_window_minutes BETWEEN 1 AND 1440");
                         });
                 });
 
@@ -1517,6 +1655,15 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("CarrierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("carrier_id");
+
+                    b.Property<string>("CertificateName")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("certificate_name");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1526,7 +1673,6 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnName("enabled");
 
                     b.Property<string>("Host")
-                        .IsRequired()
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)")
                         .HasColumnName("host");
@@ -1541,6 +1687,10 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PlainTransportAllowed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("plain_transport_allowed");
+
                     b.Property<int>("Port")
                         .HasColumnType("integer")
                         .HasColumnName("port");
@@ -1553,9 +1703,11 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("recording_policy_id");
 
-                    b.Property<bool>("SrtpRequired")
-                        .HasColumnType("boolean")
-                        .HasColumnName("srtp_required");
+                    b.Property<string>("SrtpMode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("srtp_mode");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
@@ -1582,6 +1734,9 @@ namespace HostedPbx.Data.Migrations
                     b.HasAlternateKey("TenantId", "Id")
                         .HasName("ak_trunks_tenant_id_id");
 
+                    b.HasIndex("CarrierId")
+                        .HasDatabaseName("ix_trunks_carrier_id");
+
                     b.HasIndex("TenantId", "Name")
                         .IsUnique()
                         .HasDatabaseName("ix_trunks_tenant_id_name");
@@ -1591,11 +1746,15 @@ namespace HostedPbx.Data.Migrations
 
                     b.ToTable("trunks", null, t =>
                         {
-                            t.HasCheckConstraint("ck_trunks_host", "length(btrim(host)) > 0");
+                            t.HasCheckConstraint("ck_trunks_host", "(carrier_id IS NULL) = (host IS NOT NULL AND length(btrim(host)) > 0)");
 
                             t.HasCheckConstraint("ck_trunks_max_channels", "max_channels BETWEEN 1 AND 10000");
 
+                            t.HasCheckConstraint("ck_trunks_plain_transport", "transport = 'Tls' OR plain_transport_allowed");
+
                             t.HasCheckConstraint("ck_trunks_port", "port BETWEEN 1 AND 65535");
+
+                            t.HasCheckConstraint("ck_trunks_srtp_mode_values", "srtp_mode IN ('Required', 'Preferred', 'Off')");
 
                             t.HasCheckConstraint("ck_trunks_transport_values", "transport IN ('Tls', 'Tcp', 'Udp')");
                         });
@@ -2129,16 +2288,6 @@ namespace HostedPbx.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_outbound_routes_tenants_tenant_id");
-
-                    b.HasOne("HostedPbx.Data.Entities.Trunk", "Trunk")
-                        .WithMany()
-                        .HasForeignKey("TenantId", "TrunkId")
-                        .HasPrincipalKey("TenantId", "Id")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_outbound_routes_trunks_tenant_id_trunk_id");
-
-                    b.Navigation("Trunk");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.PortalUser", b =>
@@ -2158,6 +2307,16 @@ namespace HostedPbx.Data.Migrations
                     b.Navigation("Reseller");
 
                     b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.PstnSettings", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("HostedPbx.Data.Entities.PstnSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pstn_settings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.PublishedRevocationList", b =>
@@ -2246,6 +2405,12 @@ namespace HostedPbx.Data.Migrations
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Trunk", b =>
                 {
+                    b.HasOne("HostedPbx.Data.Entities.Carrier", "Carrier")
+                        .WithMany()
+                        .HasForeignKey("CarrierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_trunks_carriers_carrier_id");
+
                     b.HasOne("HostedPbx.Data.Entities.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
@@ -2259,6 +2424,8 @@ namespace HostedPbx.Data.Migrations
                         .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_trunks_recording_policies_tenant_id_recording_policy_id");
+
+                    b.Navigation("Carrier");
 
                     b.Navigation("RecordingPolicy");
                 });

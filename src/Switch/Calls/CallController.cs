@@ -3,6 +3,7 @@ using System.Text;
 using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Calls.Forwarding;
 using HostedPbx.Switch.Calls.Transfer;
+using HostedPbx.Switch.Calls.Trunks;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -42,11 +43,14 @@ internal sealed class CallController
     private readonly ILogger _logger;
     private readonly LegSignalling _sip;
     private readonly CallEnvironment _environment;
+    private readonly PstnGate? _pstn;
 
     public CallController(
         TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, BindingTable bindings,
-        MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger)
+        MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger,
+        PstnGate? pstn = null)
     {
+        _pstn = pstn;
         _ports = ports;
         _prompts = prompts;
         _transactions = transactions;
@@ -128,6 +132,14 @@ internal sealed class CallController
             }
 
             calleeUser = forwarding.Current!.Number;
+        }
+        else if (calleeUser is not null && _pstn?.Admit(device.TenantId, calleeUser, callerUser, connection.Remote.Address) is { Kind: not PstnAdmissionKind.NotPstn } pstn)
+        {
+            // A number for the telephone network (issue 11): refused by a toll-fraud guard with its reason, or routed.
+            // TODO(#11): the trunk leg that carries a routed call is not built yet; until then no trunk is available.
+            Fail(transaction, pstn.Kind == PstnAdmissionKind.Refused ? pstn.Status : SipStatusCodes.ServiceUnavailable, tag,
+                pstn.Kind == PstnAdmissionKind.Refused ? pstn.Reason : "No trunk available");
+            return;
         }
         else
         {

@@ -26,7 +26,7 @@ public sealed class ProtectionOverviewTests
     {
         var tenant = new Tenant { Name = "Acme", CreatedAt = TestClock.Now };
         var policy = new RecordingPolicy { Name = "External", Mode = RecordingMode.ExternalOnly };
-        var trunk = new Trunk { Name = "Carrier One", Host = "sip.carrier.example", Transport = TrunkTransport.Udp, SrtpRequired = false };
+        var trunk = new Trunk { Name = "Carrier One", Host = "sip.carrier.example", Transport = TrunkTransport.Udp, PlainTransportAllowed = true, SrtpMode = SrtpMode.Off };
 
         var entries = ProtectionOverview.For(tenant, policy, [trunk]);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using HostedPbx.Provisioning.Tests.Support;
 using HostedPbx.Testing;
+using HostedPbx.Testing.Pstn;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Tests.Api;
@@ -33,6 +34,11 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
             ["messageId"] = (await TestVoicemail.AddAsync(owner, _factory.VoicemailDirectory, ProvisioningFactory.MasterKey, _a.Tenant.Id,
                 _a.Extension.Id, TestVoicemail.Tone(440, 1))).Id.ToString(),
         };
+        var pstn = await TestPstn.AddAsync(owner, _a.Tenant.Id, _a.Extension.Id);
+        _ids["trunkId"] = pstn.Trunk.Id.ToString();
+        _ids["numberId"] = pstn.Number.Id.ToString();
+        _ids["routeId"] = pstn.Route.Id.ToString();
+        _ids["carrierId"] = pstn.Carrier.Id.ToString();
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using HostedPbx.Provisioning.Tests.Support;
 using HostedPbx.Testing;
+using HostedPbx.Testing.Pstn;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Tests.Api;
@@ -15,6 +16,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private Guid _theirKeyId;
     private Guid _theirCallId;
     private Guid _theirMessageId;
+    private TestPstn.Arranged _theirPstn = null!;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -29,6 +31,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         _theirCallId = (await TestCalls.AddAsync(owner, _theirs.Tenant.Id)).Id;
         _theirMessageId = (await TestVoicemail.AddAsync(owner, _factory.VoicemailDirectory, ProvisioningFactory.MasterKey, _theirs.Tenant.Id,
             _theirs.Extension.Id, TestVoicemail.Tone(440, 1))).Id;
+        _theirPstn = await TestPstn.AddAsync(owner, _theirs.Tenant.Id, _theirs.Extension.Id);
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -51,7 +54,11 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{kind}", "Unavailable", StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                .Replace("{token}", "not-a-token", StringComparison.Ordinal);
+                .Replace("{token}", "not-a-token", StringComparison.Ordinal)
+                .Replace("{trunkId}", _theirPstn.Trunk.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{numberId}", _theirPstn.Number.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{routeId}", _theirPstn.Route.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{carrierId}", _theirPstn.Carrier.Id.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal);
             using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
             if (route.Method is "POST" or "PUT")
@@ -115,6 +122,11 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         var voicemail = await owner.VoicemailMessages.AsNoTracking().Where(m => m.TenantId == theirs).Select(m => m.Status + "" + m.HeardAt).ToListAsync();
         var mailbox = await owner.Extensions.AsNoTracking().Where(e => e.TenantId == theirs)
             .Select(e => e.VoicemailPinHash + e.VoicemailEmail + e.ForwardNoAnswerSeconds).ToListAsync();
-        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}";
+        var pstn = await owner.Trunks.AsNoTracking().Where(t => t.TenantId == theirs).Select(t => t.Name + t.CarrierId).SingleAsync()
+            + await owner.InboundNumbers.AsNoTracking().Where(n => n.TenantId == theirs).Select(n => n.Number + n.DestinationExtensionId).SingleAsync()
+            + await owner.OutboundRoutes.AsNoTracking().Where(r => r.TenantId == theirs).Select(r => r.Pattern + r.Priority).SingleAsync()
+            + await owner.PstnSettings.AsNoTracking().Where(p => p.TenantId == theirs).Select(p => p.Country + p.OutboundSuspendedAt).SingleAsync()
+            + await owner.Carriers.AsNoTracking().Where(c => c.Id == _theirPstn.Carrier.Id).Select(c => c.Name + c.Host).SingleAsync();
+        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}|{pstn}";
     }
 }

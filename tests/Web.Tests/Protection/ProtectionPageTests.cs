@@ -24,7 +24,7 @@ public sealed class ProtectionPageTests(Portal portal) : IAsyncLifetime
             tenant.AllowedSrtpSuites = ["AEAD_AES_256_GCM", "AES_CM_128_HMAC_SHA1_80"];
             owner.Trunks.Add(new Trunk
             {
-                TenantId = tenant.Id, Name = "Old Carrier", Host = "sip.old-carrier.example", Transport = TrunkTransport.Udp, SrtpRequired = false,
+                TenantId = tenant.Id, Name = "Old Carrier", Host = "sip.old-carrier.example", Transport = TrunkTransport.Udp, PlainTransportAllowed = true, SrtpMode = SrtpMode.Off,
                 CreatedAt = TestClock.Now,
             });
             await owner.SaveChangesAsync(TestContext.Current.CancellationToken);

@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls;
 using HostedPbx.Switch.Calls.Applications;
+using HostedPbx.Switch.Calls.Trunks;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -34,7 +35,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private DeviceDirectory _directory = DeviceDirectory.Empty;
     private int _nextPort = 41000;
 
-    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10)
+    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -45,7 +46,8 @@ internal sealed class CallHarness : IAsyncDisposable
         Calls = new CallController(
             Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
-            NullLogger.Instance);
+            NullLogger.Instance,
+            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance));
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
         var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory);
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.

@@ -1,0 +1,39 @@
+using HostedPbx.Data;
+using HostedPbx.Data.Entities;
+using HostedPbx.Provisioning.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace HostedPbx.Provisioning.Features.Numbers;
+
+public static class CreateNumber
+{
+    public static async Task<Results<Created<NumberResponse>, ValidationProblem, Conflict<ProblemDetails>>> HandleAsync(
+        Guid tenantId, NumberSettings request, HttpContext http, PbxDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (await NumberChanges.InvalidAsync(db, tenantId, request, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await NumberChanges.ConflictAsync(db, request, null, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var now = time.GetUtcNow();
+        var number = new InboundNumber
+        {
+            TenantId = tenantId, Number = request.Number, DestinationExtensionId = request.DestinationExtensionId, TrunkId = request.TrunkId,
+            CreatedAt = now,
+        };
+        db.InboundNumbers.Add(number);
+        db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "number.create", "number", number.Id, tenantId));
+        if (await NumberChanges.SaveAsync(db, request.Number, ct) is { } taken)
+        {
+            return taken;
+        }
+
+        return TypedResults.Created($"/api/v1/tenants/{tenantId}/numbers/{number.Id}", NumberResponse.From(number));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using HostedPbx.Data.Entities;
+using HostedPbx.Data.Pstn;
+using HostedPbx.Switch.Diagnostics;
+
+namespace HostedPbx.Switch.Calls.Trunks;
+
+/// <summary>
+/// Decides what a dialled number that is no extension means for the telephone network: an emergency call (always
+/// routed, ahead of every limit and block), a call the tenant's toll-fraud guards refuse (the caller hears the reason,
+/// the audit log the detail), or a call for one of the tenant's routes. The rules themselves are the pure functions of
+/// <c>HostedPbx.Data.Pstn</c>, the same the API and portal show; this class holds only what they need to remember.
+/// </summary>
+internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStore suspensions, SwitchAudit audit, TimeProvider time, ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly InternationalAttempts _attempts = new(time);
+
+    // A burst suspends at once, before the database has it; the snapshot takes over once it shows the suspension.
+    private readonly Dictionary<Guid, (DateTimeOffset At, string Reason)> _suspended = [];
+
+    public PstnAdmission Admit(Guid tenantId, string dialled, string caller, IPAddress? source)
+    {
+        if (!directory().TryGet(tenantId, out var tenant))
+        {
+            return PstnAdmission.NotPstn;
+        }
+
+        var destination = OutboundDestination.Classify(dialled, tenant.Plan);
+        if (destination.Kind == DialledKind.Invalid)
+        {
+            return PstnAdmission.NotPstn;
+        }
+
+        FraudDecision decision;
+        lock (_gate)
+        {
+            var settings = Effective(tenant);
+            var recent = _attempts.Recent(tenantId, TimeSpan.FromMinutes(settings.BurstWindowMinutes));
+            // TODO(#11): concurrent external calls and minutes come from the trunk leg's calls, which are not carried yet.
+            decision = FraudGuard.Decide(new FraudCheck(settings, destination, 0, 0, 0, recent));
+            if (destination is { Kind: DialledKind.External, International: true })
+            {
+                _attempts.Add(tenantId);
+            }
+
+            if (decision.Verdict == FraudVerdict.Suspend)
+            {
+                _suspended[tenantId] = (time.GetUtcNow(), decision.AuditReason);
+            }
+        }
+
+        switch (decision.Verdict)
+        {
+            case FraudVerdict.Allow:
+                break;
+            case FraudVerdict.Refuse:
+                Refused(tenantId, caller, source, "pstn.outbound", decision);
+                return new(PstnAdmissionKind.Refused, decision.SipStatus, decision.SipReason);
+            case FraudVerdict.Suspend:
+                SwitchLog.PstnSuspended(logger, tenantId);
+                Refused(tenantId, caller, source, "pstn.outbound-suspend", decision);
+                _ = suspensions.SuspendAsync(tenantId, time.GetUtcNow(), decision.AuditReason, CancellationToken.None);
+                return new(PstnAdmissionKind.Refused, decision.SipStatus, decision.SipReason);
+        }
+
+        if (destination.Kind == DialledKind.Emergency)
+        {
+            SwitchLog.PstnEmergency(logger, tenantId, destination.Number);
+        }
+
+        var route = destination.Kind == DialledKind.Emergency
+            ? OutboundRouting.SelectForEmergency(tenant.Routes, destination, tenant.Plan)
+            : OutboundRouting.Select(tenant.Routes, destination);
+        return route is null ? PstnAdmission.NotPstn : new(PstnAdmissionKind.Routed, Route: route, Destination: destination);
+    }
+
+    private PstnSettings Effective(PstnTenant tenant)
+    {
+        var stored = tenant.Settings;
+        if (stored.OutboundSuspendedAt is not null)
+        {
+            _suspended.Remove(tenant.TenantId);
+            return stored;
+        }
+
+        if (!_suspended.TryGetValue(tenant.TenantId, out var held))
+        {
+            return stored;
+        }
+
+        return new PstnSettings
+        {
+            TenantId = stored.TenantId, Country = stored.Country, AllowedCountries = stored.AllowedCountries, BlockedPrefixes = stored.BlockedPrefixes,
+            MaxConcurrentExternalCalls = stored.MaxConcurrentExternalCalls, MaxMinutesPerHour = stored.MaxMinutesPerHour,
+            MaxMinutesPerDay = stored.MaxMinutesPerDay, BurstAttempts = stored.BurstAttempts, BurstWindowMinutes = stored.BurstWindowMinutes,
+            OutboundSuspendedAt = held.At, SuspensionReason = held.Reason,
+        };
+    }
+
+    private void Refused(Guid tenantId, string caller, IPAddress? source, string action, FraudDecision decision)
+    {
+        SwitchLog.PstnRefused(logger, tenantId, decision.SipStatus, decision.SipReason);
+        audit.Denied(action, decision.AuditReason, tenantId, caller, null, source, "tenant", tenantId.ToString());
+    }
+}

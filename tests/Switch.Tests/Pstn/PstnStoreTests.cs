@@ -1,0 +1,39 @@
+using HostedPbx.Data;
+using HostedPbx.Switch.Calls.Trunks;
+using HostedPbx.Testing;
+using HostedPbx.Testing.Pstn;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HostedPbx.Switch.Tests.Pstn;
+
+/// <summary>The switch's own database role reads every tenant's routes and guards, and writes a burst's suspension.</summary>
+public sealed class PstnStoreTests
+{
+    [Fact]
+    public async Task LoadThenSuspend_AsTheSwitchRole_RoutesReadAndTheSuspensionStoredForTheApiToShow()
+    {
+        await using var database = new PostgresFixture();
+        await database.InitializeAsync();
+        Guid tenantId;
+        await using (var owner = database.CreateOwnerContext())
+        {
+            var arranged = await TestTenants.AddAsync(owner, $"Pstn {Guid.NewGuid():N}", $"0015651{Random.Shared.Next(0, 0xFFFFF):x5}");
+            tenantId = arranged.Tenant.Id;
+            await TestPstn.AddAsync(owner, tenantId, arranged.Extension.Id, $"+4930{Random.Shared.Next(1000000, 9999999)}");
+        }
+
+        var contexts = new PooledDbContextFactory<PbxDbContext>(
+            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+        var directory = await new PstnDirectoryLoader(contexts).LoadAsync(TestContext.Current.CancellationToken);
+        await new PstnSuspensionStore(contexts, NullLogger.Instance)
+            .SuspendAsync(tenantId, TestClock.Now, "11 international attempts within 5 minutes", TestContext.Current.CancellationToken);
+
+        Assert.True(directory.TryGet(tenantId, out var tenant));
+        Assert.Equal(("DE", "+*"), (tenant.Plan.Iso, Assert.Single(tenant.Routes).Pattern));
+        await using var check = database.CreateOwnerContext();
+        var stored = await check.PstnSettings.SingleAsync(s => s.TenantId == tenantId, TestContext.Current.CancellationToken);
+        Assert.Equal((TestClock.Now, "11 international attempts within 5 minutes"), (stored.OutboundSuspendedAt, stored.SuspensionReason));
+    }
+}
