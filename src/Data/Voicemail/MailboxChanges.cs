@@ -37,17 +37,15 @@ public static class MailboxChanges
         var old = await db.VoicemailGreetings.ForTenant(extension.TenantId).SingleOrDefaultAsync(g => g.ExtensionId == extension.Id && g.Kind == kind, ct);
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // One SaveChanges is one transaction (retried whole by the failover strategy); EF orders the old row's
+            // delete before the new row's insert because both hold the unique (extension, kind) index's value.
             if (old is not null)
             {
                 db.VoicemailGreetings.Remove(old);
-                // The unique (extension, kind) index: the old row goes before the new one comes, in one transaction.
-                await db.SaveChangesAsync(ct);
             }
 
             db.VoicemailGreetings.Add(greeting);
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
         }
         catch
         {

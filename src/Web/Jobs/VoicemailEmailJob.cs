@@ -24,35 +24,47 @@ public sealed class VoicemailEmailJob(IDbContextFactory<PbxDbContext> factory, V
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         db.UseScope(DbScope.System);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Another job for this message holds the row while it sends: this one has nothing to do.
-        var message = await db.VoicemailMessages
-            .FromSql($"SELECT * FROM voicemail_messages WHERE id = {messageId} FOR UPDATE SKIP LOCKED").SingleOrDefaultAsync(ct);
-        if (message is null || message.EmailedAt is not null || message.Status == VoicemailStatus.Deleted || message.AudioSha256 is null)
+        // The lock, the send and the mark are one transaction, run whole again by the failover strategy if the
+        // database goes away mid-way (the mail may then go twice; it is never lost).
+        var attached = false;
+        var sent = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            return;
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Another job for this message holds the row while it sends: this one has nothing to do.
+            var message = await db.VoicemailMessages
+                .FromSql($"SELECT * FROM voicemail_messages WHERE id = {messageId} FOR UPDATE SKIP LOCKED").SingleOrDefaultAsync(ct);
+            if (message is null || message.EmailedAt is not null || message.Status == VoicemailStatus.Deleted || message.AudioSha256 is null)
+            {
+                return false;
+            }
 
-        var extension = await db.Extensions.AsNoTracking().SingleAsync(e => e.Id == message.ExtensionId, ct);
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == message.TenantId, ct);
-        if (extension.VoicemailEmail is null)
-        {
-            return;
-        }
+            var extension = await db.Extensions.AsNoTracking().SingleAsync(e => e.Id == message.ExtensionId, ct);
+            var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == message.TenantId, ct);
+            if (extension.VoicemailEmail is null)
+            {
+                return false;
+            }
 
-        await using var wav = tenant.VoicemailEmailIncludesAudio ? OpenAudio(message) : null;
-        await mailer.SendAsync(Compose(message, extension, wav), ct);
-        var now = time.GetUtcNow();
-        message.EmailedAt = now;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OccurredAt = now, TenantId = message.TenantId, ActorKind = AuditActorKind.System, ActorId = nameof(VoicemailEmailJob),
-            ActorName = "voicemail e-mail", Action = "voicemail.email", TargetKind = "voicemail", TargetId = messageId.ToString(),
-            Outcome = AuditOutcome.Success, Reason = wav is null ? "notice" : "notice with the audio attached",
+            await using var wav = tenant.VoicemailEmailIncludesAudio ? OpenAudio(message) : null;
+            await mailer.SendAsync(Compose(message, extension, wav), ct);
+            attached = wav is not null;
+            var now = time.GetUtcNow();
+            message.EmailedAt = now;
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredAt = now, TenantId = message.TenantId, ActorKind = AuditActorKind.System, ActorId = nameof(VoicemailEmailJob),
+                ActorName = "voicemail e-mail", Action = "voicemail.email", TargetKind = "voicemail", TargetId = messageId.ToString(),
+                Outcome = AuditOutcome.Success, Reason = wav is null ? "notice" : "notice with the audio attached",
+            });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
         });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        JobLog.VoicemailEmailed(logger, messageId, wav is not null);
+        if (sent)
+        {
+            JobLog.VoicemailEmailed(logger, messageId, attached);
+        }
     }
 
     /// <summary>The audio, or null (a notice only) when it fails verification: altered audio is never sent.</summary>
