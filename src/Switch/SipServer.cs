@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -23,6 +25,8 @@ internal sealed class SipServer(
     IDbContextFactory<PbxDbContext> contexts,
     NpgsqlDataSource dataSource,
     SwitchAudit audit,
+    KeyProtector keys,
+    IOptions<MailboxOptions> mailboxOptions,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -57,13 +61,18 @@ internal sealed class SipServer(
             bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
         var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
-        var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger);
+        var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger, MailboxPrompts.Texts);
         await prompts.EnsureAsync(cancellationToken);
+
+        // A message the last run left half-written is completed up to its last whole second before any call comes in.
+        var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
+        await mailboxStore.RecoverAsync(cancellationToken);
+        var directory = _directory;
+        var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
-            _logger);
-        var directory = _directory;
+            _logger, mailboxes);
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));

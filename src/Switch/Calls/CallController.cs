@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Calls.Forwarding;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -44,7 +45,8 @@ internal sealed class CallController
 
     public CallController(
         TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, BindingTable bindings,
-        MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger)
+        MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger,
+        Mailboxes? mailboxes = null)
     {
         _ports = ports;
         _prompts = prompts;
@@ -59,7 +61,7 @@ internal sealed class CallController
         _limits = limits;
         _logger = logger;
         _sip = new LegSignalling(transactions, scheduler, timers, Dialogs, limits.SentBy);
-        _environment = new CallEnvironment(limits, records, time, logger, Forget);
+        _environment = new CallEnvironment(limits, records, time, logger, Forget, mailboxes);
     }
 
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
@@ -142,10 +144,17 @@ internal sealed class CallController
             .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
             .Where(t => t.Found && !t.Connection.IsClosed)
             .ToList();
+        DirectoryExtension? mailbox = null;
         if (targets.Count == 0 && announcement is null)
         {
-            Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
-            return;
+            // Voicemail (issue 9): no handset is registered, so the mailbox answers when the extension has one.
+            if (_environment.Mailboxes is null || forwarding?.Current is not { VoicemailEnabled: true } owner)
+            {
+                Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
+                return;
+            }
+
+            mailbox = owner;
         }
 
         // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
@@ -169,7 +178,8 @@ internal sealed class CallController
             }
 
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
-            (call, callees) = announcement is null
+            (call, callees) = mailbox is not null ? Deposit(caller, mailbox, offer, suites, invite.CallId)
+                : announcement is null
                 ? Bridge(caller, calleeUser, offer, suites, targets.Select(t => (t.Binding.ContactUri, t.Connection)), invite.CallId)
                 : Announce(caller, CallFacts.Printable(calleeUser), offer, suites, announcement, invite.CallId);
             if (call is null)
@@ -351,6 +361,29 @@ internal sealed class CallController
         SwitchLog.AnnouncementStarted(_logger, callId, dialled, prompt.Name);
         var call = new Call(caller, answer, null, null, callerMedia, null, _environment);
         return (call, [new AnnouncementLeg(dialled, prompt, socket, answer, _time)]);
+    }
+
+    /// <summary>A call straight to a mailbox (nobody registered): one port pair of the mailbox's own, no bridge.</summary>
+    private (Call? Call, List<CallLeg> Callees) Deposit(HandsetLeg caller, DirectoryExtension owner, SessionDescription offer, List<SrtpSuite> suites, string callId)
+    {
+        var socket = _ports.Rent();
+        if (socket is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var local = Local(socket, suites);
+        var answer = SdesOfferAnswer.Answer(offer, local);
+        if (!answer.IsAcceptable)
+        {
+            socket.Dispose();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        var call = new Call(caller, answer, null, null, local, null, _environment);
+        return (call, [_environment.Mailboxes!.Open(call, owner, Data.Entities.GreetingKind.Unavailable, socket, ownsSocket: true, answer)]);
     }
 
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.

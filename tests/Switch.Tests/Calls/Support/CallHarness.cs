@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls;
 using HostedPbx.Switch.Calls.Applications;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -34,18 +35,20 @@ internal sealed class CallHarness : IAsyncDisposable
     private DeviceDirectory _directory = DeviceDirectory.Empty;
     private int _nextPort = 41000;
 
-    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10)
+    // mailboxes: voicemail for the calls, made from this harness (its prompts, directory and time); none by default.
+    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<CallHarness, Mailboxes>? mailboxes = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
         Records = new CallRecordStore(null, "test", Time, NullLogger.Instance);
         var ports = new PortPool(IPAddress.Loopback, mediaPortMin, mediaPortMax);
         Relay = new MediaRelay(ports, Time);
-        Prompts = new PromptLibrary(Path.Combine(Path.GetTempPath(), $"hostedpbx-prompts-{Guid.NewGuid():N}"), NullLogger.Instance);
+        Prompts = new PromptLibrary(Path.Combine(Path.GetTempPath(), $"hostedpbx-prompts-{Guid.NewGuid():N}"), NullLogger.Instance, mailboxes is null ? null : MailboxPrompts.Texts);
+        Mailboxes = mailboxes?.Invoke(this);
         Calls = new CallController(
             Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
-            NullLogger.Instance);
+            NullLogger.Instance, Mailboxes);
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
         var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory);
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
@@ -79,10 +82,15 @@ internal sealed class CallHarness : IAsyncDisposable
     /// <summary>Prompts in a folder of this harness's own, spoken by espeak-ng when first ensured.</summary>
     public PromptLibrary Prompts { get; }
 
+    public Mailboxes? Mailboxes { get; }
+
+    /// <summary>The directory the switch reads now.</summary>
+    public DeviceDirectory Directory => _directory;
+
     /// <summary>A tenant with its call settings (Tenant.MaxConcurrentCalls, Tenant.AnnounceUnknownNumbers).</summary>
-    public Guid AddTenant(int maxConcurrentCalls = 10, bool announceUnknownNumbers = false)
+    public Guid AddTenant(int maxConcurrentCalls = 10, bool announceUnknownNumbers = false, Guid? id = null)
     {
-        var tenant = Guid.CreateVersion7();
+        var tenant = id ?? Guid.CreateVersion7();
         _tenants[tenant] = (maxConcurrentCalls, announceUnknownNumbers);
         return tenant;
     }
@@ -119,6 +127,13 @@ internal sealed class CallHarness : IAsyncDisposable
         {
             ForwardAlways = always, ForwardBusy = busy, ForwardNoAnswer = noAnswer, ForwardNoAnswerSeconds = noAnswerSeconds,
         };
+        Publish();
+    }
+
+    /// <summary>An extension as the directory loads it (with the id of its row), before or without any handset.</summary>
+    public void AddExtension(Guid tenant, string number, Guid id, bool voicemail, string? displayName = null)
+    {
+        _extensions.Add(new DirectoryExtension(id, tenant, number, displayName ?? $"Ext {number}", false, null, null, VoicemailEnabled: voicemail));
         Publish();
     }
 
@@ -167,9 +182,9 @@ internal sealed class CallHarness : IAsyncDisposable
 
         Scheduler.Dispose();
         _stop.Dispose();
-        if (Directory.Exists(Prompts.Directory))
+        if (System.IO.Directory.Exists(Prompts.Directory))
         {
-            Directory.Delete(Prompts.Directory, recursive: true);
+            System.IO.Directory.Delete(Prompts.Directory, recursive: true);
         }
 
         _pki.Dispose();
