@@ -39,6 +39,7 @@ internal sealed class SipServer(
     private CallRecordStore? _records;
     private SipTimerScheduler? _scheduler;
     private RelayEngine? _relayEngine;
+    private MailboxChangeListener? _mailboxChanges;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +74,9 @@ internal sealed class SipServer(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger, mailboxes);
-        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
+        var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
+        _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
+        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _directory.OnSwapped(gate.OnDirectoryChanged);
@@ -103,6 +106,7 @@ internal sealed class SipServer(
         await Task.WhenAll(
             Guard(_directory!.RunAsync(stoppingToken)),
             Guard(_changes!.RunAsync(stoppingToken)),
+            Guard(_mailboxChanges!.RunAsync(stoppingToken)),
             Guard(_registrations!.RunAsync(stoppingToken)),
             Guard(_records!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));

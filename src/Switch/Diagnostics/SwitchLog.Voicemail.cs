@@ -28,4 +28,13 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7408, LogLevel.Information, "Call {CallId}: the mailbox of {Extension} is full")]
     public static partial void MailboxFull(ILogger logger, string callId, string extension);
+
+    [LoggerMessage(7409, LogLevel.Debug, "Message waiting for {Account}: {New} new, {Old} old")]
+    public static partial void MessageWaitingNotified(ILogger logger, string account, int @new, int old);
+
+    [LoggerMessage(7410, LogLevel.Warning, "Message waiting for {Account} could not be sent")]
+    public static partial void MessageWaitingFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(7411, LogLevel.Warning, "Listening for mailbox changes failed; retrying")]
+    public static partial void MailboxListenFailed(ILogger logger, Exception exception);
 }

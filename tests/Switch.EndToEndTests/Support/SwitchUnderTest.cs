@@ -88,7 +88,6 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Information",
             ["Keys__MasterKeyFile"] = sut.MasterKeyFile,
             ["Voicemail__Directory"] = sut.VoicemailDirectory,
-            ["Switch__PromptsDirectory"] = Path.Combine(work, "prompts"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -14,7 +14,8 @@ public sealed partial class Dialog
         ReadOnlySpan<byte> via,
         ReadOnlySpan<byte> contact = default,
         ReadOnlySpan<byte> contentType = default,
-        ReadOnlySpan<byte> body = default)
+        ReadOnlySpan<byte> body = default,
+        IReadOnlyList<(string Name, string Value)>? headers = null)
     {
         if (method is SipMethod.Unknown or SipMethod.Ack)
         {
@@ -27,12 +28,12 @@ public sealed partial class Dialog
             LocalSequence++;
         }
 
-        return Build(SipMethods.GetName(method), LocalSequence, via, contact, contentType, body);
+        return Build(SipMethods.GetName(method), LocalSequence, via, contact, contentType, body, headers);
     }
 
     /// <summary>The ACK for a 2xx to an INVITE: same CSeq number as the INVITE, method ACK (RFC 3261 §13.2.2.4).</summary>
     public SipRequest CreateAck(uint inviteSequence, ReadOnlySpan<byte> via, ReadOnlySpan<byte> contentType = default, ReadOnlySpan<byte> body = default) =>
-        Build("ACK"u8, inviteSequence, via, default, contentType, body);
+        Build("ACK"u8, inviteSequence, via, default, contentType, body, null);
 
     private SipRequest Build(
         ReadOnlySpan<byte> method,
@@ -40,7 +41,8 @@ public sealed partial class Dialog
         ReadOnlySpan<byte> via,
         ReadOnlySpan<byte> contact,
         ReadOnlySpan<byte> contentType,
-        ReadOnlySpan<byte> body)
+        ReadOnlySpan<byte> body,
+        IReadOnlyList<(string Name, string Value)>? headers)
     {
         var builder = new SipMessageBuilder();
         var firstRouteIsStrict = _routeSet.Length > 0 && !IsLooseRoute(_routeSet[0]);
@@ -71,6 +73,12 @@ public sealed partial class Dialog
         if (!contact.IsEmpty)
         {
             builder.AddHeader(KnownHeader.Contact, contact);
+        }
+
+        foreach (var (name, value) in headers ?? [])
+        {
+            var nameBytes = System.Text.Encoding.ASCII.GetBytes(name);
+            builder.OnHeader(KnownHeaders.Lookup(nameBytes), nameBytes, System.Text.Encoding.UTF8.GetBytes(value));
         }
 
         if (!contentType.IsEmpty)

@@ -50,7 +50,9 @@ internal sealed class CallHarness : IAsyncDisposable
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
             NullLogger.Instance, Mailboxes);
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
-        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory);
+        Subscriptions = Mailboxes is null ? null
+            : new MailboxSubscriptions(Mailboxes.Store, Transactions, Scheduler, Timers, Connections, "127.0.0.1:5061", Audit, Time, NullLogger.Instance);
+        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory, Subscriptions);
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
         var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _listener = new TlsListener(
@@ -83,6 +85,9 @@ internal sealed class CallHarness : IAsyncDisposable
     public PromptLibrary Prompts { get; }
 
     public Mailboxes? Mailboxes { get; }
+
+    /// <summary>Message waiting (RFC 3842), when the harness has voicemail.</summary>
+    public MailboxSubscriptions? Subscriptions { get; }
 
     /// <summary>The directory the switch reads now.</summary>
     public DeviceDirectory Directory => _directory;
