@@ -262,7 +262,13 @@ internal sealed class CallController
                 call.OnReInvite(leg, request);
                 break;
             case SipMethod.Info or SipMethod.Options:
-                // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged, nothing relayed yet.
+                // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged; a caller's digit
+                // (application/dtmf-relay) goes to the mailbox it is in.
+                if (ReferenceEquals(leg, call.Caller) && call.Callee is MailboxLeg mailbox && DtmfRelay.TryRead(request.Body, out var digit))
+                {
+                    mailbox.OnDigit(digit);
+                }
+
                 leg.Reply(request, SipStatusCodes.Ok);
                 break;
             default:

@@ -74,6 +74,49 @@ public sealed class DepositTests(PostgresFixture database)
     }
 
     [Fact]
+    public async Task Deposit_HashBySipInfo_EndsTheMessage()
+    {
+        await using var scene = await MailboxScene.StartAsync(database, 32950, _ct);
+        var alice = await scene.Harness.ConnectAsync(scene.Tenant.Id, "201", _ct);
+        var call = await alice.InviteAsync("202", _ct);
+        var media = await alice.CompleteAsync(call, _ct);
+        await scene.PassGreetingAsync(_ct);
+        var mailbox = scene.Mailbox;
+        using var outbound = media.LocalCrypto.CreateContext();
+        for (ushort i = 0; i < 150; i++)
+        {
+            await alice.SendAudioAsync(media, outbound, i, 0x30, _ct);
+        }
+
+        var info = alice.InDialog("INFO", call).Replace(
+            "Content-Length: 0\r\n\r\n", "Content-Type: application/dtmf-relay\r\nContent-Length: 24\r\n\r\nSignal=#\r\nDuration=160\r\n", StringComparison.Ordinal);
+        await alice.SendAsync(info, _ct);
+
+        await alice.ResponseAsync(call.CallId, "INFO", 200, _ct);
+        Assert.Equal(call.CallId, (await alice.RequestAsync("BYE", _ct)).CallId);
+        await mailbox.Completion.WaitAsync(_ct);
+        Assert.Equal(new MessageWaiting(1, 0), await scene.Store.CountAsync(scene.Callee.Id, _ct));
+    }
+
+    [Theory]
+    [InlineData("Signal=5\r\nDuration=160\r\n", '5')]
+    [InlineData("signal= #\r\n", '#')]
+    [InlineData("Signal=*", '*')]
+    public void DtmfRelay_SignalLine_GivesTheDigit(string body, char digit)
+    {
+        Assert.True(HostedPbx.Switch.Sip.Syntax.DtmfRelay.TryRead(System.Text.Encoding.ASCII.GetBytes(body), out var read));
+        Assert.Equal(digit, read);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Signal=55")]
+    [InlineData("Duration=160")]
+    [InlineData("Signal=x")]
+    public void DtmfRelay_NoDigit_False(string body) =>
+        Assert.False(HostedPbx.Switch.Sip.Syntax.DtmfRelay.TryRead(System.Text.Encoding.ASCII.GetBytes(body), out _));
+
+    [Fact]
     public async Task Deposit_CallerHangsUpAfterSilenceUnderTwoSeconds_MessageDropped()
     {
         await using var scene = await MailboxScene.StartAsync(database, 32450, _ct);
