@@ -40,6 +40,7 @@ internal sealed class SipServer(
     private SipTimerScheduler? _scheduler;
     private RelayEngine? _relayEngine;
     private MailboxChangeListener? _mailboxChanges;
+    private Task? _prompts;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +64,9 @@ internal sealed class SipServer(
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
         var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
         var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger, MailboxPrompts.Texts);
-        await prompts.EnsureAsync(cancellationToken);
+        // Speaking the missing prompts (espeak-ng and sox, once per folder) can take a minute on a loaded machine: the
+        // switch serves meanwhile, and a prompt not made yet is left out of what a caller hears.
+        _prompts = prompts.EnsureAsync(cancellationToken);
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
@@ -107,6 +110,7 @@ internal sealed class SipServer(
             Guard(_directory!.RunAsync(stoppingToken)),
             Guard(_changes!.RunAsync(stoppingToken)),
             Guard(_mailboxChanges!.RunAsync(stoppingToken)),
+            Guard(_prompts!),
             Guard(_registrations!.RunAsync(stoppingToken)),
             Guard(_records!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));

@@ -43,6 +43,8 @@ internal sealed class ApplicationMedia : IDisposable
     private bool _first = true;
     private bool _stopped;
     private bool _receiving;
+    private long _clock;
+    private long _ticks;
 
     public ApplicationMedia(RelaySocketPair socket, bool ownsSocket, NegotiatedMedia media, TimeProvider time, Action<char> onDigit)
     {
@@ -72,6 +74,7 @@ internal sealed class ApplicationMedia : IDisposable
             }
 
             _receiving = true;
+            _clock = _time.GetTimestamp();
         }
 
         _ = ReceiveAsync();
@@ -143,8 +146,30 @@ internal sealed class ApplicationMedia : IDisposable
         }
     }
 
-    // One 20 ms packet per tick (RFC 3551 §4.5: 160 samples of G.711 at 8 kHz); nothing is sent while nothing is queued.
+    // One 20 ms packet per tick (RFC 3551 §4.5: 160 samples of G.711 at 8 kHz), and the ones a late tick owes, so a
+    // prompt lasts its own length however busy the machine; nothing is sent (or owed) while nothing is queued.
     private void SendNext()
+    {
+        int due;
+        lock (_gate)
+        {
+            if (_stopped || _queue.Count == 0)
+            {
+                _clock = _time.GetTimestamp();
+                _ticks = 0;
+                return;
+            }
+
+            due = (int)Math.Clamp((long)(_time.GetElapsedTime(_clock).TotalMilliseconds / 20) - _ticks, 1, 25);
+        }
+
+        for (var i = 0; i < due; i++)
+        {
+            SendPacket();
+        }
+    }
+
+    private void SendPacket()
     {
         TaskCompletionSource? done = null;
         lock (_gate)
@@ -153,6 +178,8 @@ internal sealed class ApplicationMedia : IDisposable
             {
                 return;
             }
+
+            _ticks++;
 
             var count = Math.Min(SamplesPerPacket, item.Samples.Length - _offset);
             _packet[0] = 0x80;
