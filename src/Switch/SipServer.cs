@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls;
 using HostedPbx.Switch.Calls.Trunks;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -24,6 +26,8 @@ internal sealed class SipServer(
     IDbContextFactory<PbxDbContext> contexts,
     NpgsqlDataSource dataSource,
     SwitchAudit audit,
+    KeyProtector keys,
+    IOptions<MailboxOptions> mailboxOptions,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -36,6 +40,8 @@ internal sealed class SipServer(
     private CallRecordStore? _records;
     private SipTimerScheduler? _scheduler;
     private RelayEngine? _relayEngine;
+    private MailboxChangeListener? _mailboxChanges;
+    private Task? _prompts;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -58,19 +64,29 @@ internal sealed class SipServer(
             bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
         var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
-        var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger);
-        await prompts.EnsureAsync(cancellationToken);
+        var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger, MailboxPrompts.Texts);
+        // Speaking the missing prompts (espeak-ng and sox, once per folder) can take a minute on a loaded machine: the
+        // switch serves meanwhile, and a prompt not made yet is left out of what a caller hears.
+        _prompts = prompts.EnsureAsync(cancellationToken);
+
         // PSTN routes and toll-fraud guards, read again with every new device directory.
         var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts).LoadAsync, _logger);
         await pstnDirectory.RefreshAsync(cancellationToken);
         _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
         var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
+
+        // A message the last run left half-written is completed up to its last whole second before any call comes in.
+        var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
+        await mailboxStore.RecoverAsync(cancellationToken);
+        var directory = _directory;
+        var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
-            _logger, pstn);
-        var directory = _directory;
-        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
+            _logger, pstn, mailboxes);
+        var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
+        _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
+        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _directory.OnSwapped(gate.OnDirectoryChanged);
@@ -100,6 +116,8 @@ internal sealed class SipServer(
         await Task.WhenAll(
             Guard(_directory!.RunAsync(stoppingToken)),
             Guard(_changes!.RunAsync(stoppingToken)),
+            Guard(_mailboxChanges!.RunAsync(stoppingToken)),
+            Guard(_prompts!),
             Guard(_registrations!.RunAsync(stoppingToken)),
             Guard(_records!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));

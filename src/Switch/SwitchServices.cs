@@ -1,4 +1,6 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,11 @@ public static class SwitchServices
             .Validate(o => o.MediaPortMin < o.MediaPortMax, "Switch:MediaPortMin must be below Switch:MediaPortMax.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SwitchOptions>, ValidateSwitchOptions>();
+
+        // Voicemail: the master key wraps each message's data key; the files go under one root the portal reads too.
+        builder.AddKeyProtection();
+        builder.Services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.SectionName)
+            .PostConfigure<IConfiguration>((o, configuration) => o.ResolvedDirectory = MailboxOptions.Resolve(o.Directory, configuration["HostedPbx:DataDirectory"]));
         builder.Services.AddSingleton<SwitchAudit>();
         builder.Services.AddHostedService<SwitchAuditWriter>();
         builder.Services.AddHostedService<SipServer>();

@@ -41,7 +41,12 @@ public static class SecurityStatement
                 text.Append(Media(leg)).Append(' ');
             }
 
-            if (legs.Count > 1)
+            if (call.Type == CallType.Voicemail)
+            {
+                // Issue 9 item 7: the far end of a voicemail call is the platform itself.
+                text.Append("Your message was encrypted from your handset to our switch; our switch decrypts it and stores it encrypted. ");
+            }
+            else if (legs.Count > 1)
             {
                 text.Append("Our switch decrypts the audio of each leg and encrypts it again for the other, so inside the switch the audio is in the clear. ");
             }
@@ -96,6 +101,11 @@ public static class SecurityStatement
     private static string Media(CallLegRecord leg)
     {
         var who = Who(leg);
+        if (leg.Kind == LegKind.Voicemail)
+        {
+            return "The message is stored encrypted (AES-256-GCM, with a key of its own that the platform's master key protects).";
+        }
+
         return leg.MediaProtection switch
         {
             MediaProtection.Srtp =>
@@ -113,8 +123,18 @@ public static class SecurityStatement
             yield break;
         }
 
-        yield return "the people on the call";
-        yield return "the platform operator, whose switch handles the audio in the clear";
+        if (call.Type == CallType.Voicemail)
+        {
+            yield return "the owner of the mailbox, by phone with the PIN, in the portal or through the API";
+            yield return "the platform operator, who can technically read stored messages";
+            yield return "whoever receives an e-mail copy: e-mail copies leave our protection when sent";
+        }
+        else
+        {
+            yield return "the people on the call";
+            yield return "the platform operator, whose switch handles the audio in the clear";
+        }
+
         foreach (var leg in legs.Where(l => l.MediaProtection == MediaProtection.None && l.Transport != SignallingTransport.Internal))
         {
             yield return $"anyone on the network between our switch and {Who(leg)}";

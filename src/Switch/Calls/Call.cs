@@ -261,8 +261,8 @@ internal sealed class Call
 
             // RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE, and every fork is cancelled.
             (State.Ringing, CallEvent.CallerCancelled) => Cancelled(request!),
-            (State.Ringing, CallEvent.NoAnswer) => GiveUp(),
-            (State.Ringing, CallEvent.ForwardNoAnswer) => FollowForward(ForwardReason.NoAnswer) ?? State.Ringing,
+            (State.Ringing, CallEvent.NoAnswer) => ToMailbox(GreetingKind.Unavailable) ?? GiveUp(),
+            (State.Ringing, CallEvent.ForwardNoAnswer) => FollowForward(ForwardReason.NoAnswer) ?? ToMailbox(GreetingKind.Unavailable) ?? State.Ringing,
 
             // RFC 3261 §15: a callee may not end an early dialog with BYE; whoever tries loses its fork.
             (State.Ringing, CallEvent.Bye) => EarlyBye(leg!, request!, fromCaller),
@@ -347,7 +347,7 @@ internal sealed class Call
             }
         }
 
-        if (Bridge is not null)
+        if (Bridge is not null && callee.Kind != LegKind.Application)
         {
             Bridge.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(accepted.Media!));
             _mediaWatch = _environment.Time.CreateTimer(
@@ -381,6 +381,11 @@ internal sealed class Call
         if (FollowForward(busy ? ForwardReason.Busy : ForwardReason.Unavailable) is { } forwarded)
         {
             return forwarded;
+        }
+
+        if (ToMailbox(busy ? GreetingKind.Busy : GreetingKind.Unavailable) is { } deposited)
+        {
+            return deposited;
         }
 
         var status = busy ? SipStatusCodes.BusyHere : SipStatusCodes.TemporarilyUnavailable;
@@ -434,9 +439,33 @@ internal sealed class Call
         return State.Ringing;
     }
 
+    /// <summary>
+    /// Voicemail (issue 9), the last resort once forwarding has nothing more to try: the mailbox of the extension
+    /// ringing now answers the caller on the bridge's side A, where the caller's answer already points; the bridge
+    /// never starts. Null when that extension has no mailbox.
+    /// </summary>
+    private State? ToMailbox(GreetingKind greeting)
+    {
+        if (_environment.Mailboxes is not { } mailboxes || Bridge is null || _forwarding?.Current is not { VoicemailEnabled: true } owner)
+        {
+            return null;
+        }
+
+        // The forks left behind leave this generation first, as a forward's do: what they answer later is theirs alone.
+        CancelCallees();
+        _withdrawn.AddRange(_callees);
+        _callees.Clear();
+        var mailbox = mailboxes.Open(this, owner, greeting, Bridge.SideA, ownsSocket: false, CallerAnswer);
+        mailbox.Call = this;
+        _callees.Add(mailbox);
+        mailbox.Take();
+        return Connect(mailbox);
+    }
+
     private void ArmForwardTimer()
     {
-        _forwardTimer = _forwarding?.Current is { ForwardNoAnswer: not null } ringing
+        // The extension's own no-answer time also sends the call to its mailbox (issue 9), with or without a forward.
+        _forwardTimer = _forwarding?.Current is { } ringing && (ringing.ForwardNoAnswer is not null || (ringing.VoicemailEnabled && _environment.Mailboxes is not null))
             ? _environment.Time.CreateTimer(
                 static s => ((Call)s!).Handle(CallEvent.ForwardNoAnswer, null), this, TimeSpan.FromSeconds(ringing.ForwardNoAnswerSeconds), Timeout.InfiniteTimeSpan)
             : null;

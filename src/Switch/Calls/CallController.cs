@@ -4,6 +4,7 @@ using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Calls.Forwarding;
 using HostedPbx.Switch.Calls.Transfer;
 using HostedPbx.Switch.Calls.Trunks;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -48,7 +49,7 @@ internal sealed class CallController
     public CallController(
         TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, BindingTable bindings,
         MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger,
-        PstnGate? pstn = null)
+        PstnGate? pstn = null, Mailboxes? mailboxes = null)
     {
         _pstn = pstn;
         _ports = ports;
@@ -64,7 +65,7 @@ internal sealed class CallController
         _limits = limits;
         _logger = logger;
         _sip = new LegSignalling(transactions, scheduler, timers, Dialogs, limits.SentBy);
-        _environment = new CallEnvironment(limits, records, time, logger, Forget);
+        _environment = new CallEnvironment(limits, records, time, logger, Forget, mailboxes);
     }
 
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
@@ -152,15 +153,20 @@ internal sealed class CallController
         }
 
         var forks = announcement is not null ? [] : Forks(callerUser, device.TenantId, calleeUser);
+        DirectoryExtension? mailbox = null;
         if (forks.Count == 0 && announcement is null)
         {
-            // No handset of the callee is registered: its "unavailable" forward, decided where every forward is.
+            // No handset of the callee is registered: its "unavailable" forward, decided where every forward is; when
+            // there is none, the mailbox answers if the extension has one (issue 9).
             var decision = forwarding?.Decide(ForwardReason.Unavailable) ?? ForwardDecision.None;
             switch (decision.Action == ForwardAction.Forward ? forwarding!.Next(decision.Target!, out forks) : ForwardResult.Nowhere)
             {
                 case ForwardResult.Loop:
                     Fail(transaction, SipStatusCodes.LoopDetected, tag, "Loop Detected");
                     return;
+                case ForwardResult.Nowhere when _environment.Mailboxes is not null && forwarding?.Current is { VoicemailEnabled: true } owner:
+                    mailbox = owner;
+                    break;
                 case ForwardResult.Nowhere:
                     Fail(transaction, SipStatusCodes.TemporarilyUnavailable, tag);
                     return;
@@ -191,7 +197,8 @@ internal sealed class CallController
             }
 
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
-            (call, callees) = announcement is null
+            (call, callees) = mailbox is not null ? Deposit(caller, mailbox, offer, suites, invite.CallId)
+                : announcement is null
                 ? Bridge(caller, offer, suites, forks, invite.CallId)
                 : Announce(caller, PeerText.Bound(calleeUser), offer, suites, announcement, invite.CallId);
             if (call is null)
@@ -277,7 +284,13 @@ internal sealed class CallController
                 OnRefer(connection, leg, request, directory);
                 break;
             case SipMethod.Info or SipMethod.Options:
-                // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged, nothing relayed yet.
+                // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged; a caller's digit
+                // (application/dtmf-relay) goes to the mailbox it is in.
+                if (ReferenceEquals(leg, call.Caller) && call.Callee is MailboxLeg mailbox && DtmfRelay.TryRead(request.Body, out var digit))
+                {
+                    mailbox.OnDigit(digit);
+                }
+
                 leg.Reply(request, SipStatusCodes.Ok);
                 break;
             default:
@@ -429,6 +442,29 @@ internal sealed class CallController
         SwitchLog.AnnouncementStarted(_logger, callId, dialled, prompt.Name);
         var call = new Call(caller, answer, null, null, callerMedia, null, _environment);
         return (call, [new AnnouncementLeg(dialled, prompt, socket, answer, _time)]);
+    }
+
+    /// <summary>A call straight to a mailbox (nobody registered): one port pair of the mailbox's own, no bridge.</summary>
+    private (Call? Call, List<CallLeg> Callees) Deposit(HandsetLeg caller, DirectoryExtension owner, SessionDescription offer, List<SrtpSuite> suites, string callId)
+    {
+        var socket = _ports.Rent();
+        if (socket is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var local = Local(socket, suites);
+        var answer = SdesOfferAnswer.Answer(offer, local);
+        if (!answer.IsAcceptable)
+        {
+            socket.Dispose();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        var call = new Call(caller, answer, null, null, local, null, _environment);
+        return (call, [_environment.Mailboxes!.Open(call, owner, Data.Entities.GreetingKind.Unavailable, socket, ownsSocket: true, answer)]);
     }
 
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.

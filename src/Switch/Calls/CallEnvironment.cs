@@ -1,4 +1,7 @@
 namespace HostedPbx.Switch.Calls;
 
-/// <summary>What every call of the controller shares: limits and timers, the record writer, and who to tell when it ends.</summary>
-internal sealed record CallEnvironment(CallLimits Limits, CallRecordStore Records, TimeProvider Time, ILogger Logger, Action<Call> Ended);
+/// <summary>
+/// What every call of the controller shares: limits and timers, the record writer, who to tell when it ends, and the
+/// mailboxes a call goes to when nobody takes it (none when the switch runs without voicemail).
+/// </summary>
+internal sealed record CallEnvironment(CallLimits Limits, CallRecordStore Records, TimeProvider Time, ILogger Logger, Action<Call> Ended, Voicemail.Mailboxes? Mailboxes = null);

@@ -12,7 +12,7 @@ internal static class CallFacts
             Id = call.Id,
             TenantId = call.TenantId,
             SipCallId = call.CallId,
-            Type = CallType.ExtensionToExtension,
+            Type = call.Callee is Voicemail.MailboxLeg ? CallType.Voicemail : CallType.ExtensionToExtension,
             FromParty = call.Caller.Party,
             ToParty = call.Dialled,
             StartedAt = call.StartedAt,

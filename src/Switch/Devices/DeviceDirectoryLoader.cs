@@ -40,7 +40,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
             .ToListAsync(cancellationToken);
         var extensions = await db.Extensions.AsNoTracking()
             .Select(e => new DirectoryExtension(e.Id, e.TenantId, e.Number, e.DisplayName, e.SipDigestRequired, e.SipDigestHa1Sha256, e.SipDigestHa1Md5,
-                e.ForwardAlways, e.ForwardBusy, e.ForwardNoAnswer, e.ForwardNoAnswerSeconds))
+                e.ForwardAlways, e.ForwardBusy, e.ForwardNoAnswer, e.ForwardNoAnswerSeconds, e.VoicemailEnabled))
             .ToListAsync(cancellationToken);
         var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites, t.MaxConcurrentCalls, t.AnnounceUnknownNumbers }).ToListAsync(cancellationToken);
         return new DeviceDirectory(

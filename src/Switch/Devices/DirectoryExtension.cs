@@ -1,6 +1,9 @@
 namespace HostedPbx.Switch.Devices;
 
-/// <summary>An extension as routing and registration need it, with where its calls are forwarded (numbers of the same tenant).</summary>
+/// <summary>
+/// An extension as routing and registration need it, with where its calls are forwarded (numbers of the same tenant)
+/// and whether a call it cannot take goes to its mailbox.
+/// </summary>
 internal sealed record DirectoryExtension(
     Guid Id,
     Guid TenantId,
@@ -12,4 +15,5 @@ internal sealed record DirectoryExtension(
     string? ForwardAlways = null,
     string? ForwardBusy = null,
     string? ForwardNoAnswer = null,
-    int ForwardNoAnswerSeconds = 20);
+    int ForwardNoAnswerSeconds = 20,
+    bool VoicemailEnabled = false);

@@ -6,9 +6,9 @@ namespace HostedPbx.Switch.Calls.Applications;
 /// <summary>
 /// The switch's prompts: WAV files in a folder a deployment can replace with recorded ones (DESIGN "Recordings and
 /// voicemail"). A prompt missing from the folder is spoken by espeak-ng and resampled to 8 kHz 16-bit mono by sox on
-/// first use.
+/// first use. Applications add their own prompts' texts (<paramref name="texts"/>: name to words).
 /// </summary>
-internal sealed class PromptLibrary(string directory, ILogger logger)
+internal sealed class PromptLibrary(string directory, ILogger logger, IReadOnlyDictionary<string, string>? texts = null)
 {
     public const string NotInService = "not-in-service";
 
@@ -25,7 +25,7 @@ internal sealed class PromptLibrary(string directory, ILogger logger)
     /// <summary>Makes every missing prompt, then loads them all; a prompt that cannot be made or read is left out and logged.</summary>
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
-        foreach (var (name, text) in s_texts)
+        foreach (var (name, text) in s_texts.Concat(texts ?? new Dictionary<string, string>()))
         {
             var path = Path.Combine(Directory, name + ".wav");
             try

@@ -17,7 +17,8 @@ internal sealed class SipDispatcher(
     SipTimers timers,
     Registrar.Registrar registrar,
     CallController calls,
-    Func<DeviceDirectory> directory) : ISipConnectionHandler
+    Func<DeviceDirectory> directory,
+    Calls.Voicemail.MailboxSubscriptions? subscriptions = null) : ISipConnectionHandler
 {
     private readonly TransactionCleanup _cleanup = new(transactions);
 
@@ -47,6 +48,10 @@ internal sealed class SipDispatcher(
             case SipMethod.Cancel:
                 calls.OnCancel(connection, request);
                 break;
+            case SipMethod.Subscribe when subscriptions is not null:
+                // RFC 3842 message waiting: new subscriptions and their refreshes.
+                subscriptions.OnSubscribe(connection, request, directory());
+                break;
             case SipMethod.Register:
                 Answer(connection, request, transaction => registrar.Register(connection.Flow, request, directory()));
                 break;
@@ -65,6 +70,7 @@ internal sealed class SipDispatcher(
     {
         registrar.OnConnectionClosed(connection.Id);
         calls.OnConnectionClosed(connection.Id);
+        subscriptions?.OnConnectionClosed(connection.Id);
     }
 
     private void Answer(SipConnection connection, SipRequest request, Func<ServerNonInviteTransaction, SipResponse> respond)

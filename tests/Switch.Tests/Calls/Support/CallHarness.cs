@@ -5,6 +5,7 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls;
 using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Calls.Trunks;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
@@ -35,21 +36,26 @@ internal sealed class CallHarness : IAsyncDisposable
     private DeviceDirectory _directory = DeviceDirectory.Empty;
     private int _nextPort = 41000;
 
-    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null)
+    // mailboxes: voicemail for the calls, made from this harness (its prompts, directory and time); none by default.
+    public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
+        Func<CallHarness, Mailboxes>? mailboxes = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
         Records = new CallRecordStore(null, "test", Time, NullLogger.Instance);
         var ports = new PortPool(IPAddress.Loopback, mediaPortMin, mediaPortMax);
         Relay = new MediaRelay(ports, Time);
-        Prompts = new PromptLibrary(Path.Combine(Path.GetTempPath(), $"hostedpbx-prompts-{Guid.NewGuid():N}"), NullLogger.Instance);
+        Prompts = new PromptLibrary(Path.Combine(Path.GetTempPath(), $"hostedpbx-prompts-{Guid.NewGuid():N}"), NullLogger.Instance, mailboxes is null ? null : MailboxPrompts.Texts);
+        Mailboxes = mailboxes?.Invoke(this);
         Calls = new CallController(
             Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
             NullLogger.Instance,
-            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance));
+            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes);
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
-        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory);
+        Subscriptions = Mailboxes is null ? null
+            : new MailboxSubscriptions(Mailboxes.Store, Transactions, Scheduler, Timers, Connections, "127.0.0.1:5061", Audit, Time, NullLogger.Instance);
+        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory, Subscriptions);
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
         var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _listener = new TlsListener(
@@ -83,10 +89,18 @@ internal sealed class CallHarness : IAsyncDisposable
     /// <summary>Prompts in a folder of this harness's own, spoken by espeak-ng when first ensured.</summary>
     public PromptLibrary Prompts { get; }
 
+    public Mailboxes? Mailboxes { get; }
+
+    /// <summary>Message waiting (RFC 3842), when the harness has voicemail.</summary>
+    public MailboxSubscriptions? Subscriptions { get; }
+
+    /// <summary>The directory the switch reads now.</summary>
+    public DeviceDirectory Directory => _directory;
+
     /// <summary>A tenant with its call settings (Tenant.MaxConcurrentCalls, Tenant.AnnounceUnknownNumbers).</summary>
-    public Guid AddTenant(int maxConcurrentCalls = 10, bool announceUnknownNumbers = false)
+    public Guid AddTenant(int maxConcurrentCalls = 10, bool announceUnknownNumbers = false, Guid? id = null)
     {
-        var tenant = Guid.CreateVersion7();
+        var tenant = id ?? Guid.CreateVersion7();
         _tenants[tenant] = (maxConcurrentCalls, announceUnknownNumbers);
         return tenant;
     }
@@ -130,6 +144,13 @@ internal sealed class CallHarness : IAsyncDisposable
         {
             ForwardAlways = always, ForwardBusy = busy, ForwardNoAnswer = noAnswer, ForwardNoAnswerSeconds = noAnswerSeconds,
         };
+        Publish();
+    }
+
+    /// <summary>An extension as the directory loads it (with the id of its row), before or without any handset.</summary>
+    public void AddExtension(Guid tenant, string number, Guid id, bool voicemail, string? displayName = null)
+    {
+        _extensions.Add(new DirectoryExtension(id, tenant, number, displayName ?? $"Ext {number}", false, null, null, VoicemailEnabled: voicemail));
         Publish();
     }
 
@@ -178,9 +199,9 @@ internal sealed class CallHarness : IAsyncDisposable
 
         Scheduler.Dispose();
         _stop.Dispose();
-        if (Directory.Exists(Prompts.Directory))
+        if (System.IO.Directory.Exists(Prompts.Directory))
         {
-            Directory.Delete(Prompts.Directory, recursive: true);
+            System.IO.Directory.Delete(Prompts.Directory, recursive: true);
         }
 
         _pki.Dispose();

@@ -1,0 +1,10 @@
+namespace HostedPbx.Switch.Calls.Voicemail;
+
+/// <summary>Why a deposit ended: the caller hung up, or the mailbox ends the call (#, the longest message, a full mailbox).</summary>
+internal enum MailboxEnding
+{
+    CallerHungUp,
+    Hash,
+    MaxLength,
+    Full,
+}

@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using HostedPbx.Data;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
+using HostedPbx.Data.Media;
+using HostedPbx.Switch.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Switch.Calls.Voicemail;
+
+/// <summary>
+/// The mailboxes' rows and sealed files, as the switch's role writes them: a message's row is inserted when its
+/// recording starts (SHA-256 null while it is written) and completed at its end; a message a crash left open is
+/// completed at the next start up to its last whole segment. Each file has its own data key, wrapped by the master
+/// key for that message alone (<see cref="KeyPurpose.Voicemail"/>).
+/// </summary>
+internal sealed class MailboxStore(IDbContextFactory<PbxDbContext> contexts, KeyProtector keys, string root, TimeProvider time, ILogger logger)
+{
+    public string Root { get; } = root;
+
+    /// <summary>The tenant's limits for the mailbox of <paramref name="extensionId"/>, and its recorded greeting when it has one.</summary>
+    public async Task<MailboxSettings> SettingsAsync(Guid tenantId, Guid extensionId, GreetingKind kind, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
+            .Select(t => new { t.VoicemailMaxMessageSeconds, t.VoicemailMaxMessages }).SingleAsync(cancellationToken);
+        var kept = await db.VoicemailMessages.CountAsync(m => m.ExtensionId == extensionId && m.Status != VoicemailStatus.Deleted, cancellationToken);
+        var greeting = await db.VoicemailGreetings.AsNoTracking().Where(g => g.ExtensionId == extensionId && g.Kind == kind)
+            .Select(g => new { g.Id, g.StoragePath, g.WrappedDataKey }).FirstOrDefaultAsync(cancellationToken);
+        var samples = greeting is null ? null : ReadGreeting(greeting.Id, greeting.StoragePath, greeting.WrappedDataKey);
+        return new MailboxSettings(TimeSpan.FromSeconds(tenant.VoicemailMaxMessageSeconds), kept >= tenant.VoicemailMaxMessages, samples);
+    }
+
+    /// <summary>Inserts the row of a message about to be recorded, with its wrapped data key; the caller writes the file.</summary>
+    public async Task<MessageFile> BeginAsync(
+        Guid tenantId, Guid extensionId, Guid callRecordId, string callerNumber, string? callerName, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        var dataKey = SealedAudio.NewDataKey();
+        var relative = $"{tenantId:D}/{extensionId:D}/{id:D}.sealed";
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.VoicemailMessages.Add(new VoicemailMessage
+        {
+            Id = id,
+            TenantId = tenantId,
+            ExtensionId = extensionId,
+            CallerNumber = callerNumber,
+            CallerName = callerName,
+            ReceivedAt = time.GetUtcNow(),
+            StoragePath = relative,
+            WrappedDataKey = keys.Protect(dataKey, KeyPurpose.Voicemail(id)),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        SwitchLog.MessageStarted(logger, id, callRecordId);
+        return new MessageFile(id, Path.Combine(Root, relative), dataKey);
+    }
+
+    /// <summary>The message is whole: its length and the SHA-256 of its audio make it visible as a new message.</summary>
+    public async Task CompleteAsync(Guid messageId, Guid callRecordId, SealedAudioSummary summary, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.VoicemailMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.DurationMs, (int)summary.Duration.TotalMilliseconds)
+                .SetProperty(m => m.AudioSha256, summary.Sha256Hex)
+                .SetProperty(m => m.CutShort, summary.CutShort)
+                // The call's record is written apart from the call; the message names it only once it is there.
+                .SetProperty(m => m.CallRecordId, m => db.CallRecords.Any(c => c.Id == callRecordId && c.TenantId == m.TenantId) ? callRecordId : (Guid?)null),
+            cancellationToken);
+        SwitchLog.MessageCompleted(logger, messageId, (int)summary.Duration.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// A message not worth keeping (silence under two seconds): its file goes, and its row is marked deleted (the
+    /// switch's role may not delete rows; no one lists a deleted message).
+    /// </summary>
+    public async Task DropAsync(MessageFile message, CancellationToken cancellationToken)
+    {
+        File.Delete(message.Path);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.VoicemailMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.Status, VoicemailStatus.Deleted).SetProperty(m => m.DeletedAt, time.GetUtcNow()), cancellationToken);
+        SwitchLog.MessageDropped(logger, message.Id);
+    }
+
+    /// <summary>
+    /// At start: every message still being written when the switch stopped is sealed after its last whole segment
+    /// and completed, marked cut short; one whose file never came to be is marked deleted.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var open = await db.VoicemailMessages.Where(m => m.AudioSha256 == null && m.Status != VoicemailStatus.Deleted)
+            .Select(m => new { m.Id, m.StoragePath, m.WrappedDataKey }).ToListAsync(cancellationToken);
+        foreach (var message in open)
+        {
+            var path = Path.Combine(Root, message.StoragePath);
+            if (!File.Exists(path))
+            {
+                await db.VoicemailMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.Status, VoicemailStatus.Deleted).SetProperty(m => m.DeletedAt, time.GetUtcNow()), cancellationToken);
+                continue;
+            }
+
+            var dataKey = keys.Unprotect(message.WrappedDataKey, KeyPurpose.Voicemail(message.Id));
+            try
+            {
+                var summary = SealedAudio.Recover(path, dataKey);
+                await db.VoicemailMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.DurationMs, (int)summary.Duration.TotalMilliseconds)
+                        .SetProperty(m => m.AudioSha256, summary.Sha256Hex)
+                        .SetProperty(m => m.CutShort, true),
+                    cancellationToken);
+                SwitchLog.MessageRecovered(logger, message.Id, (int)summary.Duration.TotalMilliseconds);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+        }
+
+        return open.Count;
+    }
+
+    /// <summary>New and old (saved) messages of a mailbox, for message waiting; a message still being written is not counted.</summary>
+    public async Task<MessageWaiting> CountAsync(Guid extensionId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var counts = await db.VoicemailMessages.Where(m => m.ExtensionId == extensionId && m.AudioSha256 != null && m.Status != VoicemailStatus.Deleted)
+            .GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return new MessageWaiting(
+            counts.Where(c => c.Status == VoicemailStatus.New).Sum(c => c.Count), counts.Where(c => c.Status == VoicemailStatus.Saved).Sum(c => c.Count));
+    }
+
+    // A recorded greeting is read whole (it is short) into 8 kHz samples; one the switch cannot read is not played.
+    private short[]? ReadGreeting(Guid id, string relative, byte[] wrapped)
+    {
+        byte[]? dataKey = null;
+        try
+        {
+            dataKey = keys.Unprotect(wrapped, KeyPurpose.VoicemailGreeting(id));
+            using var reader = SealedAudioReader.Open(Path.Combine(Root, relative), dataKey);
+            if (reader.Format != AudioFormat.Mono8k)
+            {
+                SwitchLog.GreetingUnusable(logger, id, "not 8 kHz mono");
+                return null;
+            }
+
+            using var pcm = reader.OpenPcm();
+            var bytes = new byte[reader.PcmLength];
+            pcm.ReadExactly(bytes);
+            var samples = new short[bytes.Length / 2];
+            for (var i = 0; i < samples.Length; i++)
+            {
+                samples[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(i * 2));
+            }
+
+            return samples;
+        }
+        catch (Exception ex) when (ex is IOException or KeyProtectionException or UnauthorizedAccessException)
+        {
+            SwitchLog.GreetingUnusable(logger, id, ex.Message);
+            return null;
+        }
+        finally
+        {
+            if (dataKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+        }
+    }
+}

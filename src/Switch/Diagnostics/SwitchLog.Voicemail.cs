@@ -1,0 +1,40 @@
+namespace HostedPbx.Switch.Diagnostics;
+
+internal static partial class SwitchLog
+{
+    [LoggerMessage(7400, LogLevel.Information, "Call {CallId}: to the mailbox of {Extension} ({Greeting})")]
+    public static partial void MailboxAnswered(ILogger logger, string callId, string extension, string greeting);
+
+    [LoggerMessage(7401, LogLevel.Information, "Voicemail message {MessageId} started (call {CallRecordId})")]
+    public static partial void MessageStarted(ILogger logger, Guid messageId, Guid callRecordId);
+
+    [LoggerMessage(7402, LogLevel.Information, "Voicemail message {MessageId} completed, {DurationMs} ms")]
+    public static partial void MessageCompleted(ILogger logger, Guid messageId, int durationMs);
+
+    [LoggerMessage(7403, LogLevel.Information, "Voicemail message {MessageId} dropped: silence under two seconds")]
+    public static partial void MessageDropped(ILogger logger, Guid messageId);
+
+    [LoggerMessage(7404, LogLevel.Warning, "Voicemail message {MessageId} was being written when the switch stopped; kept up to its last whole second, {DurationMs} ms")]
+    public static partial void MessageRecovered(ILogger logger, Guid messageId, int durationMs);
+
+    [LoggerMessage(7405, LogLevel.Warning, "Voicemail greeting {GreetingId} cannot be played: {Problem}")]
+    public static partial void GreetingUnusable(ILogger logger, Guid greetingId, string problem);
+
+    [LoggerMessage(7406, LogLevel.Error, "Call {CallId}: the mailbox failed")]
+    public static partial void MailboxFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(7407, LogLevel.Warning, "Voicemail message {MessageId}: writing stopped ({Problem}); the message ends at its last whole second")]
+    public static partial void MessageWriteFailed(ILogger logger, Guid messageId, string problem);
+
+    [LoggerMessage(7408, LogLevel.Information, "Call {CallId}: the mailbox of {Extension} is full")]
+    public static partial void MailboxFull(ILogger logger, string callId, string extension);
+
+    [LoggerMessage(7409, LogLevel.Debug, "Message waiting for {Account}: {New} new, {Old} old")]
+    public static partial void MessageWaitingNotified(ILogger logger, string account, int @new, int old);
+
+    [LoggerMessage(7410, LogLevel.Warning, "Message waiting for {Account} could not be sent")]
+    public static partial void MessageWaitingFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(7411, LogLevel.Warning, "Listening for mailbox changes failed; retrying")]
+    public static partial void MailboxListenFailed(ILogger logger, Exception exception);
+}
