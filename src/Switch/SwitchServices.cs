@@ -28,7 +28,7 @@ public static class SwitchServices
         // Voicemail: the master key wraps each message's data key; the files go under one root the portal reads too.
         builder.AddKeyProtection();
         builder.Services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.SectionName)
-            .PostConfigure<IConfiguration>((o, configuration) => o.ResolvedDirectory = MailboxOptions.Resolve(o.Directory, configuration["HostedPbx:DataDirectory"]));
+            .PostConfigure<IConfiguration>((o, configuration) => o.ResolvedDirectory = Data.Voicemail.VoicemailFiles.From(configuration).Root);
         builder.Services.AddSingleton<SwitchAudit>();
         builder.Services.AddHostedService<SwitchAuditWriter>();
         builder.Services.AddHostedService<SipServer>();

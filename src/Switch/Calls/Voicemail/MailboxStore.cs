@@ -38,7 +38,7 @@ internal sealed class MailboxStore(IDbContextFactory<PbxDbContext> contexts, Key
     {
         var id = Guid.CreateVersion7();
         var dataKey = SealedAudio.NewDataKey();
-        var relative = $"{tenantId:D}/{extensionId:D}/{id:D}.sealed";
+        var relative = Data.Voicemail.VoicemailFiles.MessagePath(tenantId, extensionId, id);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.VoicemailMessages.Add(new VoicemailMessage
         {
