@@ -24,7 +24,8 @@ internal sealed class SipServer(
     NpgsqlDataSource dataSource,
     SwitchAudit audit,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    Calls.Recording.RecordingService recordings) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger("HostedPbx.Switch.Sip");
     private Socket? _listening;
@@ -62,7 +63,11 @@ internal sealed class SipServer(
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
-            _logger);
+            _logger)
+        {
+            Recorder = recordings.Recorder,
+        };
+        _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var directory = _directory;
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.

@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Switch.Calls.Recording;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class SwitchServices
         builder.Services.AddSingleton<IValidateOptions<SwitchOptions>, ValidateSwitchOptions>();
         builder.Services.AddSingleton<SwitchAudit>();
         builder.Services.AddHostedService<SwitchAuditWriter>();
+        builder.AddCallRecording();
         builder.Services.AddHostedService<SipServer>();
         return builder;
     }

@@ -23,6 +23,8 @@ internal static class CallFacts
             EndedAt = endedAt,
             Outcome = outcome,
             FinalSipStatus = finalStatus,
+            Recorded = call.Recording is not null,
+            RecordingPolicyId = call.RecordingVerdict?.PolicyId,
         };
         if (call.Caller.Describe(record, 1) is { } caller)
         {

@@ -65,4 +65,14 @@ internal static class G711
         var magnitude = (((mantissa << 3) + MuLawBias) << exponent) - MuLawBias;
         return (short)(sign != 0 ? -magnitude : magnitude);
     }
+
+    public static short DecodeALaw(byte encoded)
+    {
+        // G.711 A-law: undo the even-bit inversion, then sign, 3-bit segment and 4-bit mantissa.
+        var value = encoded ^ 0x55;
+        var exponent = (value >> 4) & 0x07;
+        var mantissa = value & 0x0F;
+        var magnitude = exponent == 0 ? (mantissa << 4) + 8 : ((mantissa << 4) + 0x108) << (exponent - 1);
+        return (short)((value & 0x80) != 0 ? magnitude : -magnitude);
+    }
 }
