@@ -3,6 +3,7 @@ using HostedPbx.Provisioning.Features.Calls;
 using HostedPbx.Provisioning.Features.Certificates;
 using HostedPbx.Provisioning.Features.Devices;
 using HostedPbx.Provisioning.Features.Extensions;
+using HostedPbx.Provisioning.Features.Recordings;
 using HostedPbx.Provisioning.Features.Tenants;
 using HostedPbx.Provisioning.Features.TrustAnchors;
 
@@ -17,6 +18,7 @@ internal static class ApiEndpoints
         var tenant = api.MapTenantsApi();
         tenant.MapExtensionsApi();
         tenant.MapCallsApi();
+        tenant.MapRecordingsApi();
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();

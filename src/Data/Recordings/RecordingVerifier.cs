@@ -53,6 +53,34 @@ public sealed class RecordingVerifier(string recordingsDirectory, KeyProtector p
         return new RecordingVerification(tenantId, chain.Count, findings);
     }
 
+    /// <summary>One recording on its own (before it is played): its signed manifest and its audio; null when both hold.</summary>
+    public async Task<RecordingFinding?> CheckAsync(PbxDbContext db, Recording recording, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(recording);
+        var keys = await db.RecordingSigningKeys.AsNoTracking().Where(k => k.Id == recording.SigningKeyId)
+            .ToDictionaryAsync(k => k.Id, k => k.PublicKey, cancellationToken);
+        return CheckManifest(recording, keys) is { } altered
+            ? new RecordingFinding(recording.ChainIndex ?? 0, recording.Id, RecordingProblem.Altered, altered)
+            : CheckAudio(recording);
+    }
+
+    /// <summary>The decrypted WAV of a recording (seekable; segments are authenticated as they are read). Dispose the reader after the stream.</summary>
+    public (SealedAudioReader Reader, Stream Wav) OpenWav(Recording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var key = protector.Unprotect(recording.WrappedDataKey, KeyPurpose.Recording(recording.Id));
+        try
+        {
+            var reader = SealedAudioReader.Open(Path.Combine(recordingsDirectory, recording.StoragePath), key);
+            return (reader, reader.OpenWav());
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
     private static string? CheckManifest(Recording recording, Dictionary<Guid, byte[]> keys)
     {
         if (recording.Manifest is null || recording.ManifestSignature is null || recording.SigningKeyId is not { } keyId)
@@ -87,7 +115,7 @@ public sealed class RecordingVerifier(string recordingsDirectory, KeyProtector p
         var path = Path.Combine(recordingsDirectory, recording.StoragePath);
         if (!File.Exists(path))
         {
-            return new RecordingFinding(recording.ChainIndex!.Value, recording.Id, RecordingProblem.Missing, "its audio file is gone");
+            return new RecordingFinding(recording.ChainIndex ?? 0, recording.Id, RecordingProblem.Missing, "its audio file is gone");
         }
 
         var key = protector.Unprotect(recording.WrappedDataKey, KeyPurpose.Recording(recording.Id));
@@ -96,11 +124,11 @@ public sealed class RecordingVerifier(string recordingsDirectory, KeyProtector p
             using var reader = SealedAudioReader.Open(path, key);
             return reader.ComputeSha256Hex() == recording.AudioSha256
                 ? null
-                : new RecordingFinding(recording.ChainIndex!.Value, recording.Id, RecordingProblem.Altered, "its audio does not match the signed hash");
+                : new RecordingFinding(recording.ChainIndex ?? 0, recording.Id, RecordingProblem.Altered, "its audio does not match the signed hash");
         }
         catch (SealedAudioException)
         {
-            return new RecordingFinding(recording.ChainIndex!.Value, recording.Id, RecordingProblem.Altered, "its audio file fails authentication");
+            return new RecordingFinding(recording.ChainIndex ?? 0, recording.Id, RecordingProblem.Altered, "its audio file fails authentication");
         }
         finally
         {

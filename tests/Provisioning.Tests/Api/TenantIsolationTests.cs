@@ -14,6 +14,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private TestTenants.Arranged _theirs = null!;
     private Guid _theirKeyId;
     private Guid _theirCallId;
+    private Guid _theirRecordingId;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -26,6 +27,15 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         await _factory.AddKeyAsync(_theirs.Reseller.Id, "theirs");
         _theirKeyId = (await owner.ApiKeys.SingleAsync(k => k.Name == "theirs")).Id;
         _theirCallId = (await TestCalls.AddAsync(owner, _theirs.Tenant.Id)).Id;
+        // Their recording, and their tenant lets its own reseller listen: still nothing for another reseller's key.
+        var recording = new Data.Entities.Recording
+        {
+            TenantId = _theirs.Tenant.Id, CallRecordId = _theirCallId, StoragePath = $"{Guid.NewGuid():N}.sealed", WrappedDataKey = [1], StartedAt = TestClock.Now,
+        };
+        owner.Recordings.Add(recording);
+        owner.RetentionSettings.Add(new Data.Entities.RetentionSettings { TenantId = _theirs.Tenant.Id, ResellerMayListen = true });
+        await owner.SaveChangesAsync();
+        _theirRecordingId = recording.Id;
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -44,6 +54,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{deviceId}", _theirs.Device.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{keyId}", _theirKeyId.ToString(), StringComparison.Ordinal)
                 .Replace("{callId}", _theirCallId.ToString(), StringComparison.Ordinal)
+                .Replace("{recordingId}", _theirRecordingId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "not-a-token", StringComparison.Ordinal);
