@@ -36,6 +36,16 @@ internal static class CallFacts
             record.Legs.Add(callee);
         }
 
+        if (call.Recording is not null)
+        {
+            // The recorder sits inside the switch, on the decrypted audio; its party is the policy that started it.
+            record.Legs.Add(new CallLegRecord
+            {
+                CallRecordId = record.Id, TenantId = record.TenantId, Position = 3, Kind = Data.Entities.LegKind.Recorder,
+                Party = call.RecordingVerdict?.PolicyName ?? "recording policy", Transport = SignallingTransport.Internal, MediaProtection = MediaProtection.None,
+            });
+        }
+
         return record;
     }
 
