@@ -23,6 +23,10 @@ internal static partial class SwitchLog
     [LoggerMessage(7406, LogLevel.Error, "Recording store: a write failed")]
     public static partial void RecordingStoreFailed(ILogger logger, Exception exception);
 
+    /// <summary>Who paused is an API key's or user's name, bounded by the API.</summary>
+    [LoggerMessage(7408, LogLevel.Information, "Recording {RecordingId} {Change} by {By}")]
+    public static partial void RecordingPaused(ILogger logger, Guid recordingId, string change, string by);
+
     [LoggerMessage(7407, LogLevel.Warning, "Recording policies could not be loaded; the previous ones stay in force")]
     public static partial void RecordingPoliciesFailed(ILogger logger, Exception exception);
 }

@@ -145,6 +145,50 @@ public sealed class RecordingApiTests(PostgresFixture database) : IAsyncLifetime
         Assert.Contains("no completed recordings", await response.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Pause_CallBeingRecorded_TellsTheSwitchWhoPausedAndAuditsIt()
+    {
+        await using var owner = database.CreateOwnerContext();
+        var call = await TestCalls.AddAsync(owner, _tenant.Tenant.Id);
+        var recording = new Recording
+        {
+            TenantId = _tenant.Tenant.Id, CallRecordId = call.Id, StoragePath = $"{Guid.NewGuid():N}.sealed", WrappedDataKey = [1], StartedAt = TestClock.Now,
+        };
+        owner.Recordings.Add(recording);
+        await owner.SaveChangesAsync(_cancel);
+        await using var listener = new Npgsql.NpgsqlConnection(database.OwnerConnectionString);
+        await listener.OpenAsync(_cancel);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Notification += (_, e) => heard.TrySetResult(e.Payload);
+        await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {RecordingControl.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync(_cancel);
+        }
+
+        var response = await _client.PostAsync($"/api/v1/tenants/{_tenant.Tenant.Id}/calls/{call.Id}/recording/pause", null, _cancel);
+        await listener.WaitAsync(_cancel);
+        var control = RecordingControl.TryParse(await heard.Task);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.NotNull(control);
+        Assert.True(control.Pause);
+        Assert.Equal(call.Id, control.CallId);
+        Assert.Equal("API key test", control.By);
+        Assert.Equal(recording.Id.ToString(), (await AuditAsync("recording.pause")).TargetId);
+    }
+
+    [Fact]
+    public async Task Pause_NothingRecordedOnTheCall_Returns409SayingSo()
+    {
+        await using var owner = database.CreateOwnerContext();
+        var call = await TestCalls.AddAsync(owner, _tenant.Tenant.Id);
+
+        var response = await _client.PostAsync($"/api/v1/tenants/{_tenant.Tenant.Id}/calls/{call.Id}/recording/pause", null, _cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("Nothing is being recorded on this call", await response.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
+    }
+
     private string Url(string rest) => $"/api/v1/tenants/{_tenant.Tenant.Id}/recordings{rest}";
 
     private async Task<AuditEvent> AuditAsync(string action)

@@ -10,5 +10,8 @@ internal static class RecordingEndpoints
         recordings.MapGet("/{recordingId:guid}/audio", GetRecordingAudio.HandleAsync).WithName(nameof(GetRecordingAudio));
         recordings.MapGet("/{recordingId:guid}/manifest", GetRecordingManifest.HandleAsync).WithName(nameof(GetRecordingManifest));
         recordings.MapPost("/verify", VerifyRecordings.HandleAsync).WithName(nameof(VerifyRecordings));
+        var control = tenant.MapGroup("/calls/{callId:guid}/recording").WithTags("Recordings");
+        control.MapPost("/pause", ControlRecording.PauseAsync).WithName("PauseRecording");
+        control.MapPost("/resume", ControlRecording.ResumeAsync).WithName("ResumeRecording");
     }
 }

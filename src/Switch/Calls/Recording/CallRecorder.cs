@@ -19,6 +19,7 @@ internal sealed class CallRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RecordingWriterThread _writer;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CallRecording> _byCall = new();
     private RecordingPolicyBook _policies = RecordingPolicyBook.Empty;
 
     public CallRecorder(KeyProtector protector, string directory, RecordingStore store, TimeProvider time, ILogger logger)
@@ -66,6 +67,7 @@ internal sealed class CallRecorder : IDisposable
         var recording = new CallRecording(facts, key, Path.Combine(_directory, relative));
         _store.Write(new RecordingEvent(facts, WrappedDataKey: wrapped));
         _writer.Add(recording);
+        _byCall[call.Id] = recording;
         call.Bridge.SetTap(recording);
         SwitchLog.RecordingStarted(_logger, call.CallId, id, verdict.PolicyName ?? "none");
         return (verdict, recording);
@@ -74,8 +76,27 @@ internal sealed class CallRecorder : IDisposable
     /// <summary>The call ended: the writer finishes the file at once.</summary>
     public void End(CallRecording recording)
     {
+        _byCall.TryRemove(recording.Facts.CallId, out _);
         recording.Stop(_time.GetUtcNow());
         _writer.Wake();
+    }
+
+    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
+    public bool Control(RecordingControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        if (!_byCall.TryGetValue(control.CallId, out var recording))
+        {
+            return false;
+        }
+
+        var applied = control.Pause ? recording.Pause(control.By) : recording.Resume();
+        if (applied)
+        {
+            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
+        }
+
+        return applied;
     }
 
     public void Dispose() => _writer.Dispose();

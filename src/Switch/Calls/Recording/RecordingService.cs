@@ -18,6 +18,7 @@ internal sealed class RecordingService(
     IConfiguration configuration,
     IServiceProvider services,
     IDbContextFactory<PbxDbContext> contexts,
+    Npgsql.NpgsqlDataSource dataSource,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -70,7 +71,21 @@ internal sealed class RecordingService(
         _ownProtector?.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _store?.RunAsync(stoppingToken) ?? Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_store is null || Recorder is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(_store.RunAsync(stoppingToken), new RecordingControlListener(dataSource, Recorder, time, _logger).RunAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>Until the switch registers the master key for itself, it is read here when configured.</summary>
     private KeyProtector? OwnProtector()
