@@ -179,8 +179,9 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         var open = await Eventually.GetAsync(() => OpenRecordingAsync(recordings, 1), TimeSpan.FromSeconds(60), () => "a second recorded\n" + sut.Output);
         // What the API sends the switch for POST …/calls/{callId}/recording/pause and …/resume.
         await NotifyAsync(new RecordingControl(Pause: true, open.CallRecordId, "API key payments"));
-        var paused = Segments(recordings, open);
-        await Eventually.GetAsync(() => Task.FromResult(Segments(recordings, open) >= paused + 2 ? open : null), TimeSpan.FromSeconds(30), "two seconds paused");
+        // Nothing reaches the recording while paused: the call's own progress is what 202's handset has received.
+        var paused = Received(bob);
+        await Eventually.GetAsync(() => Task.FromResult(Received(bob) >= paused + (2 * 16000) ? open : null), TimeSpan.FromSeconds(60), "two seconds of the call paused");
         await NotifyAsync(new RecordingControl(Pause: false, open.CallRecordId, "API key payments"));
         var recording = await Eventually.GetAsync(async () =>
         {
@@ -209,6 +210,10 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         var row = await db.Recordings.AsNoTracking().FirstOrDefaultAsync(r => r.Status == RecordingStatus.Recording, _cancel);
         return row is not null && Segments(recordings, row) >= seconds ? row : null;
     }
+
+    /// <summary>Bytes of 16-bit 8 kHz audio the handset has received and written so far.</summary>
+    private static long Received(BaresipPeer peer) =>
+        Directory.GetFiles(peer.RecordingDirectory, "dump-*-dec.wav").Sum(f => new FileInfo(f).Length);
 
     /// <summary>Whole one-second segments on disk (32 KB of stereo PCM each, plus their framing).</summary>
     private static long Segments(string recordings, Recording row)
