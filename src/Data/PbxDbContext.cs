@@ -31,6 +31,7 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<CallRecord> CallRecords => Set<CallRecord>();
     public DbSet<CallLegRecord> CallLegs => Set<CallLegRecord>();
     public DbSet<Recording> Recordings => Set<Recording>();
+    public DbSet<RecordingSigningKey> RecordingSigningKeys => Set<RecordingSigningKey>();
     public DbSet<VoicemailMessage> VoicemailMessages => Set<VoicemailMessage>();
     public DbSet<VoicemailGreeting> VoicemailGreetings => Set<VoicemailGreeting>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

@@ -6,6 +6,7 @@ using HostedPbx.Provisioning.Features.Extensions;
 using HostedPbx.Provisioning.Features.Fraud;
 using HostedPbx.Provisioning.Features.Numbers;
 using HostedPbx.Provisioning.Features.Routes;
+using HostedPbx.Provisioning.Features.Recordings;
 using HostedPbx.Provisioning.Features.Tenants;
 using HostedPbx.Provisioning.Features.TrustAnchors;
 using HostedPbx.Provisioning.Features.Voicemail;
@@ -23,6 +24,7 @@ internal static class ApiEndpoints
         tenant.MapExtensionsApi();
         tenant.MapCallsApi();
         tenant.MapVoicemailApi();
+        tenant.MapRecordingsApi();
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();

@@ -29,7 +29,8 @@ internal sealed class SipServer(
     KeyProtector keys,
     IOptions<MailboxOptions> mailboxOptions,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    Calls.Recording.RecordingService recordings) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger("HostedPbx.Switch.Sip");
     private Socket? _listening;
@@ -83,7 +84,11 @@ internal sealed class SipServer(
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
-            _logger, pstn, mailboxes);
+            _logger, pstn, mailboxes)
+        {
+            Recorder = recordings.Recorder,
+        };
+        _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
         _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions);

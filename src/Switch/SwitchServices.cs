@@ -1,6 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls.Voicemail;
+using HostedPbx.Switch.Calls.Recording;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,7 @@ public static class SwitchServices
             .PostConfigure<IConfiguration>((o, configuration) => o.ResolvedDirectory = Data.Voicemail.VoicemailFiles.From(configuration).Root);
         builder.Services.AddSingleton<SwitchAudit>();
         builder.Services.AddHostedService<SwitchAuditWriter>();
+        builder.AddCallRecording();
         builder.Services.AddHostedService<SipServer>();
         return builder;
     }

@@ -13,13 +13,14 @@ internal static class AdminCommands
 {
     private const string Usage = "usage: HostedPbx.Admin migrate --connection CS"
         + " | ensure-ca --connection CS --master-key-file F --out DIR [--hosts 127.0.0.1,localhost]"
-        + " | seed-demo --connection CS --master-key-file F --out DIR";
+        + " | seed-demo --connection CS --master-key-file F --out DIR"
+        + " | verify-recordings --connection CS --master-key-file F --tenant ID [--recordings DIR]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
     {
         var command = args.Length > 0 ? args[0] : "";
         var connection = Option(args, "--connection");
-        if (command is not ("migrate" or "seed-demo" or "ensure-ca") || connection is null)
+        if (command is not ("migrate" or "seed-demo" or "ensure-ca" or "verify-recordings") || connection is null)
         {
             await error.WriteLineAsync(Usage);
             return 2;
@@ -31,6 +32,7 @@ internal static class AdminCommands
             {
                 "migrate" => await MigrateAsync(connection, output, cancellationToken),
                 "ensure-ca" => await EnsureCaAsync(connection, args, output, error, time, cancellationToken),
+                "verify-recordings" => await VerifyRecordingsAsync(connection, args, output, error, cancellationToken),
                 _ => await SeedDemoAsync(connection, args, output, error, time, cancellationToken),
             };
         }
@@ -115,6 +117,21 @@ internal static class AdminCommands
         using var platform = new PlatformCommands(connection, keyFile, time);
         await platform.IssueDemoHandsetsAsync(Path.Combine(outDir, "devices"), cancellationToken);
         return 0;
+    }
+
+    private static async Task<int> VerifyRecordingsAsync(string connection, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (keyFile, tenant) = (Option(args, "--master-key-file"), Option(args, "--tenant"));
+        if (keyFile is null || !Guid.TryParse(tenant, out var tenantId))
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        // The folder the parts use by default: .data/recordings, or HostedPbx__DataDirectory's.
+        var recordings = Option(args, "--recordings")
+            ?? new Data.Recordings.RecordingOptions().Resolve(Environment.GetEnvironmentVariable("HostedPbx__DataDirectory"));
+        return await RecordingCommands.VerifyAsync(connection, tenantId, keyFile, recordings, output, cancellationToken);
     }
 
     private static string? Option(string[] args, string name)

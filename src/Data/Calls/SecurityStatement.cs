@@ -17,7 +17,9 @@ public static class SecurityStatement
     public static string Render(CallRecord call, bool headline = true)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var legs = call.Legs.OrderBy(l => l.Position).ToList();
+        // The recorder is a fact about the call, not a party: it has its own sentence, not a leg's.
+        var recorder = call.Legs.FirstOrDefault(l => l.Kind == LegKind.Recorder);
+        var legs = call.Legs.Where(l => l.Kind != LegKind.Recorder).OrderBy(l => l.Position).ToList();
         var text = new StringBuilder();
         if (headline)
         {
@@ -58,12 +60,23 @@ public static class SecurityStatement
             text.Append("Beyond our network the call is carried by the public telephone network, which our encryption does not reach. ");
         }
 
-        text.Append(call.Recorded
-            ? "The call was recorded; the recording is stored encrypted and your compliance staff can play it, each play being logged. "
-            : "The call was not recorded. ");
+        text.Append(Recording(call, recorder));
         text.Append("Who could still hear this call: ").Append(string.Join("; ", Listeners(call, legs, audioFlowed))).Append('.');
         return text.ToString();
     }
+
+    /// <summary>
+    /// Issue 10 item 7: recorded, under which policy, stored encrypted, and who can listen. The recorder leg carries the
+    /// policy's name; a recorded call without one (written before recordings had it) says no more than it knows.
+    /// </summary>
+    private static string Recording(CallRecord call, CallLegRecord? recorder) => (call.Recorded, recorder) switch
+    {
+        (false, _) => "The call was not recorded. ",
+        (true, null) => "The call was recorded; the recording is stored encrypted and your compliance staff can play it, each play being logged. ",
+        (true, { } policy) =>
+            $"The call was recorded under your policy \"{policy.Party}\". The recording is stored encrypted at rest (AES-256-GCM, with a key of its own wrapped by the platform's master key), "
+            + "in a signed chain that shows any deletion or change; your compliance staff can play it, and your reseller and the platform operator only if you granted them access, each play being logged. ",
+    };
 
     private static string Headline(CallRecord call) => call.Type switch
     {
@@ -147,7 +160,7 @@ public static class SecurityStatement
 
         if (call.Recorded)
         {
-            yield return "your compliance staff, from the recording";
+            yield return "your compliance staff, from the recording (and your reseller and the platform operator, if you granted them access)";
         }
     }
 

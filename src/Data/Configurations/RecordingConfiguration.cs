@@ -17,6 +17,8 @@ internal sealed class RecordingConfiguration : IEntityTypeConfiguration<Recordin
         // The manifest chain cannot fork: each manifest is followed by at most one.
         builder.HasIndex(r => new { r.TenantId, r.PreviousManifestSha256 }).IsUnique();
         builder.HasIndex(r => new { r.TenantId, r.StartedAt });
+        builder.HasIndex(r => new { r.TenantId, r.ChainIndex }).IsUnique();
+        builder.HasOne<RecordingSigningKey>().WithMany().HasForeignKey(r => r.SigningKeyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.CallRecord).WithMany()
             .HasForeignKey(r => new { r.TenantId, r.CallRecordId }).HasPrincipalKey(c => new { c.TenantId, c.Id })
             .OnDelete(DeleteBehavior.Restrict);
@@ -25,7 +27,9 @@ internal sealed class RecordingConfiguration : IEntityTypeConfiguration<Recordin
             t.HasCheckConstraint("ck_recordings_complete",
                 "status <> 'Complete' OR (ended_at IS NOT NULL AND audio_sha256 IS NOT NULL AND manifest_sha256 IS NOT NULL)");
             t.HasCheckConstraint("ck_recordings_deleted", "(status = 'Deleted') = (deleted_at IS NOT NULL)");
-            t.HasCheckConstraint("ck_recordings_sizes", "size_bytes >= 0 AND duration_ms >= 0");
+            t.HasCheckConstraint("ck_recordings_sizes", "size_bytes >= 0 AND duration_ms >= 0 AND dropped_ms >= 0");
+            t.HasCheckConstraint("ck_recordings_signed",
+                "status <> 'Complete' OR (manifest IS NOT NULL AND manifest_signature IS NOT NULL AND signing_key_id IS NOT NULL AND chain_index IS NOT NULL)");
         });
     }
 }

@@ -24,4 +24,15 @@ public class Recording : ITenantOwned
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>1, 2, 3… per tenant in the order the manifests were chained; null until the manifest is written.</summary>
+    public long? ChainIndex { get; set; }
+    /// <summary>The signed manifest, exactly the bytes (UTF-8 JSON) its hash and signature cover.</summary>
+    public string? Manifest { get; set; }
+    /// <summary>ECDSA P-256 over SHA-256 of <see cref="Manifest"/>, DER (RFC 3279), as <c>openssl dgst -verify</c> reads it.</summary>
+    public byte[]? ManifestSignature { get; set; }
+    public Guid? SigningKeyId { get; set; }
+    /// <summary>The switch stopped while recording: the file ends at its last whole segment.</summary>
+    public bool CutShort { get; set; }
+    /// <summary>Audio lost because the writer fell behind (slow disk), kept in the timeline as silence.</summary>
+    public int DroppedMs { get; set; }
 }

@@ -1230,9 +1230,21 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("call_record_id");
 
+                    b.Property<long?>("ChainIndex")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chain_index");
+
+                    b.Property<bool>("CutShort")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cut_short");
+
                     b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
+
+                    b.Property<int>("DroppedMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("dropped_ms");
 
                     b.Property<int>("DurationMs")
                         .HasColumnType("integer")
@@ -1242,11 +1254,19 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
 
+                    b.Property<string>("Manifest")
+                        .HasColumnType("text")
+                        .HasColumnName("manifest");
+
                     b.Property<string>("ManifestSha256")
                         .HasMaxLength(64)
                         .HasColumnType("character(64)")
                         .HasColumnName("manifest_sha256")
                         .IsFixedLength();
+
+                    b.Property<byte[]>("ManifestSignature")
+                        .HasColumnType("bytea")
+                        .HasColumnName("manifest_signature");
 
                     b.Property<string>("PreviousManifestSha256")
                         .HasMaxLength(64)
@@ -1257,6 +1277,10 @@ namespace HostedPbx.Data.Migrations
                     b.Property<Guid?>("RecordingPolicyId")
                         .HasColumnType("uuid")
                         .HasColumnName("recording_policy_id");
+
+                    b.Property<Guid?>("SigningKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("signing_key_id");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
@@ -1294,12 +1318,19 @@ namespace HostedPbx.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_recordings_manifest_sha256");
 
+                    b.HasIndex("SigningKeyId")
+                        .HasDatabaseName("ix_recordings_signing_key_id");
+
                     b.HasIndex("StoragePath")
                         .IsUnique()
                         .HasDatabaseName("ix_recordings_storage_path");
 
                     b.HasIndex("TenantId", "CallRecordId")
                         .HasDatabaseName("ix_recordings_tenant_id_call_record_id");
+
+                    b.HasIndex("TenantId", "ChainIndex")
+                        .IsUnique()
+                        .HasDatabaseName("ix_recordings_tenant_id_chain_index");
 
                     b.HasIndex("TenantId", "PreviousManifestSha256")
                         .IsUnique()
@@ -1314,7 +1345,9 @@ namespace HostedPbx.Data.Migrations
 
                             t.HasCheckConstraint("ck_recordings_deleted", "(status = 'Deleted') = (deleted_at IS NOT NULL)");
 
-                            t.HasCheckConstraint("ck_recordings_sizes", "size_bytes >= 0 AND duration_ms >= 0");
+                            t.HasCheckConstraint("ck_recordings_signed", "status <> 'Complete' OR (manifest IS NOT NULL AND manifest_signature IS NOT NULL AND signing_key_id IS NOT NULL AND chain_index IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_recordings_sizes", "size_bytes >= 0 AND duration_ms >= 0 AND dropped_ms >= 0");
 
                             t.HasCheckConstraint("ck_recordings_status_values", "status IN ('Recording', 'Complete', 'Deleted', 'Failed')");
                         });
@@ -1365,6 +1398,34 @@ namespace HostedPbx.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_recording_policies_mode_values", "mode IN ('Never', 'Always', 'ExternalOnly', 'OnDemand')");
                         });
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.RecordingSigningKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("protected_private_key");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("bytea")
+                        .HasColumnName("public_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recording_signing_keys");
+
+                    b.ToTable("recording_signing_keys", (string)null);
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Registration", b =>
@@ -2333,6 +2394,12 @@ namespace HostedPbx.Data.Migrations
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Recording", b =>
                 {
+                    b.HasOne("HostedPbx.Data.Entities.RecordingSigningKey", null)
+                        .WithMany()
+                        .HasForeignKey("SigningKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_recordings_recording_signing_keys_signing_key_id");
+
                     b.HasOne("HostedPbx.Data.Entities.CallRecord", "CallRecord")
                         .WithMany()
                         .HasForeignKey("TenantId", "CallRecordId")

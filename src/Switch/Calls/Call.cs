@@ -123,12 +123,17 @@ internal sealed class Call
 
     /// <summary>
     /// The bridge: side A is the caller, side B the callee. Recording taps its decrypted audio here
-    /// (<c>RelaySession.SetTap</c>, the media seam); nothing records yet. Null when the callee is an application,
+    /// (<c>RelaySession.SetTap</c>, the media seam; see <see cref="Recording"/>). Null when the callee is an application,
     /// which terminates the caller's media itself.
     /// </summary>
     public RelaySession? Bridge { get; }
 
     public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The recording policy decided when the parties were bridged (stored with the call), and its recording if it records.</summary>
+    public Data.Recordings.RecordingVerdict? RecordingVerdict { get; private set; }
+
+    public Recording.CallRecording? Recording { get; private set; }
 
     public DateTimeOffset? AnsweredAt { get; private set; }
 
@@ -352,6 +357,10 @@ internal sealed class Call
             Bridge.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(accepted.Media!));
             _mediaWatch = _environment.Time.CreateTimer(
                 static s => ((Call)s!).CheckMedia(), this, _environment.Limits.MediaCheck, _environment.Limits.MediaCheck);
+            if (_environment.Recorder is { } recorder)
+            {
+                (RecordingVerdict, Recording) = recorder.Begin(this);
+            }
         }
 
         // Media is ready before the caller hears the 200, so its first packet is never early for the relay or the player.
@@ -866,6 +875,10 @@ internal sealed class Call
         }
 
         _transfer?.Transferor.Forget();
+        if (Recording is not null)
+        {
+            _environment.Recorder!.End(Recording);
+        }
 
         _ = CloseBridgeAsync();
         SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge?.PacketsRelayed ?? 0);

@@ -20,6 +20,8 @@ internal static class CallFacts
             EndedAt = endedAt,
             Outcome = outcome,
             FinalSipStatus = finalStatus,
+            Recorded = call.Recording is not null,
+            RecordingPolicyId = call.RecordingVerdict?.PolicyId,
         };
         // In order: the caller (1), the callee that answered (2), then each transfer target that took a side (3...).
         var position = 0;
@@ -29,6 +31,16 @@ internal static class CallFacts
             {
                 record.Legs.Add(leg);
             }
+        }
+
+        if (call.Recording is not null)
+        {
+            // The recorder sits inside the switch, on the decrypted audio; its party is the policy that started it.
+            record.Legs.Add(new CallLegRecord
+            {
+                CallRecordId = record.Id, TenantId = record.TenantId, Position = 3, Kind = Data.Entities.LegKind.Recorder,
+                Party = call.RecordingVerdict?.PolicyName ?? "recording policy", Transport = SignallingTransport.Internal, MediaProtection = MediaProtection.None,
+            });
         }
 
         return record;

@@ -73,6 +73,38 @@ public sealed class SecurityStatementTests
     }
 
     [Fact]
+    public void Render_RecordedWithRecorderLeg_NamesThePolicyEncryptionAndWhoMayListen()
+    {
+        var call = Call(CallType.ExtensionToExtension, Handset(1, "201", "0015651a2201", "AES_CM_128_HMAC_SHA1_80"), Handset(2, "202", "0015651a2202", "AES_CM_128_HMAC_SHA1_80"));
+        call.Recorded = true;
+        call.Legs.Add(new CallLegRecord
+        {
+            CallRecordId = call.Id, TenantId = call.TenantId, Position = 3, Kind = LegKind.Recorder, Party = "Sales floor",
+            Transport = SignallingTransport.Internal, MediaProtection = MediaProtection.None,
+        });
+
+        var text = SecurityStatement.Render(call);
+
+        Assert.Contains("recorded under your policy \"Sales floor\"", text, StringComparison.Ordinal);
+        Assert.Contains("stored encrypted at rest", text, StringComparison.Ordinal);
+        Assert.Contains("only if you granted them access", text, StringComparison.Ordinal);
+        // The recorder is no party on the wire: no sentence claims its audio went unencrypted over a network.
+        Assert.DoesNotContain("NOT encrypted", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("the recorder", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_NotRecorded_SaysSoAndNamesNoComplianceListener()
+    {
+        var call = Call(CallType.ExtensionToExtension, Handset(1, "201", "0015651a2201", "AES_CM_128_HMAC_SHA1_80"), Handset(2, "202", "0015651a2202", "AES_CM_128_HMAC_SHA1_80"));
+
+        var text = SecurityStatement.Render(call);
+
+        Assert.Contains("The call was not recorded.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("compliance staff", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Unanswered_ClaimsNoAudioAndNoListener()
     {
         var call = Call(CallType.ExtensionToExtension, Handset(1, "201", "0015651a2201", "AES_CM_128_HMAC_SHA1_80"));

@@ -17,6 +17,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private Guid _theirCallId;
     private Guid _theirMessageId;
     private TestPstn.Arranged _theirPstn = null!;
+    private Guid _theirRecordingId;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -32,6 +33,15 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         _theirMessageId = (await TestVoicemail.AddAsync(owner, _factory.VoicemailDirectory, ProvisioningFactory.MasterKey, _theirs.Tenant.Id,
             _theirs.Extension.Id, TestVoicemail.Tone(440, 1))).Id;
         _theirPstn = await TestPstn.AddAsync(owner, _theirs.Tenant.Id, _theirs.Extension.Id);
+        // Their recording, and their tenant lets its own reseller listen: still nothing for another reseller's key.
+        var recording = new Data.Entities.Recording
+        {
+            TenantId = _theirs.Tenant.Id, CallRecordId = _theirCallId, StoragePath = $"{Guid.NewGuid():N}.sealed", WrappedDataKey = [1], StartedAt = TestClock.Now,
+        };
+        owner.Recordings.Add(recording);
+        owner.RetentionSettings.Add(new Data.Entities.RetentionSettings { TenantId = _theirs.Tenant.Id, ResellerMayListen = true });
+        await owner.SaveChangesAsync();
+        _theirRecordingId = recording.Id;
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -52,6 +62,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{callId}", _theirCallId.ToString(), StringComparison.Ordinal)
                 .Replace("{messageId}", _theirMessageId.ToString(), StringComparison.Ordinal)
                 .Replace("{kind}", "Unavailable", StringComparison.Ordinal)
+                .Replace("{recordingId}", _theirRecordingId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "not-a-token", StringComparison.Ordinal)

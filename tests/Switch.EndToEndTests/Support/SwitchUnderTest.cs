@@ -15,6 +15,8 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
     private readonly Dictionary<string, IssuedCertificate> _devices = [];
     private PartProcess? _process;
     private NamespacedProcess? _namespaced;
+    private Dictionary<string, string?>? _environment;
+    private Uri? _health;
 
     private SwitchUnderTest(string workDirectory)
     {
@@ -110,7 +112,8 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         }
 
         sut._process = PartProcess.Start("Switch", environment);
-        await sut._process.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"));
+        (sut._environment, sut._health) = (environment, new Uri($"http://127.0.0.1:{adminPort}/health"));
+        await sut._process.WaitHealthyAsync(sut._health);
         return sut;
     }
 
@@ -186,6 +189,26 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         return anchor;
     }
 
+
+    /// <summary>Kills the switch as a crash would (SIGKILL, nothing flushed or closed) and starts it again with the same settings.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        await _process!.DisposeAsync();
+        _process = PartProcess.Start("Switch", _environment!);
+        // A restart seals what the crash left open before it listens, on a machine shared with other test runs: it
+        // gets three of PartProcess's health windows, and fails at once if the process exits.
+        for (var window = 1; ; window++)
+        {
+            try
+            {
+                await _process.WaitHealthyAsync(_health!);
+                return;
+            }
+            catch (TimeoutException) when (window < 3)
+            {
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

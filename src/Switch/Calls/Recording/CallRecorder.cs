@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Media;
+using HostedPbx.Data.Recordings;
+using HostedPbx.Switch.Diagnostics;
+
+namespace HostedPbx.Switch.Calls.Recording;
+
+/// <summary>
+/// Decides, when a call's parties are bridged, whether it is recorded (the policy in force, <see cref="RecordingDecision"/>),
+/// and if so starts its recording: a fresh data key wrapped by the master key, the row written, the tap set on the
+/// bridge and the recording handed to the writer thread.
+/// </summary>
+internal sealed class CallRecorder : IDisposable
+{
+    private readonly KeyProtector _protector;
+    private readonly string _directory;
+    private readonly RecordingStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RecordingWriterThread _writer;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CallRecording> _byCall = new();
+    private RecordingPolicyBook _policies = RecordingPolicyBook.Empty;
+
+    public CallRecorder(KeyProtector protector, string directory, RecordingStore store, TimeProvider time, ILogger logger)
+    {
+        _protector = protector;
+        _directory = directory;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _writer = new RecordingWriterThread(Completed, Failed, logger);
+    }
+
+    public RecordingPolicyBook Policies
+    {
+        get => Volatile.Read(ref _policies);
+        set => Volatile.Write(ref _policies, value);
+    }
+
+    /// <summary>The call was just bridged: which policy applies, and the recording it started, if any.</summary>
+    public (RecordingVerdict Verdict, CallRecording? Recording) Begin(Call call)
+    {
+        var verdict = Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
+        if (!verdict.RecordNow || call.Bridge is null)
+        {
+            return (verdict, null);
+        }
+
+        var id = Guid.CreateVersion7();
+        var now = _time.GetUtcNow();
+        var relative = Path.Combine(call.TenantId.ToString("D"), now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{id:D}.sealed");
+        var facts = new RecordingFacts(id, call.TenantId, call.Id, call.Caller.Party, call.Callee.Party, now, verdict, relative);
+        var key = SealedAudio.NewDataKey();
+        byte[] wrapped;
+        try
+        {
+            wrapped = _protector.Protect(key, KeyPurpose.Recording(id));
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw;
+        }
+
+        // The recording zeroes its copy of the key once its file is open.
+        var recording = new CallRecording(facts, key, Path.Combine(_directory, relative));
+        _store.Write(new RecordingEvent(facts, WrappedDataKey: wrapped));
+        _writer.Add(recording);
+        _byCall[call.Id] = recording;
+        call.Bridge.SetTap(recording);
+        SwitchLog.RecordingStarted(_logger, call.CallId, id, verdict.PolicyName ?? "none");
+        return (verdict, recording);
+    }
+
+    /// <summary>The call ended: the writer finishes the file at once.</summary>
+    public void End(CallRecording recording)
+    {
+        _byCall.TryRemove(recording.Facts.CallId, out _);
+        recording.Stop(_time.GetUtcNow());
+        _writer.Wake();
+    }
+
+    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
+    public bool Control(RecordingControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        if (!_byCall.TryGetValue(control.CallId, out var recording))
+        {
+            return false;
+        }
+
+        var applied = control.Pause ? recording.Pause(control.By) : recording.Resume();
+        if (applied)
+        {
+            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
+        }
+
+        return applied;
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private void Completed(CallRecording recording, SealedAudioSummary summary) =>
+        _store.Write(new RecordingEvent(recording.Facts, Summary: summary, EndedAt: recording.EndedAt, Pauses: recording.Pauses, DroppedMs: recording.DroppedMs));
+
+    private void Failed(CallRecording recording, Exception exception)
+    {
+        SwitchLog.RecordingFailed(_logger, recording.Facts.RecordingId, exception);
+        _store.Write(new RecordingEvent(recording.Facts, EndedAt: _time.GetUtcNow(), Failed: true));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+using HostedPbx.Data;
+using HostedPbx.Data.Recordings;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Switch.Calls.Recording;
+
+/// <summary>A snapshot of every tenant's recording policies, defaults and extension overrides, swapped whole on reload.</summary>
+internal sealed class RecordingPolicyBook(
+    IReadOnlyDictionary<Guid, RecordingPolicyChoice> policies,
+    IReadOnlyDictionary<Guid, Guid?> tenantDefaults,
+    IReadOnlyDictionary<(Guid TenantId, string Number), Guid?> extensionPolicies)
+{
+    private readonly FrozenDictionary<Guid, RecordingPolicyChoice> _policies = policies.ToFrozenDictionary();
+    private readonly FrozenDictionary<Guid, Guid?> _tenantDefaults = tenantDefaults.ToFrozenDictionary();
+    private readonly FrozenDictionary<(Guid, string), Guid?> _extensionPolicies = extensionPolicies.ToFrozenDictionary(e => (e.Key.TenantId, e.Key.Number), e => e.Value);
+
+    public static RecordingPolicyBook Empty { get; } = new(new Dictionary<Guid, RecordingPolicyChoice>(), new Dictionary<Guid, Guid?>(), new Dictionary<(Guid, string), Guid?>());
+
+    /// <summary>The policy for a call between two extensions of a tenant (internal: no trunk).</summary>
+    public RecordingVerdict Decide(Guid tenantId, string caller, string callee) =>
+        RecordingDecision.Decide(Policy(_tenantDefaults.GetValueOrDefault(tenantId)), [Extension(tenantId, caller), Extension(tenantId, callee)], null, external: false);
+
+    public static async Task<RecordingPolicyBook> LoadAsync(IDbContextFactory<PbxDbContext> contexts, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var policies = await db.RecordingPolicies.AsNoTracking()
+            .Select(p => new RecordingPolicyChoice(p.Id, p.Name, p.Mode, p.Announce)).ToListAsync(cancellationToken);
+        var tenants = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.DefaultRecordingPolicyId }).ToListAsync(cancellationToken);
+        var extensions = await db.Extensions.AsNoTracking().Where(e => e.RecordingPolicyId != null)
+            .Select(e => new { e.TenantId, e.Number, e.RecordingPolicyId }).ToListAsync(cancellationToken);
+        return new RecordingPolicyBook(
+            policies.ToDictionary(p => p.Id),
+            tenants.ToDictionary(t => t.Id, t => t.DefaultRecordingPolicyId),
+            extensions.ToDictionary(e => (e.TenantId, e.Number), e => e.RecordingPolicyId));
+    }
+
+    private RecordingPolicyChoice? Extension(Guid tenantId, string number) =>
+        Policy(_extensionPolicies.GetValueOrDefault((tenantId, number)));
+
+    private RecordingPolicyChoice? Policy(Guid? id) => id is { } known ? _policies.GetValueOrDefault(known) : null;
+}
