@@ -1,5 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Observability;
+using HostedPbx.Provisioning.Diagnostics;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Authentication;
 
@@ -10,6 +12,8 @@ public static class ProvisioningServices
     public static IHostApplicationBuilder AddProvisioningServices(this IHostApplicationBuilder builder)
     {
         builder.AddPbxData();
+        builder.AddPbxTelemetry<ProvisioningMetrics>("hostedpbx-provisioning", ProvisioningMetrics.Name);
+        builder.Services.AddSingleton<ProvisioningMetricsFilter>();
         builder.AddPlatformAuthority();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HandsetIdentityCheck>();

@@ -23,6 +23,7 @@ internal sealed class SipServer(
     IDbContextFactory<PbxDbContext> contexts,
     NpgsqlDataSource dataSource,
     SwitchAudit audit,
+    SwitchMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -46,7 +47,7 @@ internal sealed class SipServer(
         _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger);
         await _registrations.ClearNodeAsync(cancellationToken);
-        _records = new CallRecordStore(contexts, o.NodeName, time, _logger);
+        _records = new CallRecordStore(contexts, o.NodeName, time, _logger) { Metrics = metrics };
         await _records.CloseAbandonedAsync(cancellationToken);
         _scheduler = new SipTimerScheduler(time);
         var timers = new SipTimers();
@@ -60,9 +61,10 @@ internal sealed class SipServer(
         var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger);
         await prompts.EnsureAsync(cancellationToken);
         var calls = new CallController(
-            transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
+            transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger);
+        metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
         var directory = _directory;
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.

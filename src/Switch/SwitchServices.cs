@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Observability;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public static class SwitchServices
             .Validate(o => o.MediaPortMin < o.MediaPortMax, "Switch:MediaPortMin must be below Switch:MediaPortMax.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SwitchOptions>, ValidateSwitchOptions>();
+        builder.AddPbxTelemetry<SwitchMetrics>("hostedpbx-switch", SwitchMetrics.Name);
         builder.Services.AddSingleton<SwitchAudit>();
         builder.Services.AddHostedService<SwitchAuditWriter>();
         builder.Services.AddHostedService<SipServer>();
