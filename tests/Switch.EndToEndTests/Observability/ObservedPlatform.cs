@@ -115,7 +115,7 @@ internal sealed class ObservedPlatform : IAsyncDisposable
     /// Three parts start at once on a machine that may be busy: a slow answer is waited for (bounded generously), where
     /// <see cref="PartProcess.WaitHealthyAsync"/> gives up after one minute or one 5 s request.
     /// </summary>
-    private static async Task WaitHealthyAsync(PartProcess part, int port)
+    public static async Task WaitHealthyAsync(PartProcess part, int port)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.GetAsync(async () =>

@@ -86,7 +86,7 @@ public sealed partial class PrometheusScrapeTests(PostgresFixture database) : IA
             ["Keys__MasterKey"] = Convert.ToBase64String(new byte[32]),
             ["Telemetry__MetricsAllowedNetworks__0"] = "10.0.0.0/8",
         });
-        await web.WaitHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"));
+        await ObservedPlatform.WaitHealthyAsync(web, port);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/metrics"), _cancel);
