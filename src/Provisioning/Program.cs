@@ -1,4 +1,5 @@
 using HostedPbx.Data.Hosting;
+using HostedPbx.Data.Observability;
 using HostedPbx.Provisioning;
 using HostedPbx.Provisioning.Features.Handsets;
 using HostedPbx.Provisioning.Security;
@@ -6,6 +7,7 @@ using HostedPbx.Provisioning.Security;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddProvisioningServices();
 var app = builder.Build();
+app.UsePbxMetrics();
 app.UseMiddleware<ProblemContentType>();
 app.UseExceptionHandler();
 app.UseMiddleware<BodySizeLimit>();

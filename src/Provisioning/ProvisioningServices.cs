@@ -1,6 +1,8 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Voicemail;
+using HostedPbx.Data.Observability;
+using HostedPbx.Provisioning.Diagnostics;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Authentication;
 
@@ -11,6 +13,8 @@ public static class ProvisioningServices
     public static IHostApplicationBuilder AddProvisioningServices(this IHostApplicationBuilder builder)
     {
         builder.AddPbxData();
+        builder.AddPbxTelemetry<ProvisioningMetrics>("hostedpbx-provisioning", ProvisioningMetrics.Name);
+        builder.Services.AddSingleton<ProvisioningMetricsFilter>();
         builder.AddPlatformAuthority();
         builder.AddVoicemailAudio();
         builder.Services.AddSingleton(TimeProvider.System);

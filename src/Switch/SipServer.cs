@@ -28,6 +28,7 @@ internal sealed class SipServer(
     SwitchAudit audit,
     KeyProtector keys,
     IOptions<MailboxOptions> mailboxOptions,
+    SwitchMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers,
     Calls.Recording.RecordingService recordings) : BackgroundService
@@ -54,7 +55,7 @@ internal sealed class SipServer(
         _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger, time);
         await _registrations.ClearNodeAsync(cancellationToken);
-        _records = new CallRecordStore(contexts, o.NodeName, time, _logger);
+        _records = new CallRecordStore(contexts, o.NodeName, time, _logger) { Metrics = metrics };
         await _records.CloseAbandonedAsync(cancellationToken);
         _scheduler = new SipTimerScheduler(time);
         var timers = new SipTimers();
@@ -82,7 +83,7 @@ internal sealed class SipServer(
         var directory = _directory;
         var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger);
         var calls = new CallController(
-            transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine), ports, prompts, _records, audit, time,
+            transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger, pstn, mailboxes)
         {
@@ -92,6 +93,7 @@ internal sealed class SipServer(
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
         _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions);
+        metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
         _directory.OnSwapped(gate.OnDirectoryChanged);

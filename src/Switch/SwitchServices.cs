@@ -2,6 +2,7 @@ using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Calls.Recording;
+using HostedPbx.Data.Observability;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,7 @@ public static class SwitchServices
         builder.AddKeyProtection();
         builder.Services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.SectionName)
             .PostConfigure<IConfiguration>((o, configuration) => o.ResolvedDirectory = Data.Voicemail.VoicemailFiles.From(configuration).Root);
+        builder.AddPbxTelemetry<SwitchMetrics>("hostedpbx-switch", SwitchMetrics.Name);
         builder.Services.AddSingleton<SwitchAudit>();
         builder.Services.AddHostedService<SwitchAuditWriter>();
         builder.AddCallRecording();

@@ -1,4 +1,5 @@
 using HostedPbx.Data.Hosting;
+using HostedPbx.Data.Observability;
 using HostedPbx.Web;
 using HostedPbx.Web.Components;
 using HostedPbx.Web.Features.Account;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.WebHost.UseStaticWebAssets();
 builder.AddWebServices();
 var app = builder.Build();
+app.UsePbxMetrics();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -2,6 +2,8 @@ using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Voicemail;
+using HostedPbx.Data.Observability;
+using HostedPbx.Web.Diagnostics;
 using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Jobs;
 using HostedPbx.Web.Security;
@@ -16,6 +18,7 @@ public static class WebServices
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.AddPbxData();
+        builder.AddPbxTelemetry<WebMetrics>("hostedpbx-web", WebMetrics.Name);
         builder.AddPlatformAuthority();
         builder.AddVoicemailAudio();
         builder.AddPbxJobs();

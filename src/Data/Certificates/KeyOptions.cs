@@ -11,6 +11,12 @@ public sealed class KeyOptions
     /// <summary>A file (mode 600) holding the base64 master key.</summary>
     public string? MasterKeyFile { get; set; }
 
+    /// <summary>
+    /// Master keys being rotated out (base64, Keys:RetiredKeys:0, :1…): what they encrypted still opens while the current
+    /// key protects everything new (docs/operations.md, "Rotating the master key").
+    /// </summary>
+    public string[] RetiredKeys { get; set; } = [];
+
     /// <summary>Reads the key; one sentence naming the setting when it is missing or malformed.</summary>
     public KeyProtector CreateProtector()
     {
@@ -30,13 +36,27 @@ public sealed class KeyOptions
             throw new Hosting.StartupCheckException("Keys:MasterKey or Keys:MasterKeyFile is missing: give the base64 master key that encrypts private keys at rest.");
         }
 
+        foreach (var retired in RetiredKeys)
+        {
+            if (!IsKey(retired))
+            {
+                throw new Hosting.StartupCheckException("A key in Keys:RetiredKeys is not 32 bytes of base64.");
+            }
+        }
+
         try
         {
-            return KeyProtector.FromBase64(text);
+            return KeyProtector.FromBase64(text, RetiredKeys);
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
             throw new Hosting.StartupCheckException("The master key (Keys:MasterKey or Keys:MasterKeyFile) is not 32 bytes of base64.", e);
         }
+    }
+
+    private static bool IsKey(string base64)
+    {
+        Span<byte> key = stackalloc byte[48];
+        return Convert.TryFromBase64String(base64.Trim(), key, out var length) && length == 32;
     }
 }

@@ -15,7 +15,14 @@ internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts,
 
     public ChannelReader<CallRecord> Pending => _records.Reader;
 
-    public void Write(CallRecord record) => _records.Writer.TryWrite(record);
+    /// <summary>Counts calls and spans them (issue 14 item 3); none in unit tests.</summary>
+    public SwitchMetrics? Metrics { get; init; }
+
+    public void Write(CallRecord record)
+    {
+        Metrics?.OnRecord(record);
+        _records.Writer.TryWrite(record);
+    }
 
     /// <summary>
     /// At start: the calls this node still had in progress when it stopped are over (their handsets' connections went

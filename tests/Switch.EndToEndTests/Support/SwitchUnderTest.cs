@@ -45,6 +45,9 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public int SipPort { get; private set; }
 
+    /// <summary>The loopback HTTP port of /health and /metrics (settings may name their own).</summary>
+    public int AdminPort { get; private set; }
+
     /// <summary>The switch's own UDP media ports, inclusive.</summary>
     public (int Min, int Max) MediaPorts { get; private set; }
 
@@ -72,14 +75,14 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         await File.WriteAllTextAsync(certificatePath, server.CertificatePem() + "\n" + server.ChainPem(), cancellationToken);
         await File.WriteAllTextAsync(keyPath, server.PrivateKeyPem(), cancellationToken);
         sut.SipPort = PartProcess.FreePort();
-        var adminPort = PartProcess.FreePort();
+        sut.AdminPort = PartProcess.FreePort();
         var mediaBase = 40000 + (Random.Shared.Next(0, 100) * 200);
         sut.MediaPorts = (mediaBase, mediaBase + 199);
         await File.WriteAllTextAsync(sut.MasterKeyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), cancellationToken);
         var environment = new Dictionary<string, string?>
         {
             ["Database__ConnectionString"] = network is null ? database.SwitchConnectionString : await OverUnixSocketAsync(database, cancellationToken),
-            ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{adminPort}",
+            ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{sut.AdminPort}",
             ["Switch__NodeName"] = "e2e",
             ["Switch__SipListen"] = $"127.0.0.1:{sut.SipPort}",
             ["Switch__CertificatePath"] = certificatePath,
@@ -112,7 +115,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         }
 
         sut._process = PartProcess.Start("Switch", environment);
-        (sut._environment, sut._health) = (environment, new Uri($"http://127.0.0.1:{adminPort}/health"));
+        (sut._environment, sut._health) = (environment, new Uri($"http://127.0.0.1:{sut.AdminPort}/health"));
         await sut._process.WaitHealthyAsync(sut._health);
         return sut;
     }

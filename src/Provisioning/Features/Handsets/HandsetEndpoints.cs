@@ -1,6 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Tenancy;
+using HostedPbx.Provisioning.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace HostedPbx.Provisioning.Features.Handsets;
@@ -16,7 +17,7 @@ internal static class HandsetEndpoints
     /// <summary>Handset provisioning: mutual TLS, no API key (the certificate is the credential).</summary>
     public static void MapHandsetProvisioning(this WebApplication app)
     {
-        app.MapGet("/provision/{fileName}", ServeConfig.HandleAsync).WithName(nameof(ServeConfig)).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/provision/{fileName}", ServeConfig.HandleAsync).AddEndpointFilter<ProvisioningMetricsFilter>().WithName(nameof(ServeConfig)).ExcludeFromDescription().AllowAnonymous();
         // Public by nature: a CA certificate is what a handset needs before it trusts anything.
         app.MapGet(TrustAnchorPath, async (IOptions<ProvisioningOptions> options, CancellationToken ct) =>
             TypedResults.Text(await File.ReadAllTextAsync(options.Value.SwitchCaPath, ct), "application/x-pem-file"))

@@ -1,7 +1,9 @@
+using HostedPbx.Switch.Diagnostics;
+
 namespace HostedPbx.Switch.Media.Relay;
 
 /// <summary>Opens relay sessions on ports from the pool; their media runs on the engine's threads.</summary>
-internal sealed class MediaRelay(PortPool ports, TimeProvider time, RelayEngine engine)
+internal sealed class MediaRelay(PortPool ports, TimeProvider time, RelayEngine engine, RelayTotals? totals = null)
 {
     public MediaRelay(PortPool ports, TimeProvider time)
         : this(ports, time, RelayEngine.Default)
@@ -25,6 +27,8 @@ internal sealed class MediaRelay(PortPool ports, TimeProvider time, RelayEngine 
             return null;
         }
 
-        return new RelaySession(a, b, time, engine.Assign());
+        var session = new RelaySession(a, b, time, engine.Assign());
+        totals?.Track(session);
+        return session;
     }
 }

@@ -44,6 +44,9 @@ internal sealed class RelaySession : IAsyncDisposable
     /// <summary>The relay thread's registration tokens of SideA.Rtp, SideA.Rtcp, SideB.Rtp, SideB.Rtcp (its own use).</summary>
     internal int[] Tokens { get; } = [-1, -1, -1, -1];
 
+    /// <summary>Told once, when the session closes, while its legs still hold their final counts (metrics).</summary>
+    internal Action<RelaySession>? Closing { get; set; }
+
     /// <summary>Sets (or, after a re-INVITE, replaces) the legs and starts relaying.</summary>
     public void Start(RelayLeg a, RelayLeg b)
     {
@@ -77,6 +80,7 @@ internal sealed class RelaySession : IAsyncDisposable
             await _thread.RemoveAsync(this);
         }
 
+        Closing?.Invoke(this);
         SideA.Dispose();
         SideB.Dispose();
         lock (_retired)

@@ -57,6 +57,15 @@ internal sealed class BindingTable
         }
     }
 
+    /// <summary>Live bindings on this node, all extensions (a metric).</summary>
+    public int CountLive(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _bindings.Values.Sum(list => list.Count(b => b.ExpiresAt > now));
+        }
+    }
+
     /// <summary>
     /// How many live bindings the extension would hold once <paramref name="contactUris"/> were bound (a contact already
     /// bound is refreshed, not added; RFC 3261 §10.3 step 7).
