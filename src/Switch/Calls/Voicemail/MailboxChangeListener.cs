@@ -1,3 +1,4 @@
+using HostedPbx.Switch.Database;
 using HostedPbx.Switch.Diagnostics;
 using Npgsql;
 
@@ -11,37 +12,15 @@ internal sealed class MailboxChangeListener(NpgsqlDataSource dataSource, Mailbox
 {
     public const string Channel = Data.Migrations.Voicemail.MailboxChannel;
 
-    private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(2);
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        new ChannelListener(dataSource, Channel, Changed, static () => { }, ex => SwitchLog.MailboxListenFailed(logger, ex), time)
+            .RunAsync(cancellationToken);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    private void Changed(string payload)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        if (Guid.TryParse(payload, out var extensionId))
         {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                connection.Notification += (_, e) =>
-                {
-                    if (Guid.TryParse(e.Payload, out var extensionId))
-                    {
-                        subscriptions.OnMailboxChanged(extensionId);
-                    }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                SwitchLog.MailboxListenFailed(logger, ex);
-                await Task.Delay(s_retry, time, cancellationToken);
-            }
+            subscriptions.OnMailboxChanged(extensionId);
         }
     }
 }
