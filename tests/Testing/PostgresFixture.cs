@@ -31,11 +31,15 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var server = Environment.GetEnvironmentVariable("HOSTEDPBX_TEST_DB")
-            ?? throw new InvalidOperationException("HOSTEDPBX_TEST_DB is not set: run the tests with ./pbx test, which starts a private PostgreSQL.");
         var assembly = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "tests";
-        await InitializeAsync(WithDefaultPassfile(server), "hostedpbx_test_" + assembly);
+        await InitializeAsync(TestServer(), "hostedpbx_test_" + assembly);
     }
+
+    /// <summary>
+    /// A database of its own on the test server, for tests that must not share the assembly's (each fixture drops and
+    /// creates its database by name, so two fixtures of one name in one run would end each other's connections).
+    /// </summary>
+    public static Task<PostgresFixture> OwnAsync(string name) => CreateAsync(TestServer(), "hostedpbx_test_" + name);
 
     /// <summary>
     /// A database on another server than the assembly's (a Patroni pair, a cluster a test stops and starts), migrated
@@ -155,6 +159,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>./pbx test sets a string that names the password file; one typed by hand may not, and gets the repository's.</summary>
+    private static string TestServer() => WithDefaultPassfile(Environment.GetEnvironmentVariable("HOSTEDPBX_TEST_DB")
+        ?? throw new InvalidOperationException("HOSTEDPBX_TEST_DB is not set: run the tests with ./pbx test, which starts a private PostgreSQL."));
+
     private static string WithDefaultPassfile(string server)
     {
         var builder = new NpgsqlConnectionStringBuilder(server);

@@ -14,8 +14,7 @@ public sealed class PstnStoreTests
     [Fact]
     public async Task LoadThenSuspend_AsTheSwitchRole_RoutesReadAndTheSuspensionStoredForTheApiToShow()
     {
-        await using var database = new PostgresFixture();
-        await database.InitializeAsync();
+        await using var database = await PostgresFixture.OwnAsync("switch_pstn_store");
         Guid tenantId;
         await using (var owner = database.CreateOwnerContext())
         {

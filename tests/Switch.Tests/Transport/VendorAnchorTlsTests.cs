@@ -69,8 +69,7 @@ public sealed class VendorAnchorTlsTests : IDisposable
     [Fact]
     public async Task DirectoryLoadedAsTheSwitchRole_CarriesVendorsRangesAndRevocationsOfDeletedDevices()
     {
-        await using var database = new PostgresFixture();
-        await database.InitializeAsync();
+        await using var database = await PostgresFixture.OwnAsync("switch_vendor_anchors");
         var now = DateTimeOffset.UtcNow;
         using var yealinkCertificate = _pki.Issuer.IssueDevice(_grandstream, MacAddress.Parse(Mac));
         using var revokedCertificate = _pki.Issuer.IssueDevice(_grandstream, MacAddress.Parse("000b82000002"));
