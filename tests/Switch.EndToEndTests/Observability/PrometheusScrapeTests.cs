@@ -69,7 +69,6 @@ public sealed partial class PrometheusScrapeTests(PostgresFixture database) : IA
         Assert.Contains("hostedpbx_switch_calls_total{", scrapes["switch"], StringComparison.Ordinal);
         Assert.Contains("hostedpbx_web_jobs{", scrapes["web"], StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket{", scrapes["provisioning"], StringComparison.Ordinal);
-        Assert.Contains($"tenant_id=\"{tenant.Id}\"", scrapes["switch"], StringComparison.Ordinal);
         Assert.All(scrapes, s => Assert.All(secrets, secret => Assert.DoesNotContain(secret, s.Value, StringComparison.OrdinalIgnoreCase)));
         Assert.All(labels, value => Assert.DoesNotContain(value, numbers));
         Assert.DoesNotContain(labels, value => value.Contains(tenant.Name, StringComparison.OrdinalIgnoreCase));
