@@ -35,6 +35,7 @@ internal sealed class CallRecording : IMediaTap
     private volatile bool _paused;
     private volatile bool _stopping;
     private TimeSpan _pausedAt;
+    private TimeSpan? _pausedInFile;
     private string? _pausedBy;
 
     public CallRecording(RecordingFacts facts, byte[] dataKey, string path)
@@ -93,6 +94,7 @@ internal sealed class CallRecording : IMediaTap
 
             _paused = true;
             _pausedAt = Elapsed();
+            _pausedInFile = null;
             _pausedBy = by;
             return true;
         }
@@ -108,7 +110,7 @@ internal sealed class CallRecording : IMediaTap
                 return false;
             }
 
-            _pauses.Add(new RecordingPause(_pausedAt, Elapsed(), _pausedBy!));
+            _pauses.Add(PauseNow());
             _paused = false;
             return true;
         }
@@ -126,7 +128,7 @@ internal sealed class CallRecording : IMediaTap
 
             if (_paused)
             {
-                _pauses.Add(new RecordingPause(_pausedAt, Elapsed(), _pausedBy!));
+                _pauses.Add(PauseNow());
                 _paused = false;
             }
 
@@ -152,6 +154,16 @@ internal sealed class CallRecording : IMediaTap
         {
             Place(fromA, arrived, packet);
             _ring.Release();
+        }
+
+        lock (_gate)
+        {
+            // The pause starts in the file where the last audio taken before it ends: the timeline places packets by
+            // their RTP timestamps, whose clock may run ahead of the switch's by a late first packet's delay.
+            if (_paused && _pausedInFile is null)
+            {
+                _pausedInFile = TimeSpan.FromSeconds((double)_timeline.End / SampleRate);
+            }
         }
 
         var settled = (long)(Elapsed().TotalSeconds * SampleRate) - s_jitterSamples;
@@ -221,4 +233,12 @@ internal sealed class CallRecording : IMediaTap
     }
 
     private TimeSpan Elapsed() => Stopwatch.GetElapsedTime(_started);
+
+    // A pause as the file has it (under the gate): from where its audio stopped, for as long as it lasted; before the
+    // writer has placed what came before it, the switch's own clock is all there is.
+    private RecordingPause PauseNow()
+    {
+        var start = _pausedInFile ?? _pausedAt;
+        return new RecordingPause(start, start + (Elapsed() - _pausedAt), _pausedBy!);
+    }
 }

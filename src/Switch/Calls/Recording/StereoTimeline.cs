@@ -26,6 +26,9 @@ internal sealed class StereoTimeline
     /// <summary>Frames handed out so far (the file's length in samples per channel).</summary>
     public long Written => _written;
 
+    /// <summary>Where the last sample placed on either side ends, in samples since the recording began.</summary>
+    public long End => Math.Max(_a.End, _b.End);
+
     /// <summary>Samples that could not be placed (late, or beyond the capacity).</summary>
     public long Discarded { get; private set; }
 
