@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 using HostedPbx.Switch.LoadTool.Setup;
 using HostedPbx.Switch.LoadTool.Sip;
 using HostedPbx.Switch.Media.Srtp;
@@ -80,7 +81,16 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
             ?? new NpgsqlConnectionStringBuilder(options.Database) { Username = "hostedpbx_switch", Password = null }.ConnectionString;
         // Two port pairs per call (one per side), with room for the baresip call and ports other programs hold.
         var mediaPorts = Math.Max(200, (options.Calls + 1) * 4 + 200);
-        return await SwitchUnderLoad.StartAsync(SwitchDll(), switchDatabase, certificatePath, keyPath, mediaPorts, options.SwitchEnvironment, cancellationToken);
+        // The switch seals voicemail and recordings under a master key and a data folder of its own (a fresh key per run).
+        var masterKeyPath = Path.Combine(work, "master.key");
+        await File.WriteAllTextAsync(masterKeyPath, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), cancellationToken);
+        IEnumerable<KeyValuePair<string, string>> environment =
+        [
+            new("Keys__MasterKeyFile", masterKeyPath),
+            new("HostedPbx__DataDirectory", Path.Combine(work, "data")),
+            .. options.SwitchEnvironment,
+        ];
+        return await SwitchUnderLoad.StartAsync(SwitchDll(), switchDatabase, certificatePath, keyPath, mediaPorts, environment, cancellationToken);
     }
 
     private string SwitchDll()
