@@ -63,9 +63,15 @@ internal sealed class LoadSeeder : IDisposable
         await using var source = new NpgsqlDataSourceBuilder(ownerConnectionString).Build();
         var now = TimeProvider.System.GetUtcNow();
         var reseller = new Reseller { Name = "Load Reseller", CreatedAt = now };
-        var tenant = new Tenant { Name = $"Load {now:yyyyMMddHHmmss}", ResellerId = reseller.Id, CreatedAt = now, AllowedSrtpSuites = [suite],
+        var tenant = new Tenant
+        {
+            Name = $"Load {now:yyyyMMddHHmmss}",
+            ResellerId = reseller.Id,
+            CreatedAt = now,
+            AllowedSrtpSuites = [suite],
             // One tenant carries the whole load: its concurrent-call limit must not be what is measured.
-            MaxConcurrentCalls = count };
+            MaxConcurrentCalls = count,
+        };
         var rootAnchor = Anchor(Root, "Load Root", now);
         var deviceAnchor = Anchor(DeviceCa, "Load Device CA", now);
         await using (var db = new PbxDbContext(DataServices.CreateOptions(source)))
