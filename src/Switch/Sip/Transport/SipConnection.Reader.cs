@@ -10,7 +10,9 @@ internal sealed partial class SipConnection
 {
     private async Task ReadLoopAsync(CancellationToken cancellationToken)
     {
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        // A zero-byte read waits for data without holding a buffer (SslStream passes it down to the socket): an idle handset's
+        // connection then holds no read buffer of its own or of TLS between its keep-alives.
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var builder = new SipMessageBuilder();
         try
         {
