@@ -63,6 +63,9 @@ public sealed class ExtensionTests(Portal portal) : IAsyncLifetime
         await Assertions.Expect(numberField.Locator(".validation-message")).ToHaveTextAsync("The number is 2 to 8 digits.");
 
         await _page.FillAsync("#ext-number", "201");
+        // Leaving the field clears its message and moves the button; the click waits for the page to settle.
+        await _page.Locator("#ext-number").BlurAsync();
+        await Assertions.Expect(numberField.Locator(".validation-message")).ToHaveCountAsync(0);
         await _page.ClickAsync("text=Add extension");
         await Assertions.Expect(numberField.Locator(".validation-message")).ToHaveTextAsync("Extension 201 exists already in this tenant.");
         await Portal.ScreenshotAsync(_page, "extension-validation");
