@@ -88,52 +88,11 @@ public sealed class RetrievalEndToEndTests(PostgresFixture database) : IAsyncLif
         Assert.False(File.Exists(Path.Combine(sut.VoicemailDirectory, message.StoragePath)));
         await bob.CommandAsync("hangup", "", _cancel);
 
-        var sent = Voiced(Audio.ReadWav(speech));
-        var heard = Audio.ReadWav(dump);
-        var correlation = Audio.MaxNormalizedCorrelation(sent, Around(sent, heard), 1600);
+        var correlation = SpeechSearch.Correlation(SpeechSearch.Voiced(Audio.ReadWav(speech)), Audio.ReadWav(dump));
         Assert.True(correlation >= 0.9, $"202 heard the message with correlation {correlation:0.000}\n{bob.Log}");
     }
 
     private static async Task WaitForLogAsync(BaresipPeer peer, SwitchUnderTest sut, string text, TimeSpan limit) =>
         await Eventually.GetAsync(
             () => Task.FromResult(peer.Log.Contains(text, StringComparison.Ordinal) ? (object?)true : null), limit, () => $"'{text}' at the handset\n{sut.Output}\n{peer.Log}");
-
-    /// <summary>From the first sample above line noise: the speech without the silence before it.</summary>
-    private static float[] Voiced(float[] samples)
-    {
-        var first = Array.FindIndex(samples, s => Math.Abs(s) > 1000);
-        return first < 0 ? [] : samples[first..];
-    }
-
-    /// <summary>
-    /// The stretch of <paramref name="heard"/> (prompts, then the message, then more prompts) where <paramref name="sent"/>
-    /// lies, found by the loudness of each 20 ms, from 100 ms before it for the fine search.
-    /// </summary>
-    private static float[] Around(float[] sent, float[] heard)
-    {
-        var a = Loudness(sent);
-        var b = Loudness(heard);
-        var (best, bestFrame) = (double.MinValue, 0);
-        for (var frame = 0; frame + a.Length <= b.Length; frame++)
-        {
-            double dot = 0, energy = 0;
-            for (var i = 0; i < a.Length; i++)
-            {
-                dot += a[i] * b[frame + i];
-                energy += b[frame + i] * b[frame + i];
-            }
-
-            var score = energy == 0 ? 0 : dot / Math.Sqrt(energy);
-            if (score > best)
-            {
-                (best, bestFrame) = (score, frame);
-            }
-        }
-
-        var start = Math.Max(0, bestFrame * 160 - 800);
-        return heard[start..Math.Min(heard.Length, start + sent.Length + 3200)];
-    }
-
-    private static double[] Loudness(float[] samples) =>
-        [.. Enumerable.Range(0, samples.Length / 160).Select(f => Math.Sqrt(samples.AsSpan(f * 160, 160).ToArray().Average(s => (double)s * s)))];
 }

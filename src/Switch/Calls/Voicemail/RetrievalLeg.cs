@@ -38,7 +38,7 @@ internal sealed class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
 
     // A flood of digits is dropped beyond what anyone types ahead, never queued without bound.
     private readonly Channel<char> _digits = Channel.CreateBounded<char>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<(string Name, int Samples)> _played = Channel.CreateUnbounded<(string, int)>();
+    private readonly Channel<(string Name, int Samples)> _played = Channel.CreateBounded<(string, int)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private bool _answered;
@@ -60,7 +60,7 @@ internal sealed class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
     /// <summary>Completes when the session is over and the leg has let go of everything.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>What the leg queued to play, in order, with its length in samples (a message is named <c>message:{id}</c>).</summary>
+    /// <summary>What the leg queued to play, in order, with its length in samples (a message is named <c>message:{id}</c>); the last 64 are kept.</summary>
     public ChannelReader<(string Name, int Samples)> Played => _played.Reader;
 
     /// <summary>No SIP reaches an application: no connection may act on it.</summary>
