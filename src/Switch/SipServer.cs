@@ -81,7 +81,7 @@ internal sealed class SipServer(
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
         await mailboxStore.RecoverAsync(cancellationToken);
         var directory = _directory;
-        var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger);
+        var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger, audit);
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),

@@ -129,7 +129,15 @@ internal sealed class CallController
         var calleeUser = UserOf(invite.RequestUri);
         Prompt? announcement = null;
         CallForwarding? forwarding = null;
-        if (calleeUser is not null && directory.TryFindExtension(device.TenantId, calleeUser, out var dialled))
+
+        // The tenant's access number (*97) opens the caller's own mailbox (issue 9 item 4).
+        var retrieval = false;
+        if (calleeUser is not null && _environment.Mailboxes is not null && directory.IsMailboxAccess(device.TenantId, calleeUser))
+        {
+            // Nothing to route: the mailbox is the caller's own.
+            retrieval = true;
+        }
+        else if (calleeUser is not null && directory.TryFindExtension(device.TenantId, calleeUser, out var dialled))
         {
             // The callee's "forward always" is followed before anything rings; a loop of forwards is refused.
             forwarding = new CallForwarding(directory, device.TenantId, number => Forks(callerUser, device.TenantId, number));
@@ -159,9 +167,9 @@ internal sealed class CallController
             }
         }
 
-        var forks = announcement is not null ? [] : Forks(callerUser, device.TenantId, calleeUser);
+        var forks = announcement is not null || retrieval ? [] : Forks(callerUser, device.TenantId, calleeUser);
         DirectoryExtension? mailbox = null;
-        if (forks.Count == 0 && announcement is null)
+        if (forks.Count == 0 && announcement is null && !retrieval)
         {
             // No handset of the callee is registered: its "unavailable" forward, decided where every forward is; when
             // there is none, the mailbox answers if the extension has one (issue 9).
@@ -204,7 +212,8 @@ internal sealed class CallController
             }
 
             // Ports only now, once every check has passed; the call gives them back whenever and however it ends.
-            (call, callees) = mailbox is not null ? Deposit(caller, mailbox, offer, suites, invite.CallId)
+            (call, callees) = retrieval ? Retrieve(caller, directory, offer, suites, invite.CallId)
+                : mailbox is not null ? Deposit(caller, mailbox, offer, suites, invite.CallId)
                 : announcement is null
                 ? Bridge(caller, offer, suites, forks, invite.CallId)
                 : Announce(caller, PeerText.Bound(calleeUser), offer, suites, announcement, invite.CallId);
@@ -293,9 +302,9 @@ internal sealed class CallController
             case SipMethod.Info or SipMethod.Options:
                 // RFC 6086 INFO (DTMF from handsets that use it) and in-dialog OPTIONS: acknowledged; a caller's digit
                 // (application/dtmf-relay) goes to the mailbox it is in.
-                if (ReferenceEquals(leg, call.Caller) && call.Callee is MailboxLeg mailbox && DtmfRelay.TryRead(request.Body, out var digit))
+                if (ReferenceEquals(leg, call.Caller) && call.Callee is IDigitReceiver application && DtmfRelay.TryRead(request.Body, out var digit))
                 {
-                    mailbox.OnDigit(digit);
+                    application.OnDigit(digit);
                 }
 
                 leg.Reply(request, SipStatusCodes.Ok);
@@ -472,6 +481,32 @@ internal sealed class CallController
 
         var call = new Call(caller, answer, null, null, local, null, _environment);
         return (call, [_environment.Mailboxes!.Open(call, owner, Data.Entities.GreetingKind.Unavailable, socket, ownsSocket: true, answer)]);
+    }
+
+    /// <summary>A call to the access number: the caller's own mailbox on a port pair of its own, no bridge.</summary>
+    private (Call? Call, List<CallLeg> Callees) Retrieve(HandsetLeg caller, DeviceDirectory directory, SessionDescription offer, List<SrtpSuite> suites, string callId)
+    {
+        var socket = _ports.Rent();
+        if (socket is null)
+        {
+            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
+            return (null, []);
+        }
+
+        var local = Local(socket, suites);
+        var answer = SdesOfferAnswer.Answer(offer, local);
+        if (!answer.IsAcceptable)
+        {
+            socket.Dispose();
+            RefuseOffer(caller, answer, callId);
+            return (null, []);
+        }
+
+        var call = new Call(caller, answer, null, null, local, null, _environment);
+        var device = caller.Connection.Device;
+        var owner = directory.TryFindExtension(device.TenantId, caller.Party, out var own) ? own : null;
+        var who = new MailboxCaller(caller.Party, device.Mac, device.DeviceId, caller.Connection.Remote.Address);
+        return (call, [_environment.Mailboxes!.OpenRetrieval(owner, who, socket, answer)]);
     }
 
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.

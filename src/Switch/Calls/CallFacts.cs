@@ -12,7 +12,7 @@ internal static class CallFacts
             Id = call.Id,
             TenantId = call.TenantId,
             SipCallId = call.CallId,
-            Type = call.Callee is Voicemail.MailboxLeg ? CallType.Voicemail : CallType.ExtensionToExtension,
+            Type = call.Callee is Voicemail.MailboxLeg or Voicemail.RetrievalLeg ? CallType.Voicemail : CallType.ExtensionToExtension,
             FromParty = call.Caller.Party,
             ToParty = call.Dialled,
             StartedAt = call.StartedAt,

@@ -10,7 +10,8 @@ internal sealed class DeviceDirectory(
     IEnumerable<DirectoryDevice> devices,
     IEnumerable<DirectoryExtension>? extensions = null,
     IReadOnlyDictionary<Guid, IReadOnlyList<string>>? tenantSuites = null,
-    IReadOnlyDictionary<Guid, (int MaxConcurrentCalls, bool AnnounceUnknownNumbers)>? tenantCalls = null)
+    IReadOnlyDictionary<Guid, (int MaxConcurrentCalls, bool AnnounceUnknownNumbers)>? tenantCalls = null,
+    IReadOnlyDictionary<Guid, string>? mailboxAccessNumbers = null)
 {
     /// <summary>Tenant.MaxConcurrentCalls's default, for a tenant the snapshot does not know.</summary>
     private const int DefaultCallLimit = 10;
@@ -48,6 +49,10 @@ internal sealed class DeviceDirectory(
     /// <summary>Whether the tenant's callers hear an announcement for a number that does not exist.</summary>
     public bool AnnouncesUnknownNumbers(Guid tenantId) =>
         tenantCalls is not null && tenantCalls.TryGetValue(tenantId, out var settings) && settings.AnnounceUnknownNumbers;
+
+    /// <summary>Whether <paramref name="number"/> is the tenant's own-mailbox number (Tenant.VoicemailAccessNumber; <c>*97</c> unless it says otherwise).</summary>
+    public bool IsMailboxAccess(Guid tenantId, string number) =>
+        string.Equals(number, mailboxAccessNumbers?.GetValueOrDefault(tenantId) ?? "*97", StringComparison.Ordinal);
 
     public bool TryFindDevice(string mac, out DirectoryDevice device) => _devices.TryGetValue(mac, out device!);
 

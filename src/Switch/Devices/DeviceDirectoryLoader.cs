@@ -42,7 +42,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
             .Select(e => new DirectoryExtension(e.Id, e.TenantId, e.Number, e.DisplayName, e.SipDigestRequired, e.SipDigestHa1Sha256, e.SipDigestHa1Md5,
                 e.ForwardAlways, e.ForwardBusy, e.ForwardNoAnswer, e.ForwardNoAnswerSeconds, e.VoicemailEnabled))
             .ToListAsync(cancellationToken);
-        var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites, t.MaxConcurrentCalls, t.AnnounceUnknownNumbers }).ToListAsync(cancellationToken);
+        var suites = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.AllowedSrtpSuites, t.MaxConcurrentCalls, t.AnnounceUnknownNumbers, t.VoicemailAccessNumber }).ToListAsync(cancellationToken);
         return new DeviceDirectory(
             [.. anchors.Select(a => new DirectoryAnchor(
                 a.Name, X509CertificateLoader.LoadCertificate(a.CertificateDer), a.MacLocation, a.IsVendor, a.Vendor ?? DeviceVendor.Other, a.MacPrefixes))],
@@ -51,6 +51,7 @@ internal sealed class DeviceDirectoryLoader(IDbContextFactory<PbxDbContext> cont
                 d.Id, d.TenantId, d.Mac, d.Status == DeviceStatus.Active, d.TenantStatus == TenantStatus.Active, d.Fingerprint, d.Lines, d.Renewal, d.Vendor, d.FactorySerial)),
             extensions,
             suites.ToDictionary(t => t.Id, t => (IReadOnlyList<string>)t.AllowedSrtpSuites),
-            suites.ToDictionary(t => t.Id, t => (t.MaxConcurrentCalls, t.AnnounceUnknownNumbers)));
+            suites.ToDictionary(t => t.Id, t => (t.MaxConcurrentCalls, t.AnnounceUnknownNumbers)),
+            suites.ToDictionary(t => t.Id, t => t.VoicemailAccessNumber));
     }
 }

@@ -37,4 +37,19 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7411, LogLevel.Warning, "Listening for mailbox changes failed; retrying")]
     public static partial void MailboxListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7430, LogLevel.Information, "Call {CallId}: {Extension} opens its mailbox by the access number")]
+    public static partial void MailboxOpened(ILogger logger, string callId, string extension);
+
+    [LoggerMessage(7431, LogLevel.Warning, "Call {CallId}: the mailbox of {Extension} refused access: {Reason}")]
+    public static partial void MailboxRefused(ILogger logger, string callId, string extension, string reason);
+
+    [LoggerMessage(7432, LogLevel.Warning, "Voicemail message {MessageId} is not played: {Problem}")]
+    public static partial void MessageUnplayable(ILogger logger, Guid messageId, string problem);
+
+    [LoggerMessage(7433, LogLevel.Information, "Voicemail message {MessageId} {Change} from the phone")]
+    public static partial void MessageChangedByPhone(ILogger logger, Guid messageId, string change);
+
+    [LoggerMessage(7434, LogLevel.Information, "Call {CallId}: the voicemail PIN of {Extension} was changed from the phone")]
+    public static partial void MailboxPinChanged(ILogger logger, string callId, string extension);
 }

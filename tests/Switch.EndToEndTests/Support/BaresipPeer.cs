@@ -28,7 +28,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
     public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto",
-        NetworkNamespace? network = null)
+        NetworkNamespace? network = null, bool messageWaiting = false)
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -76,12 +76,15 @@ internal sealed class BaresipPeer : IAsyncDisposable
             "module_tmp account.so",
             "module_app menu.so",
             "module_app ctrl_tcp.so",
+            // RFC 3842: SUBSCRIBE to message-summary; the menu prints each NOTIFY's body under "----- MWI for ... -----". The
+            // module subscribes to the account's AOR without its transport, so the account names the switch as its outbound proxy.
+            messageWaiting ? "module_app mwi.so" : "",
             $"cons_listen 127.0.0.1:{consolePort}",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort}",
             $"snd_path {Path.Combine(directory, "rec")}",
             ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu\n");
+            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu{(messageWaiting ? $";mwi=yes;outbound=\"sip:127.0.0.1:{switchPort};transport=tls\"" : "")}\n");
 
         var info = new ProcessStartInfo(Tool.Require(network is null ? "baresip" : "ip"))
         {

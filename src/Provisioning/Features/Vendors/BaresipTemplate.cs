@@ -28,8 +28,11 @@ internal sealed class BaresipTemplate : IHandsetTemplate
         foreach (var line in lines)
         {
             // baresip adds ;transport=tls to the requests it sends, so it appears once, here, in the account's URI.
+            // RFC 3842: the mwi module subscribes to the line's mailbox, to the AOR without its transport, so the switch is
+            // named as the outbound proxy too (the SUBSCRIBE then goes over the same TLS flow as the REGISTER).
             accounts.Append("<sip:").Append(line.Number).Append('@').Append(hostPort)
-                .Append(";transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu\n");
+                .Append(";transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu;mwi=yes;outbound=\"sip:")
+                .Append(hostPort).Append(";transport=tls\"\n");
         }
 
         return
@@ -85,6 +88,7 @@ internal sealed class BaresipTemplate : IHandsetTemplate
         Set(config, "module_tmp", "uuid.so");
         Set(config, "module_tmp", "account.so");
         Set(config, "module_app", "menu.so");
+        Set(config, "module_app", "mwi.so");
         if (s.ControlListen is { } control)
         {
             Set(config, "module_app", "ctrl_tcp.so");

@@ -15,7 +15,7 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// its prompt and takes nothing. The message's row is inserted when recording starts and completed at its end; a
 /// message of silence under two seconds is dropped.
 /// </summary>
-internal sealed class MailboxLeg : CallLeg, IDisposable
+internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
 {
     private static readonly TimeSpan s_shortest = TimeSpan.FromSeconds(2);
 

@@ -14,6 +14,28 @@ internal static class MailboxPrompts
     public const string Unavailable = "vm-unavailable";
     public const string Busy = "vm-busy";
     public const string Full = "vm-full";
+    public const string NoMailbox = "vm-no-mailbox";
+    public const string Locked = "vm-locked";
+    public const string NoPin = "vm-no-pin";
+    public const string EnterPin = "vm-enter-pin";
+    public const string WrongPin = "vm-wrong-pin";
+    public const string YouHave = "vm-you-have";
+    public const string NewMessages = "vm-new-messages";
+    public const string SavedMessages = "vm-saved-messages";
+    public const string Menu = "vm-menu";
+    public const string MessageMenu = "vm-message-menu";
+    public const string Deleted = "vm-deleted";
+    public const string Saved = "vm-saved";
+    public const string NoMessages = "vm-no-messages";
+    public const string NoMore = "vm-no-more";
+    public const string Unplayable = "vm-unplayable";
+    public const string NewPin = "vm-new-pin";
+    public const string NewPinAgain = "vm-new-pin-again";
+    public const string PinChanged = "vm-pin-changed";
+    public const string PinRefused = "vm-pin-refused";
+    public const string PinMismatch = "vm-pin-mismatch";
+    public const string Invalid = "vm-invalid";
+    public const string Goodbye = "vm-goodbye";
 
     public static IReadOnlyDictionary<string, string> Texts { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -21,6 +43,28 @@ internal static class MailboxPrompts
         [Unavailable] = "is not available. Please leave a message after the tone. Hang up or press the hash key when you are done.",
         [Busy] = "is on the phone. Please leave a message after the tone. Hang up or press the hash key when you are done.",
         [Full] = "This mailbox is full and cannot take a message now. Goodbye.",
+        [NoMailbox] = "There is no mailbox for this extension. Goodbye.",
+        [Locked] = "This mailbox is locked after too many wrong PINs. Please try again later. Goodbye.",
+        [NoPin] = "This mailbox has no PIN yet. Please set one in the portal. Goodbye.",
+        [EnterPin] = "Please enter your PIN, then press the hash key.",
+        [WrongPin] = "That PIN is not right.",
+        [YouHave] = "You have",
+        [NewMessages] = "new messages, and",
+        [SavedMessages] = "saved messages.",
+        [Menu] = "Press 1 to hear new messages, 2 to hear saved messages, 8 to change your PIN, or star to hang up.",
+        [MessageMenu] = "Press 4 to hear it again, 7 to delete it, 9 to save it, or hash for the next message.",
+        [Deleted] = "Message deleted.",
+        [Saved] = "Message saved.",
+        [NoMessages] = "There are no messages.",
+        [NoMore] = "There are no more messages.",
+        [Unplayable] = "This message is damaged and cannot be played. Skipping it.",
+        [NewPin] = "Enter your new PIN, then press the hash key.",
+        [NewPinAgain] = "Enter the new PIN again, then press the hash key.",
+        [PinChanged] = "Your PIN is changed.",
+        [PinRefused] = "That PIN cannot be used. Use four to twelve digits, not all the same, and not a run such as one two three four.",
+        [PinMismatch] = "The two PINs are not the same.",
+        [Invalid] = "That key is not on the menu.",
+        [Goodbye] = "Goodbye.",
         ["digit-0"] = "zero",
         ["digit-1"] = "one",
         ["digit-2"] = "two",
@@ -45,6 +89,12 @@ internal static class MailboxPrompts
         return Join(prompts, parts);
     }
 
+    /// <summary>"You have" <paramref name="newCount"/> "new messages, and" <paramref name="savedCount"/> "saved messages", numbers digit by digit.</summary>
+    public static short[] Counts(PromptLibrary prompts, int newCount, int savedCount) => Join(prompts,
+    [
+        YouHave, .. Digits(newCount), NewMessages, .. Digits(savedCount), SavedMessages,
+    ]);
+
     public static short[] Join(PromptLibrary prompts, IEnumerable<string> names)
     {
         var samples = new List<short>();
@@ -58,6 +108,8 @@ internal static class MailboxPrompts
 
         return [.. samples];
     }
+
+    private static IEnumerable<string> Digits(int count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(d => $"digit-{d}");
 
     private static short[] MakeTone(int frequency, int milliseconds)
     {

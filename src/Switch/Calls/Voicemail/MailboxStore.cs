@@ -132,6 +132,120 @@ internal sealed class MailboxStore(IDbContextFactory<PbxDbContext> contexts, Key
             counts.Where(c => c.Status == VoicemailStatus.New).Sum(c => c.Count), counts.Where(c => c.Status == VoicemailStatus.Saved).Sum(c => c.Count));
     }
 
+    /// <summary>Five wrong PINs in a row lock a mailbox (issue 9 item 4)...</summary>
+    public const int PinAttempts = 5;
+
+    /// <summary>...for this long; the lock is in the extension's row, so another node or a restart keeps it.</summary>
+    public static readonly TimeSpan LockOut = TimeSpan.FromMinutes(15);
+
+    /// <summary>The mailbox of <paramref name="extensionId"/> as the access number opens it; null when the extension is gone.</summary>
+    public async Task<MailboxAccess?> AccessAsync(Guid tenantId, Guid extensionId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Extensions.AsNoTracking().Where(e => e.Id == extensionId && e.TenantId == tenantId)
+            .Select(e => new MailboxAccess(e.VoicemailEnabled, e.VoicemailPinHash, e.VoicemailLockedUntil, e.Tenant!.VoicemailPinlessFromOwnDevice))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts a wrong PIN in the extension's row, in one statement (two nodes counting at once both count); the fifth
+    /// in a row locks the mailbox and starts the count again. Returns the lock's end when this one locked it.
+    /// </summary>
+    public async Task<DateTimeOffset?> PinFailedAsync(Guid extensionId, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + LockOut;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var locked = await db.Database.SqlQuery<DateTimeOffset?>($"""
+            UPDATE extensions SET
+                voicemail_locked_until = CASE WHEN voicemail_failed_pins + 1 >= {PinAttempts} THEN {until} ELSE voicemail_locked_until END,
+                voicemail_failed_pins = CASE WHEN voicemail_failed_pins + 1 >= {PinAttempts} THEN 0 ELSE voicemail_failed_pins + 1 END
+            WHERE id = {extensionId}
+            RETURNING CASE WHEN voicemail_failed_pins = 0 THEN voicemail_locked_until END AS "Value"
+            """).ToListAsync(cancellationToken);
+        return locked.FirstOrDefault();
+    }
+
+    /// <summary>The right PIN: the count of wrong ones starts again.</summary>
+    public async Task PinAcceptedAsync(Guid extensionId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Extensions.Where(e => e.Id == extensionId && e.VoicemailFailedPins != 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.VoicemailFailedPins, 0), cancellationToken);
+    }
+
+    /// <summary>A new PIN set from the phone (already checked by <see cref="Data.Voicemail.VoicemailPin"/>); the lock-out count starts again.</summary>
+    public async Task SetPinAsync(Guid extensionId, string pinHash, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Extensions.Where(e => e.Id == extensionId).ExecuteUpdateAsync(
+            s => s.SetProperty(e => e.VoicemailPinHash, pinHash).SetProperty(e => e.VoicemailFailedPins, 0).SetProperty(e => e.VoicemailLockedUntil, (DateTimeOffset?)null),
+            cancellationToken);
+    }
+
+    /// <summary>The whole messages of a mailbox in <paramref name="status"/> (new, or saved), oldest first.</summary>
+    public async Task<List<StoredMessage>> ListAsync(Guid extensionId, VoicemailStatus status, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.VoicemailMessages.AsNoTracking()
+            .Where(m => m.ExtensionId == extensionId && m.Status == status && m.AudioSha256 != null)
+            .OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id)
+            .Select(m => new StoredMessage(m.Id, m.Status, m.StoragePath, m.WrappedDataKey, m.AudioSha256!))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A message's audio as 8 kHz samples, only once every segment authenticated and the audio's SHA-256 matched its
+    /// row; null (and logged) for one that fails, which is then never played.
+    /// </summary>
+    public short[]? ReadMessage(StoredMessage message)
+    {
+        byte[]? dataKey = null;
+        try
+        {
+            dataKey = keys.Unprotect(message.WrappedDataKey, KeyPurpose.Voicemail(message.Id));
+            using var reader = SealedAudioReader.Open(Path.Combine(Root, message.StoragePath), dataKey);
+            if (reader.Format != AudioFormat.Mono8k || !string.Equals(reader.ComputeSha256Hex(), message.AudioSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                SwitchLog.MessageUnplayable(logger, message.Id, "the audio does not match its SHA-256");
+                return null;
+            }
+
+            return ReadSamples(reader);
+        }
+        catch (Exception ex) when (ex is IOException or KeyProtectionException or UnauthorizedAccessException)
+        {
+            SwitchLog.MessageUnplayable(logger, message.Id, ex.Message);
+            return null;
+        }
+        finally
+        {
+            if (dataKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+        }
+    }
+
+    /// <summary>A new message was played: it is heard now, and counts as old (RFC 3842 §5.2) from here on.</summary>
+    public async Task MarkHeardAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.VoicemailMessages.Where(m => m.Id == messageId && m.Status == VoicemailStatus.New).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.Status, VoicemailStatus.Saved).SetProperty(m => m.HeardAt, time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>Deleted from the phone: the row is marked deleted first, then the audio goes (as portal and API delete).</summary>
+    public async Task DeleteAsync(StoredMessage message, CancellationToken cancellationToken)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await db.VoicemailMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.Status, VoicemailStatus.Deleted).SetProperty(m => m.DeletedAt, time.GetUtcNow()), cancellationToken);
+        }
+
+        File.Delete(Path.Combine(Root, message.StoragePath));
+    }
+
     // A recorded greeting is read whole (it is short) into 8 kHz samples; one the switch cannot read is not played.
     private short[]? ReadGreeting(Guid id, string relative, byte[] wrapped)
     {
@@ -146,16 +260,7 @@ internal sealed class MailboxStore(IDbContextFactory<PbxDbContext> contexts, Key
                 return null;
             }
 
-            using var pcm = reader.OpenPcm();
-            var bytes = new byte[reader.PcmLength];
-            pcm.ReadExactly(bytes);
-            var samples = new short[bytes.Length / 2];
-            for (var i = 0; i < samples.Length; i++)
-            {
-                samples[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(i * 2));
-            }
-
-            return samples;
+            return ReadSamples(reader);
         }
         catch (Exception ex) when (ex is IOException or KeyProtectionException or UnauthorizedAccessException)
         {
@@ -169,5 +274,19 @@ internal sealed class MailboxStore(IDbContextFactory<PbxDbContext> contexts, Key
                 CryptographicOperations.ZeroMemory(dataKey);
             }
         }
+    }
+
+    private static short[] ReadSamples(SealedAudioReader reader)
+    {
+        using var pcm = reader.OpenPcm();
+        var bytes = new byte[reader.PcmLength];
+        pcm.ReadExactly(bytes);
+        var samples = new short[bytes.Length / 2];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(i * 2));
+        }
+
+        return samples;
     }
 }

@@ -26,7 +26,7 @@ public sealed class BaresipTemplateTests
     // The modules baresip-core 1.0.0-4 ships (peers README §3), of those a handset config may load.
     private static readonly HashSet<string> s_shippedModules =
     [
-        "account.so", "alsa.so", "aufile.so", "cons.so", "ctrl_tcp.so", "g711.so", "menu.so", "sndfile.so", "srtp.so", "uuid.so",
+        "account.so", "alsa.so", "aufile.so", "cons.so", "ctrl_tcp.so", "g711.so", "menu.so", "mwi.so", "sndfile.so", "srtp.so", "uuid.so",
     ];
 
     [Theory]
@@ -65,8 +65,8 @@ public sealed class BaresipTemplateTests
         var accounts = Encoding.UTF8.GetString(files.Single(f => f.Name.EndsWith(".baresip-accounts", StringComparison.Ordinal)).Content.Span);
 
         Assert.Equal(
-            "<sip:201@127.0.0.1:5061;transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu\n" +
-            "<sip:202@127.0.0.1:5061;transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu\n",
+            "<sip:201@127.0.0.1:5061;transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu;mwi=yes;outbound=\"sip:127.0.0.1:5061;transport=tls\"\n" +
+            "<sip:202@127.0.0.1:5061;transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu;mwi=yes;outbound=\"sip:127.0.0.1:5061;transport=tls\"\n",
             accounts);
     }
 
