@@ -222,10 +222,9 @@ public sealed class BlindTransferTests : IAsyncLifetime
         var fill = (byte)Random.Shared.Next(1, 255);
         var sequence = (ushort)Random.Shared.Next(1, 30000);
 
-        await one.SendAudioAsync(oneMedia, oneOut, sequence, fill, _ct);
-        var atOther = await other.ReceiveAudioAsync(otherIn, _ct);
-        await other.SendAudioAsync(otherMedia, otherOut, sequence, (byte)(fill ^ 0xFF), _ct);
-        var atOne = await one.ReceiveAudioAsync(oneIn, _ct);
+        // Each side talks until the other hears it: a transfer re-points the bridge as its target answers.
+        var atOther = await one.TalkUntilHeardAsync(oneMedia, oneOut, sequence, fill, other, otherIn, _ct);
+        var atOne = await other.TalkUntilHeardAsync(otherMedia, otherOut, sequence, (byte)(fill ^ 0xFF), one, oneIn, _ct);
 
         Assert.All(atOther.Payload, b => Assert.Equal(fill, b));
         Assert.All(atOne.Payload, b => Assert.Equal((byte)(fill ^ 0xFF), b));

@@ -254,6 +254,27 @@ internal sealed class TestPhone : IAsyncDisposable
         await Media.SendToAsync(packet.AsMemory(0, length), new IPEndPoint(IPAddress.Parse(media.RemoteAddress), media.RemoteRtpPort), cancellationToken);
     }
 
+    /// <summary>
+    /// Talks as a handset does, a 20 ms packet every 20 ms, until <paramref name="listener"/> hears one that authenticates
+    /// under <paramref name="listenerInbound"/>. This is what "audio flows" means right after the switch re-points a bridge
+    /// (a transfer target answering): the relay thread takes the new side on its next round, and a single packet sent in
+    /// that moment still goes to the old side, as it would from a real phone.
+    /// </summary>
+    public async Task<(byte[] Payload, uint Ssrc, ushort Sequence)> TalkUntilHeardAsync(
+        NegotiatedMedia media, SrtpContext outbound, ushort firstSequence, byte fill, TestPhone listener, SrtpContext listenerInbound,
+        CancellationToken cancellationToken)
+    {
+        var heard = listener.ReceiveAudioAsync(listenerInbound, cancellationToken);
+        var sequence = firstSequence;
+        while (!heard.IsCompleted)
+        {
+            await SendAudioAsync(media, outbound, sequence++, fill, cancellationToken);
+            await Task.WhenAny(heard, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken));
+        }
+
+        return await heard;
+    }
+
     /// <summary>The next SRTP packet that authenticates under <paramref name="inbound"/>: its payload and SSRC.</summary>
     public async Task<(byte[] Payload, uint Ssrc, ushort Sequence)> ReceiveAudioAsync(SrtpContext inbound, CancellationToken cancellationToken)
     {
