@@ -36,7 +36,7 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
                 _a.Extension.Id, TestVoicemail.Tone(440, 1))).Id.ToString(),
         };
         _officer = _factory.ClientWithKey((await Recordings.TestOfficers.AddAsync(database, _a.Tenant.Id, "officer")).Key);
-        _ids["recordingId"] = (await Recordings.TestRecordings.AddAsync(database, _factory.RecordingsDirectory, _a.Tenant.Id,
+        _ids["recordingId"] = (await TestRecordings.AddAsync(database, _factory.RecordingsDirectory, _a.Tenant.Id,
             ProvisioningFactory.MasterKey)).Recording.Id.ToString();
         var pstn = await TestPstn.AddAsync(owner, _a.Tenant.Id, _a.Extension.Id);
         _ids["trunkId"] = pstn.Trunk.Id.ToString();

@@ -13,30 +13,37 @@ namespace HostedPbx.Web.Features.Recordings;
 /// </summary>
 public static class PortalRecordingAccess
 {
-    /// <summary>Null when the caller may act on the tenant's recordings; otherwise the reason, for the audit log.</summary>
-    public static async Task<string?> RefusalAsync(PbxDbContext db, PortalCaller caller, Guid tenantId, PortalAction action, CancellationToken ct)
+    /// <summary>Why a caller was refused (for the audit log only), and whether the tenant was theirs to see at all.</summary>
+    public sealed record Refusal(string Reason, bool TenantInScope);
+
+    /// <summary>Null when the caller may act on the tenant's recordings; otherwise why not.</summary>
+    public static async Task<Refusal?> RefusalAsync(PbxDbContext db, PortalCaller caller, Guid tenantId, PortalAction action, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!caller.May(action))
-        {
-            return $"the role {caller.Role} may not {action}";
-        }
-
         if (await TenantLookup.FindAsync(db, caller, tenantId) is null)
         {
-            return "the tenant is not in the caller's scope";
+            return new Refusal($"tenant {tenantId:D} is not in the caller's scope", TenantInScope: false);
         }
 
-        return await RecordingListening.MayAsync(db, caller.Role, caller.TenantId, tenantId, ct) ? null : RecordingListening.RefusalReason(caller.Role);
+        if (!caller.May(action))
+        {
+            return new Refusal($"the role {caller.Role} may not {action}", TenantInScope: true);
+        }
+
+        return await RecordingListening.MayAsync(db, caller.Role, caller.TenantId, tenantId, ct)
+            ? null
+            : new Refusal(RecordingListening.RefusalReason(caller.Role), TenantInScope: true);
     }
 
-    /// <summary>An audit event about recordings, from the portal.</summary>
+    /// <summary>
+    /// An audit event about recordings, from the portal. A refusal for a tenant outside the caller's scope is filed under
+    /// the caller's own scope (row-level security lets no one write into another tenant's log), naming the target.
+    /// </summary>
     public static AuditEvent Audit(PortalCaller caller, HttpContext? http, DateTimeOffset now, string action, Guid tenantId, Guid? recordingId,
-        AuditOutcome outcome = AuditOutcome.Success, string? reason = null)
+        AuditOutcome outcome = AuditOutcome.Success, string? reason = null, bool tenantInScope = true)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var audit = caller.Audit(now, action, recordingId is null ? "tenant" : "recording", recordingId ?? tenantId, tenantId,
+        return caller.Audit(now, action, recordingId is null ? "tenant" : "recording", recordingId ?? tenantId, tenantInScope ? tenantId : caller.TenantId,
             http?.Connection.RemoteIpAddress, outcome, reason);
-        return audit;
     }
 }

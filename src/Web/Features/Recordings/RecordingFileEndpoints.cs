@@ -50,7 +50,7 @@ public static class RecordingFileEndpoints
         if (recording is null)
         {
             db.AuditEvents.Add(PortalRecordingAccess.Audit(caller, http, now, action, tenantId, recordingId, AuditOutcome.Denied,
-                refusal ?? "no such completed recording in the tenant"));
+                refusal?.Reason ?? "no such completed recording in the tenant", refusal?.TenantInScope ?? true));
             await db.SaveChangesAsync(ct);
             return NotFound();
         }
@@ -88,7 +88,7 @@ public static class RecordingFileEndpoints
         if (refusal is not null || named.Count == 0)
         {
             db.AuditEvents.Add(PortalRecordingAccess.Audit(caller, http, now, "recording.export", tenantId, null, AuditOutcome.Denied,
-                refusal ?? "no recordings named"));
+                refusal?.Reason ?? "no recordings named", refusal?.TenantInScope ?? true));
             await db.SaveChangesAsync(ct);
             return NotFound();
         }
