@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
-using HostedPbx.Data.Entities;
 using HostedPbx.Provisioning.Tests.Support;
 using HostedPbx.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
