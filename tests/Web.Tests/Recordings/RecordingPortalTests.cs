@@ -118,6 +118,35 @@ public sealed class RecordingPortalTests(Portal portal) : IAsyncLifetime
         Assert.True(await owner.AuditEvents.AnyAsync(e => e.Action == "recording.listening.grant" && e.ActorName == login, _cancel));
     }
 
+    [Fact]
+    public async Task ComplianceOfficer_CreatesAPersonalKey_ShownOnceStoredHashed_ThenRevokesIt()
+    {
+        var (page, login) = await SignInAsync(PortalRole.ComplianceOfficer, _acme.Tenant.Id);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Personal recording keys" }).ClickAsync();
+        await page.Locator("[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.FillAsync("#key-name", "evidence export");
+        await page.ClickAsync("main form button[type=submit]");
+        var shown = await page.GetByTestId("new-key").InnerTextAsync();
+
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            var key = await owner.ApiKeys.AsNoTracking().Include(k => k.User).SingleAsync(_cancel);
+            Assert.Equal(login, key.User!.UserName);
+            Assert.Equal(_acme.Tenant.Id, key.TenantId);
+            Assert.Null(key.ResellerId);
+            Assert.Equal(Data.Security.ApiKeySecret.HashOf(shown), key.SecretHash);
+            Assert.DoesNotContain(shown, System.Text.Encoding.UTF8.GetString(key.SecretHash), StringComparison.Ordinal);
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table[data-testid=personal-api-keys] tbody tr")).ToContainTextAsync("revoked");
+        await using var check = portal.Database.CreateOwnerContext();
+        Assert.NotNull((await check.ApiKeys.AsNoTracking().SingleAsync(_cancel)).RevokedAt);
+        var actions = await check.AuditEvents.AsNoTracking().Where(e => e.ActorName == login && e.TargetKind == "api-key").Select(e => e.Action).ToListAsync(_cancel);
+        Assert.Equal(["api-key.create-personal", "api-key.revoke-personal"], actions.Order());
+    }
+
     private async Task<(IPage Page, string Login)> SignInAsync(PortalRole role, Guid tenantId)
     {
         var (login, password) = await portal.AddUserAsync(role, tenantId: tenantId);
