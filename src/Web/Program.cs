@@ -4,6 +4,7 @@ using HostedPbx.Web;
 using HostedPbx.Web.Components;
 using HostedPbx.Web.Features.Account;
 using HostedPbx.Web.Features.Handsets;
+using HostedPbx.Web.Features.Recordings;
 using HostedPbx.Web.Features.Voicemail;
 using HostedPbx.Web.Jobs;
 
@@ -27,6 +28,7 @@ app.MapHealthChecks("/health");
 app.MapAccountEndpoints();
 app.MapCertificateDownloads();
 app.MapVoicemailAudio();
+app.MapRecordingFiles();
 app.MapPbxJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 return await PartRunner.RunAsync(app, "web");

@@ -64,6 +64,14 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("secret_hash");
 
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
 
@@ -74,8 +82,16 @@ namespace HostedPbx.Data.Migrations
                     b.HasIndex("ResellerId")
                         .HasDatabaseName("ix_api_keys_reseller_id");
 
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_api_keys_tenant_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_api_keys_user_id");
+
                     b.ToTable("api_keys", null, t =>
                         {
+                            t.HasCheckConstraint("ck_api_keys_personal", "(user_id IS NULL AND tenant_id IS NULL) OR (user_id IS NOT NULL AND tenant_id IS NOT NULL AND reseller_id IS NULL)");
+
                             t.HasCheckConstraint("ck_api_keys_prefix", "prefix ~ '^[a-z0-9]{8,16}$'");
 
                             t.HasCheckConstraint("ck_api_keys_secret_hash", "octet_length(secret_hash) = 32");
@@ -2182,7 +2198,21 @@ namespace HostedPbx.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_api_keys_resellers_reseller_id");
 
+                    b.HasOne("HostedPbx.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_keys_tenants_tenant_id");
+
+                    b.HasOne("HostedPbx.Data.Entities.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_keys_users_user_id");
+
                     b.Navigation("Reseller");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.CallLegRecord", b =>

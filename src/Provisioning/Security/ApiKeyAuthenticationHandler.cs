@@ -13,7 +13,8 @@ namespace HostedPbx.Provisioning.Security;
 
 /// <summary>
 /// Authenticates <c>X-Api-Key</c>: found by its prefix, compared by hash in constant time, refused when revoked or
-/// when its reseller is suspended. On success the request's context gets the key's scope for row-level security.
+/// when its reseller is suspended. A compliance officer's personal key lives only as long as its user is a compliance
+/// officer of the key's tenant, not locked out, with the tenant and its reseller active. On success the request's context gets the key's scope for row-level security.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -39,14 +40,15 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         await using var db = await factory.CreateDbContextAsync(Context.RequestAborted);
         db.UseScope(DbScope.System);
-        var key = await db.ApiKeys.Include(k => k.Reseller).SingleOrDefaultAsync(k => k.Prefix == prefix, Context.RequestAborted);
+        var key = await db.ApiKeys.Include(k => k.Reseller).Include(k => k.User).SingleOrDefaultAsync(k => k.Prefix == prefix, Context.RequestAborted);
+        var now = time.GetUtcNow();
         if (key is null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, hash) || !key.IsActive
-            || key.Reseller is { Status: not ResellerStatus.Active })
+            || key.Reseller is { Status: not ResellerStatus.Active }
+            || (key.UserId is not null && !await OfficerStandsAsync(db, key, now, Context.RequestAborted)))
         {
             return AuthenticateResult.Fail("unknown, revoked or suspended key");
         }
 
-        var now = time.GetUtcNow();
         if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             key.LastUsedAt = now;
@@ -54,13 +56,36 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         List<Claim> claims = [new(ClaimTypes.Name, key.Name), new(ApiCaller.KeyIdClaim, key.Id.ToString())];
-        claims.Add(key.ResellerId is { } reseller
-            ? new Claim(ApiCaller.ResellerClaim, reseller.ToString())
-            : new Claim(ClaimTypes.Role, ApiCaller.OperatorRole));
+        if (key is { UserId: { } userId, TenantId: { } tenantId, User: { } user })
+        {
+            claims.Add(new Claim(ApiCaller.UserClaim, userId.ToString()));
+            claims.Add(new Claim(ApiCaller.UserNameClaim, user.UserName ?? user.DisplayName));
+            claims.Add(new Claim(ApiCaller.TenantClaim, tenantId.ToString()));
+        }
+        else
+        {
+            claims.Add(key.ResellerId is { } reseller
+                ? new Claim(ApiCaller.ResellerClaim, reseller.ToString())
+                : new Claim(ClaimTypes.Role, ApiCaller.OperatorRole));
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         Context.User = principal;
         Context.RequestServices.GetRequiredService<PbxDbContext>().UseScope(ApiCaller.From(Context).Scope);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    // The key dies with its user's role or account: still a compliance officer of the key's tenant, not locked out, tenant and reseller active.
+    private static async Task<bool> OfficerStandsAsync(PbxDbContext db, ApiKey key, DateTimeOffset now, CancellationToken ct)
+    {
+        if (key.User is not { Role: PortalRole.ComplianceOfficer } user || user.TenantId != key.TenantId || user.LockoutEnd > now)
+        {
+            return false;
+        }
+
+        var standing = await db.Tenants.AsNoTracking().Where(t => t.Id == key.TenantId)
+            .Select(t => new { Tenant = t.Status, Reseller = t.Reseller!.Status }).SingleOrDefaultAsync(ct);
+        return standing is { Tenant: TenantStatus.Active, Reseller: ResellerStatus.Active };
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -13,6 +13,13 @@ internal sealed class TenantAccessFilter(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
+        // A compliance officer's personal key reaches its own tenant's recordings and nothing else: every other route is 404.
+        if (ApiCaller.IsPersonalKey(context.User) && metadata?.GetMetadata<PersonalKeyRoute>() is null)
+        {
+            await ApiErrors.NotFound("resource").ExecuteAsync(context);
+            return;
+        }
+
         if (metadata?.GetMetadata<TenantRoute>() is not null && !await IsCallersTenantAsync(context))
         {
             await ApiErrors.NotFound("tenant").ExecuteAsync(context);
@@ -37,6 +44,11 @@ internal sealed class TenantAccessFilter(RequestDelegate next)
 
         var caller = ApiCaller.From(context);
         var db = context.RequestServices.GetRequiredService<PbxDbContext>();
+        if (caller.IsPersonal)
+        {
+            return tenantId == caller.TenantId;
+        }
+
         return await db.Tenants.AnyAsync(
             t => t.Id == tenantId && (caller.ResellerId == null || t.ResellerId == caller.ResellerId), context.RequestAborted);
     }
@@ -44,6 +56,9 @@ internal sealed class TenantAccessFilter(RequestDelegate next)
 
 /// <summary>Marks routes that carry <c>{tenantId}</c>.</summary>
 internal sealed record TenantRoute;
+
+/// <summary>Marks the routes a compliance officer's personal key may reach (its own tenant's recordings); every other route is 404 to it.</summary>
+internal sealed record PersonalKeyRoute;
 
 /// <summary>Marks operator-only routes; a reseller's key gets 404 there.</summary>
 internal sealed record OperatorRoute;

@@ -18,4 +18,8 @@ public enum PortalAction
     ViewLiveCalls,
     ViewAuditLog,
     ManageVoicemail,
+    ViewRecordings,
+    ExportRecordings,
+    ManagePersonalApiKeys,
+    GrantRecordingListening,
 }

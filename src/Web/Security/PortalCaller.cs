@@ -35,9 +35,15 @@ public sealed record PortalCaller(Guid UserId, string Name, PortalRole Role, Gui
     /// The role matrix of docs/roles.md, checked in code at every page action it names (the database's scope is the
     /// second wall). A compliance officer sees calls and the audit trail but never holds a handset's key: issuing or
     /// downloading one would let them impersonate the handset.
+    /// Recordings (view, export) are open to every role here; whether the caller may listen to a given tenant's is the
+    /// one rule <see cref="Data.Recordings.RecordingListening"/>, asked as well. Personal API keys are the compliance
+    /// officer's alone, and only the tenant admin grants listening (the operator does not grant itself).
     /// </summary>
     public bool May(PortalAction action) => (action, Role) switch
     {
+        (PortalAction.ManagePersonalApiKeys, _) => Role == PortalRole.ComplianceOfficer,
+        (PortalAction.GrantRecordingListening, _) => Role == PortalRole.TenantAdmin,
+        (PortalAction.ViewRecordings or PortalAction.ExportRecordings, _) => true,
         (_, PortalRole.Operator) => true,
         (PortalAction.ManageTrustAnchors or PortalAction.ViewJobs, _) => false,
         (PortalAction.ViewTenants or PortalAction.ViewCalls or PortalAction.ViewLiveCalls or PortalAction.ViewAuditLog, _) => true,

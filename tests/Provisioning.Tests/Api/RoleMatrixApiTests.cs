@@ -9,7 +9,7 @@ namespace HostedPbx.Provisioning.Tests.Api;
 
 /// <summary>
 /// Walks the API table of docs/roles.md through the real API: every route is in the table, and each GET answers an
-/// operator's and a reseller's key (on its own tenant) as its row says: allowed, or 404 for a route that is not theirs.
+/// operator's, a reseller's and a compliance officer's personal key (on its own tenant) as its row says: allowed, or 404 for a route that is not theirs.
 /// </summary>
 public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyncLifetime
 {
@@ -18,6 +18,7 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
     private Dictionary<string, string> _ids = null!;
     private HttpClient _operator = null!;
     private HttpClient _reseller = null!;
+    private HttpClient _officer = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -34,6 +35,9 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
             ["messageId"] = (await TestVoicemail.AddAsync(owner, _factory.VoicemailDirectory, ProvisioningFactory.MasterKey, _a.Tenant.Id,
                 _a.Extension.Id, TestVoicemail.Tone(440, 1))).Id.ToString(),
         };
+        _officer = _factory.ClientWithKey((await Recordings.TestOfficers.AddAsync(database, _a.Tenant.Id, "officer")).Key);
+        _ids["recordingId"] = (await TestRecordings.AddAsync(database, _factory.RecordingsDirectory, _a.Tenant.Id,
+            ProvisioningFactory.MasterKey)).Recording.Id.ToString();
         var pstn = await TestPstn.AddAsync(owner, _a.Tenant.Id, _a.Extension.Id);
         _ids["trunkId"] = pstn.Trunk.Id.ToString();
         _ids["numberId"] = pstn.Number.Id.ToString();
@@ -65,12 +69,12 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
             }
 
             var path = Regex.Replace(route.Pattern, @"\{(\w+)\}", m => _ids.GetValueOrDefault(m.Groups[1].Value, Guid.NewGuid().ToString()));
-            foreach (var (key, allowed) in new[] { (_operator, row.Operator), (_reseller, row.Reseller) })
+            foreach (var (key, name, allowed) in new[] { (_operator, "operator", row.Operator), (_reseller, "reseller", row.Reseller), (_officer, "officer's personal", row.Officer) })
             {
                 var status = (await key.GetAsync(path, TestContext.Current.CancellationToken)).StatusCode;
                 if (allowed != (status == HttpStatusCode.OK))
                 {
-                    failures.Add($"GET {route.Pattern} with the {(key == _operator ? "operator" : "reseller")} key answered {(int)status}");
+                    failures.Add($"GET {route.Pattern} with the {name} key answered {(int)status}");
                 }
             }
         }
@@ -78,7 +82,7 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private sealed record Row(string[] Paths, bool Operator, bool Reseller)
+    private sealed record Row(string[] Paths, bool Operator, bool Reseller, bool Officer)
     {
         public bool Covers(string pattern) => Paths.Any(p => p.EndsWith("/**", StringComparison.Ordinal)
             ? pattern == "/api/v1" + p[..^3] || pattern.StartsWith("/api/v1" + p[..^2], StringComparison.Ordinal)
@@ -100,7 +104,8 @@ public sealed partial class RoleMatrixApiTests(PostgresFixture database) : IAsyn
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
             .Select(cells => new Row(
                 [.. PathPattern().Matches(cells[1]).Select(m => m.Value)],
-                cells[2].StartsWith("yes", StringComparison.Ordinal), cells[3].StartsWith("yes", StringComparison.Ordinal)))];
+                cells[2].StartsWith("yes", StringComparison.Ordinal), cells[3].StartsWith("yes", StringComparison.Ordinal),
+                cells[4].StartsWith("yes", StringComparison.Ordinal)))];
     }
 
     [GeneratedRegex(@"/[A-Za-z0-9{}/*-]+")]

@@ -19,6 +19,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private TestPstn.Arranged _theirPstn = null!;
     private Guid _theirRecordingId;
     private HttpClient _client = null!;
+    private HttpClient _officer = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -42,13 +43,18 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         owner.RetentionSettings.Add(new Data.Entities.RetentionSettings { TenantId = _theirs.Tenant.Id, ResellerMayListen = true });
         await owner.SaveChangesAsync();
         _theirRecordingId = recording.Id;
+        // A compliance officer of my tenant, with a personal key: their tenant's real ids are as unknown to it as to my reseller's key.
+        _officer = _factory.ClientWithKey((await Recordings.TestOfficers.AddAsync(database, _mine.Tenant.Id, "officer")).Key);
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
-    [Fact]
-    public async Task EveryRouteWithAnotherResellersIds_Returns404AndChangesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryRouteWithAnotherResellersIds_Returns404AndChangesNothing(bool officersPersonalKey)
     {
+        var client = officersPersonalKey ? _officer : _client;
         var routes = ApiRoutes.All(_factory.Services).Where(r => r.Pattern.Contains('{', StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(routes);
         var before = await SnapshotAsync();
@@ -77,7 +83,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 request.Content = JsonContent.Create(new { });
             }
 
-            var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+            var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{route.Method} {route.Pattern} answered {(int)response.StatusCode}");
         }

@@ -16,6 +16,9 @@ public sealed class ProvisioningFactory(PostgresFixture database) : WebApplicati
     /// <summary>This app's voicemail folder (sealed files), one per factory.</summary>
     public string VoicemailDirectory { get; } = Directory.CreateTempSubdirectory("hostedpbx-vm-").FullName;
 
+    /// <summary>This app's recordings folder (sealed files), one per factory.</summary>
+    public string RecordingsDirectory { get; } = Directory.CreateTempSubdirectory("hostedpbx-rec-").FullName;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -23,6 +26,7 @@ public sealed class ProvisioningFactory(PostgresFixture database) : WebApplicati
         builder.UseSetting("Keys:MasterKey", MasterKey);
         builder.UseSetting("Provisioning:SwitchCaPath", "/dev/null");
         builder.UseSetting("Voicemail:Directory", VoicemailDirectory);
+        builder.UseSetting("Recordings:Directory", RecordingsDirectory);
     }
 
     /// <summary>A client that sends the given key.</summary>

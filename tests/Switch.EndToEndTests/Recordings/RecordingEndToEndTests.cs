@@ -45,11 +45,20 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         }, TimeSpan.FromSeconds(30), () => "the call record\n" + sut.Output);
 
         var path = Path.Combine(recordings, recording.StoragePath);
-        var wav = ReadWav(path, recording);
+        // Downloaded as the Done-when says: through the API, with the tenant's compliance officer's personal key.
+        var (wav, officer) = await DownloadAsOfficerAsync(sut.Tenant.Id, recording.Id, recordings);
         var audio = RecordedCall.FromWav(wav);
         var sent = Audio.ReadWav(speech);
         var left = Audio.MaxNormalizedCorrelation(sent, audio.Left, 16000);
         var disk = await File.ReadAllBytesAsync(path, _cancel);
+        await using (var db = database.CreateOwnerContext())
+        {
+            var download = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "recording.play" && e.TargetId == recording.Id.ToString(), _cancel);
+            Assert.Equal(AuditOutcome.Success, download.Outcome);
+            Assert.Equal(officer, download.ActorName);
+        }
+
+        Assert.Equal(ReadWav(path, recording), wav);
 
         Assert.Equal(call.Id, recording.CallRecordId);
         Assert.True(call.Recorded);
@@ -226,6 +235,46 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
     {
         await using var db = database.CreateOwnerContext();
         await db.Database.ExecuteSqlAsync($"SELECT pg_notify({RecordingControl.Channel}, {control.ToPayload()})", _cancel);
+    }
+
+    /// <summary>Starts the management API over the same database and folder, makes a compliance officer with a personal key, and downloads the WAV with it.</summary>
+    private async Task<(byte[] Wav, string Officer)> DownloadAsOfficerAsync(Guid tenantId, Guid recordingId, string recordings)
+    {
+        const string officer = "officer@acme.example";
+        string key;
+        await using (var owner = database.CreateOwnerContext())
+        {
+            var user = new PortalUser
+            {
+                Id = Guid.CreateVersion7(), UserName = officer, NormalizedUserName = officer.ToUpperInvariant(), DisplayName = "Compliance officer",
+                Role = PortalRole.ComplianceOfficer, TenantId = tenantId, CreatedAt = TestClock.Now, SecurityStamp = Guid.NewGuid().ToString("N"),
+            };
+            owner.Users.Add(user);
+            var (apiKey, secret) = ApiKey.CreatePersonal(user.Id, tenantId, "evidence", TestClock.Now);
+            owner.ApiKeys.Add(apiKey);
+            await owner.SaveChangesAsync(_cancel);
+            key = secret.Plaintext;
+        }
+
+        var (certificate, certificateKey) = TestServerCertificate.Files;
+        var port = PartProcess.FreePort();
+        await using var api = PartProcess.Start("Provisioning", new Dictionary<string, string?>
+        {
+            ["Database__ConnectionString"] = database.AppConnectionString,
+            ["Kestrel__Endpoints__Api__Url"] = $"http://127.0.0.1:{port}",
+            ["Kestrel__Endpoints__Provision__Url"] = $"https://127.0.0.1:{PartProcess.FreePort()}",
+            ["Kestrel__Endpoints__Provision__Certificate__Path"] = certificate,
+            ["Kestrel__Endpoints__Provision__Certificate__KeyPath"] = certificateKey,
+            ["Provisioning__SwitchCaPath"] = certificate,
+            ["Keys__MasterKey"] = s_masterKey,
+            ["Recordings__Directory"] = recordings,
+        });
+        await api.WaitHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var response = await http.GetAsync($"/api/v1/tenants/{tenantId}/recordings/{recordingId}/audio", _cancel);
+        Assert.True(response.IsSuccessStatusCode, $"the download answered {(int)response.StatusCode}\n{api.Output}{api.Error}");
+        return (await response.Content.ReadAsByteArrayAsync(_cancel), officer);
     }
 
     private async Task<(int ExitCode, string Output)> VerifyWithAdminAsync(Guid tenantId, string recordings)

@@ -21,9 +21,11 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
     [
         "ViewTenants", "ManageTenants", "ManageApiKeys", "ManageTrustAnchors", "ViewJobs", "ManageExtensions", "ManageHandsets",
         "IssueHandsetCertificate", "RevokeHandsetCertificate", "ViewCalls", "ViewLiveCalls", "ViewAuditLog",
+        "ViewRecordings", "ExportRecordings", "ManagePersonalApiKeys", "GrantRecordingListening",
     ];
 
     private TestTenants.Arranged _acme = default!;
+    private Guid _recordingId;
 
     public async ValueTask InitializeAsync()
     {
@@ -31,6 +33,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
         await using var owner = portal.Database.CreateOwnerContext();
         _acme = await TestTenants.AddAsync(owner, "Acme", IssueMac);
         await AddDeviceWithActiveCertificateAsync(owner, _acme.Tenant.Id, RevokeMac);
+        _recordingId = (await TestRecordings.AddAsync(portal.Database, portal.RecordingsDirectory, _acme.Tenant.Id, Portal.MasterKey)).Recording.Id;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -70,6 +73,12 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
             return response.Status == 200;
         }
 
+        if (action == "ExportRecordings")
+        {
+            var response = await page.Context.APIRequest.GetAsync($"/recording-export/{tenant}?ids={_recordingId}");
+            return response.Status == 200;
+        }
+
         var (path, ready, marker) = action switch
         {
             "ViewTenants" => ($"/tenants/{tenant}", "main h1", "main h1:has-text('Acme')"),
@@ -83,6 +92,9 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
             "ViewCalls" => ("/calls", "main h1", "main h1:has-text('Call history')"),
             "ViewLiveCalls" => ("/live", "main h1", "main h1:has-text('Live registrations')"),
             "ViewAuditLog" => ("/audit", "main h1", "main h1:has-text('Audit log')"),
+            "ViewRecordings" => ($"/tenants/{tenant}/recordings", "main h1", $"tr[data-recording='{_recordingId}']"),
+            "ManagePersonalApiKeys" => ("/recordings/api-keys", "main h1", "main form button[type=submit]"),
+            "GrantRecordingListening" => ($"/tenants/{tenant}/recording-settings", "main h1", "#grant-listening"),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no way to look at this cell"),
         };
 

@@ -27,6 +27,8 @@ public sealed class Portal : IAsyncLifetime
 
     /// <summary>The portal's voicemail folder.</summary>
     public string VoicemailDirectory { get; } = Directory.CreateTempSubdirectory("hostedpbx-web-vm-").FullName;
+    /// <summary>The portal's recordings folder.</summary>
+    public string RecordingsDirectory { get; } = Directory.CreateTempSubdirectory("hostedpbx-web-rec-").FullName;
     public IBrowser Browser { get; private set; } = default!;
     public Uri BaseUrl { get; private set; } = default!;
     public string WebOutput => _web is null ? "" : _web.Output + _web.Error;
@@ -53,6 +55,7 @@ public sealed class Portal : IAsyncLifetime
             ["Kestrel__Endpoints__Health__Url"] = $"http://127.0.0.1:{healthPort}",
             ["Keys__MasterKey"] = s_masterKey,
             ["Voicemail__Directory"] = VoicemailDirectory,
+            ["Recordings__Directory"] = RecordingsDirectory,
             // Open circuits check their user again every 2 s rather than every minute, so session tests end quickly.
             ["Portal__SessionRevalidationSeconds"] = "2",
         });

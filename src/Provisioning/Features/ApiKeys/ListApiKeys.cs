@@ -10,7 +10,7 @@ public static class ListApiKeys
         CancellationToken ct)
     {
         var caller = ApiCaller.From(http);
-        var keys = db.ApiKeys.Where(k => k.ResellerId == caller.ResellerId).OrderBy(k => k.CreatedAt).Select(ApiKeyResponse.Projection);
+        var keys = db.ApiKeys.Where(k => k.ResellerId == caller.ResellerId && k.UserId == null).OrderBy(k => k.CreatedAt).Select(ApiKeyResponse.Projection);
         return TypedResults.Ok(await paging.ToPageAsync(keys, ct));
     }
 }

@@ -12,7 +12,7 @@ public static class RevokeApiKey
         TimeProvider time, CancellationToken ct)
     {
         var caller = ApiCaller.From(http);
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.ResellerId == caller.ResellerId, ct);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.ResellerId == caller.ResellerId && k.UserId == null, ct);
         if (key is null)
         {
             return ApiErrors.NotFound("API key");

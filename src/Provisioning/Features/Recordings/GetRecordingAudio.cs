@@ -19,10 +19,10 @@ public static class GetRecordingAudio
         CancellationToken ct)
     {
         var recording = await db.Recordings.AsNoTracking().ForTenant(tenantId).SingleOrDefaultAsync(r => r.Id == recordingId, ct);
-        if (recording is null || !await RecordingAccess.GrantedAsync(db, tenantId, ct))
+        if (recording is null || !await RecordingAccess.MayListenAsync(db, http, tenantId, ct))
         {
             RecordingAccess.Audit(db, http, time, "recording.play", tenantId, recordingId, AuditOutcome.Denied,
-                recording is null ? "no such recording in the tenant" : "the tenant has not granted its reseller and the operator access to recordings");
+                recording is null ? "no such recording in the tenant" : RecordingAccess.RefusalReason(http));
             await db.SaveChangesAsync(ct);
             return ApiErrors.NotFound("recording");
         }

@@ -3,19 +3,24 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Recordings;
 using HostedPbx.Provisioning.Security;
-using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Features.Recordings;
 
 /// <summary>
-/// The rule every recording route shares: an API key (reseller or operator) reaches a tenant's recordings only when the
-/// tenant granted it (<see cref="RetentionSettings.ResellerMayListen"/>). Each use and each refusal is an audit event
+/// The rule every recording route shares, <see cref="RecordingListening"/> (the portal calls the same): a compliance
+/// officer's personal key reaches its own tenant's recordings; a reseller's or the operator's key only when the tenant
+/// granted it (<see cref="RetentionSettings.ResellerMayListen"/>). Each use and each refusal is an audit event
 /// with who, what, when and from where; the refusal itself is a plain 404 that does not say which check failed.
 /// </summary>
 internal static class RecordingAccess
 {
-    public static async Task<bool> GrantedAsync(PbxDbContext db, Guid tenantId, CancellationToken ct) =>
-        await db.RetentionSettings.AsNoTracking().AnyAsync(r => r.TenantId == tenantId && r.ResellerMayListen, ct);
+    public static Task<bool> MayListenAsync(PbxDbContext db, HttpContext http, Guid tenantId, CancellationToken ct)
+    {
+        var caller = ApiCaller.From(http);
+        return RecordingListening.MayAsync(db, caller.Role, caller.TenantId, tenantId, ct);
+    }
+
+    public static string RefusalReason(HttpContext http) => RecordingListening.RefusalReason(ApiCaller.From(http).Role);
 
     public static void Audit(PbxDbContext db, HttpContext http, TimeProvider time, string action, Guid tenantId, Guid? recordingId,
         AuditOutcome outcome = AuditOutcome.Success, string? reason = null)
@@ -29,9 +34,6 @@ internal static class RecordingAccess
         db.AuditEvents.Add(audit);
     }
 
-    public static RecordingVerifier Verifier(IConfiguration configuration, KeyProtector protector)
-    {
-        var options = configuration.GetSection(RecordingOptions.SectionName).Get<RecordingOptions>() ?? new RecordingOptions();
-        return new RecordingVerifier(options.Resolve(configuration["HostedPbx:DataDirectory"]), protector);
-    }
+    public static RecordingVerifier Verifier(IConfiguration configuration, KeyProtector protector) =>
+        new(RecordingFolder.Resolve(configuration), protector);
 }

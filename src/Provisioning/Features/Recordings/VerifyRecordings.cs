@@ -16,9 +16,9 @@ public static class VerifyRecordings
     public static async Task<Results<Ok<Response>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> HandleAsync(
         Guid tenantId, PbxDbContext db, HttpContext http, IConfiguration configuration, KeyProtector protector, TimeProvider time, CancellationToken ct)
     {
-        if (!await RecordingAccess.GrantedAsync(db, tenantId, ct))
+        if (!await RecordingAccess.MayListenAsync(db, http, tenantId, ct))
         {
-            RecordingAccess.Audit(db, http, time, "recording.verify", tenantId, null, AuditOutcome.Denied, "the tenant has not granted its reseller and the operator access to recordings");
+            RecordingAccess.Audit(db, http, time, "recording.verify", tenantId, null, AuditOutcome.Denied, RecordingAccess.RefusalReason(http));
             await db.SaveChangesAsync(ct);
             return ApiErrors.NotFound("recordings");
         }

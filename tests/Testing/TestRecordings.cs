@@ -3,18 +3,20 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Media;
 using HostedPbx.Data.Recordings;
-using HostedPbx.Testing;
 
-namespace HostedPbx.Provisioning.Tests.Recordings;
+namespace HostedPbx.Testing;
 
 /// <summary>Completed recordings as the switch leaves them: a sealed stereo file, its row, and its signed manifest in the tenant's chain.</summary>
-internal static class TestRecordings
+public static class TestRecordings
 {
-    public static async Task<(Recording Recording, byte[] Pcm)> AddAsync(PostgresFixture database, string folder, Guid tenantId, string masterKey)
+    /// <summary>A 2.5 s recording of random stereo PCM between <paramref name="from"/> and <paramref name="to"/>, written with the real writer, row and chain.</summary>
+    public static async Task<(Recording Recording, byte[] Pcm)> AddAsync(PostgresFixture database, string folder, Guid tenantId, string masterKey,
+        string from = "201", string to = "202")
     {
+        ArgumentNullException.ThrowIfNull(database);
         using var protector = KeyProtector.FromBase64(masterKey);
         await using var owner = database.CreateOwnerContext();
-        var call = await TestCalls.AddAsync(owner, tenantId);
+        var call = await TestCalls.AddAsync(owner, tenantId, from, to);
         var id = Guid.CreateVersion7();
         var key = SealedAudio.NewDataKey();
         var relative = Path.Combine(tenantId.ToString("D"), $"{id:D}.sealed");
@@ -47,6 +49,7 @@ internal static class TestRecordings
 
     public static async Task GrantAsync(PostgresFixture database, Guid tenantId)
     {
+        ArgumentNullException.ThrowIfNull(database);
         await using var owner = database.CreateOwnerContext();
         owner.RetentionSettings.Add(new RetentionSettings { TenantId = tenantId, ResellerMayListen = true });
         await owner.SaveChangesAsync();
