@@ -78,7 +78,28 @@ internal sealed class Call
 
     public Guid Id { get; } = Guid.CreateVersion7();
 
-    public State CurrentState { get; private set; } = State.Ringing;
+    private volatile State _state = State.Ringing;
+
+    /// <summary>
+    /// The state once the decision in progress, if any, has finished: a reader waits for it, so what a party was already
+    /// told in that decision (a 200 relayed to the caller) is never ahead of what the call says of itself.
+    /// </summary>
+    public State CurrentState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The state without waiting for a decision in progress: for the controller, which reads it under its own lock, one
+    /// that a decision may take too (waiting here could deadlock). It may be one decision behind.
+    /// </summary>
+    public State StateWithoutWaiting => _state;
 
     /// <summary>Side A of the bridge: the caller, or whoever a transfer by the caller put in its place.</summary>
     public HandsetLeg Caller { get; private set; }
@@ -236,7 +257,7 @@ internal sealed class Call
             {
                 while (_pending.TryDequeue(out var next))
                 {
-                    CurrentState = Decide(next.Event, next.Leg, next.Request, next.Status, next.Legs);
+                    _state = Decide(next.Event, next.Leg, next.Request, next.Status, next.Legs);
                 }
             }
             finally
@@ -252,7 +273,7 @@ internal sealed class Call
         var withdrawn = leg is not null && _withdrawn.Contains(leg);
         var transferFork = leg is not null && _transfer is not null && _transfer.Forks.Contains(leg);
 #pragma warning disable CS8524 // Both enums are private to the call layer and never hold unnamed values; CS8509 still checks every named pair.
-        return (CurrentState, happened) switch
+        return (_state, happened) switch
         {
             // A fork an earlier forward cancelled belongs to a generation the call has left: its late 1xx or 487 changes
             // nothing for the forks ringing now, and a 2xx that crossed our CANCEL is ACKed by its leg and ended (§15).

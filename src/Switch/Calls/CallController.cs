@@ -531,7 +531,7 @@ internal sealed class CallController
                 tenantCalls++;
             }
 
-            if (call.CurrentState == Call.State.Ringing && call.Caller.DeviceId == caller.DeviceId)
+            if (call.StateWithoutWaiting == Call.State.Ringing && call.Caller.DeviceId == caller.DeviceId)
             {
                 pendingFromDevice++;
             }
