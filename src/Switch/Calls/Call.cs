@@ -133,7 +133,7 @@ internal sealed class Call
     /// <summary>The recording policy decided when the parties were bridged (stored with the call), and its recording if it records.</summary>
     public Data.Recordings.RecordingVerdict? RecordingVerdict { get; private set; }
 
-    public Recording.CallRecording? Recording { get; private set; }
+    public Recording.RecordedCall? Recording { get; private set; }
 
     public DateTimeOffset? AnsweredAt { get; private set; }
 
@@ -877,7 +877,7 @@ internal sealed class Call
         _transfer?.Transferor.Forget();
         if (Recording is not null)
         {
-            _environment.Recorder!.End(Recording);
+            _environment.Recorder!.End(this, Recording);
         }
 
         _ = CloseBridgeAsync();

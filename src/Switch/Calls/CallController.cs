@@ -297,6 +297,11 @@ internal sealed class CallController
                 {
                     mailbox.OnDigit(digit);
                 }
+                else if (call.Recording is { } recorded && DtmfRelay.TryRead(request.Body, out digit))
+                {
+                    // A party's recording feature codes (*1, *2) keyed as INFO; the digits are not passed on.
+                    recorded.OnDigit(ReferenceEquals(leg, call.Caller), digit);
+                }
 
                 leg.Reply(request, SipStatusCodes.Ok);
                 break;

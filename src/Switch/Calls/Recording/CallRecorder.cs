@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
 using HostedPbx.Data.Media;
 using HostedPbx.Data.Recordings;
 using HostedPbx.Switch.Diagnostics;
@@ -8,8 +9,8 @@ namespace HostedPbx.Switch.Calls.Recording;
 
 /// <summary>
 /// Decides, when a call's parties are bridged, whether it is recorded (the policy in force, <see cref="RecordingDecision"/>),
-/// and if so starts its recording: a fresh data key wrapped by the master key, the row written, the tap set on the
-/// bridge and the recording handed to the writer thread.
+/// and if it records now or on demand sets the call's <see cref="RecordedCall"/> as the bridge's tap; recordings start
+/// then or at the <c>*1</c> code, each with a fresh data key, its row, and its file on the writer thread.
 /// </summary>
 internal sealed class CallRecorder : IDisposable
 {
@@ -19,7 +20,7 @@ internal sealed class CallRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RecordingWriterThread _writer;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CallRecording> _byCall = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RecordedCall> _byCall = new();
     private RecordingPolicyBook _policies = RecordingPolicyBook.Empty;
 
     public CallRecorder(KeyProtector protector, string directory, RecordingStore store, TimeProvider time, ILogger logger)
@@ -38,19 +39,65 @@ internal sealed class CallRecorder : IDisposable
         set => Volatile.Write(ref _policies, value);
     }
 
-    /// <summary>The call was just bridged: which policy applies, and the recording it started, if any.</summary>
-    public (RecordingVerdict Verdict, CallRecording? Recording) Begin(Call call)
+    /// <summary>
+    /// The call was just bridged: which policy applies, and the call's recording side when the policy records now or on
+    /// demand (set as the bridge's tap, so its feature codes are heard); null when it never records.
+    /// </summary>
+    public (RecordingVerdict Verdict, RecordedCall? Recording) Begin(Call call)
     {
+        ArgumentNullException.ThrowIfNull(call);
         var verdict = Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
-        if (!verdict.RecordNow || call.Bridge is null)
+        if ((!verdict.RecordNow && verdict.Mode != RecordingMode.OnDemand) || call.Bridge is null)
         {
             return (verdict, null);
         }
 
+        var recorded = new RecordedCall(
+            verdict, call.CallId, fromCaller => fromCaller ? call.Caller.Party : call.Callee?.Party ?? "", () => Start(call, verdict), Stop, _logger);
+        _byCall[call.Id] = recorded;
+        call.Bridge.SetTap(recorded);
+        if (verdict.RecordNow)
+        {
+            recorded.StartNow();
+        }
+
+        return (verdict, recorded);
+    }
+
+    /// <summary>The call ended: the writer finishes its recording's file at once.</summary>
+    public void End(Call call, RecordedCall recorded)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(recorded);
+        _byCall.TryRemove(call.Id, out _);
+        recorded.End();
+    }
+
+    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
+    public bool Control(RecordingControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        if (!_byCall.TryGetValue(control.CallId, out var recorded))
+        {
+            return false;
+        }
+
+        var applied = control.Pause ? recorded.Pause(control.By) : recorded.Resume();
+        if (applied && recorded.Current is { } recording)
+        {
+            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
+        }
+
+        return applied;
+    }
+
+    /// <summary>Starts a recording of the call from this moment: a fresh data key wrapped by the master key, the row written, the file handed to the writer thread.</summary>
+    private CallRecording Start(Call call, RecordingVerdict verdict)
+    {
         var id = Guid.CreateVersion7();
         var now = _time.GetUtcNow();
         var relative = Path.Combine(call.TenantId.ToString("D"), now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{id:D}.sealed");
-        var facts = new RecordingFacts(id, call.TenantId, call.Id, call.Caller.Party, call.Callee.Party, now, verdict, relative);
+        var facts = new RecordingFacts(id, call.TenantId, call.Id, call.Caller.Party, call.Callee?.Party ?? call.Dialled, now, verdict, relative);
         var key = SealedAudio.NewDataKey();
         byte[] wrapped;
         try
@@ -64,39 +111,17 @@ internal sealed class CallRecorder : IDisposable
         }
 
         // The recording zeroes its copy of the key once its file is open.
-        var recording = new CallRecording(facts, key, Path.Combine(_directory, relative));
+        var recording = new CallRecording(facts, key, Path.Combine(_directory, relative), _time);
         _store.Write(new RecordingEvent(facts, WrappedDataKey: wrapped));
         _writer.Add(recording);
-        _byCall[call.Id] = recording;
-        call.Bridge.SetTap(recording);
         SwitchLog.RecordingStarted(_logger, call.CallId, id, verdict.PolicyName ?? "none");
-        return (verdict, recording);
+        return recording;
     }
 
-    /// <summary>The call ended: the writer finishes the file at once.</summary>
-    public void End(CallRecording recording)
+    private void Stop(CallRecording recording)
     {
-        _byCall.TryRemove(recording.Facts.CallId, out _);
         recording.Stop(_time.GetUtcNow());
         _writer.Wake();
-    }
-
-    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
-    public bool Control(RecordingControl control)
-    {
-        ArgumentNullException.ThrowIfNull(control);
-        if (!_byCall.TryGetValue(control.CallId, out var recording))
-        {
-            return false;
-        }
-
-        var applied = control.Pause ? recording.Pause(control.By) : recording.Resume();
-        if (applied)
-        {
-            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
-        }
-
-        return applied;
     }
 
     public void Dispose() => _writer.Dispose();
