@@ -35,4 +35,7 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7461, LogLevel.Information, "Recording {RecordingId} stopped on demand by {By}")]
     public static partial void RecordingStoppedOnDemand(ILogger logger, Guid recordingId, string by);
+
+    [LoggerMessage(7462, LogLevel.Information, "Call {CallId}: both parties hear the recording announcement (policy {Policy}) before the bridge")]
+    public static partial void RecordingAnnounced(ILogger logger, string callId, string policy);
 }

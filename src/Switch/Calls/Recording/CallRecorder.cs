@@ -3,7 +3,9 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Media;
 using HostedPbx.Data.Recordings;
+using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Media.Sdp;
 
 namespace HostedPbx.Switch.Calls.Recording;
 
@@ -21,6 +23,7 @@ internal sealed class CallRecorder : IDisposable
     private readonly ILogger _logger;
     private readonly RecordingWriterThread _writer;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RecordedCall> _byCall = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RecordingAnnouncement> _announcing = new();
     private RecordingPolicyBook _policies = RecordingPolicyBook.Empty;
 
     public CallRecorder(KeyProtector protector, string directory, RecordingStore store, TimeProvider time, ILogger logger)
@@ -39,17 +42,47 @@ internal sealed class CallRecorder : IDisposable
         set => Volatile.Write(ref _policies, value);
     }
 
-    /// <summary>
-    /// The call was just bridged: which policy applies, and the call's recording side when the policy records now or on
-    /// demand (set as the bridge's tap, so its feature codes are heard); null when it never records.
-    /// </summary>
-    public (RecordingVerdict Verdict, RecordedCall? Recording) Begin(Call call)
+    /// <summary>Where the announcement's prompt comes from; without it (or its prompt) no announcement is played.</summary>
+    public PromptLibrary? Prompts { get; set; }
+
+    /// <summary>Which policy applies to a call whose callee just answered (stored with the call).</summary>
+    public RecordingVerdict Decide(Call call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var verdict = Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
+        return Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
+    }
+
+    /// <summary>
+    /// Plays the recording announcement to both parties when <paramref name="verdict"/> asks for it and its prompt is
+    /// there; the task completes when both have heard it. Null when there is nothing to announce: bridge at once.
+    /// </summary>
+    public Task? AnnounceAsync(Call call, RecordingVerdict verdict, NegotiatedMedia callerMedia, NegotiatedMedia calleeMedia)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(verdict);
+        if (!verdict.Announce || call.Bridge is null || Prompts?.TryGet(PromptLibrary.RecordingNotice, out var prompt) != true)
+        {
+            return null;
+        }
+
+        var announcement = new RecordingAnnouncement(call.Bridge, callerMedia, calleeMedia, _time);
+        _announcing[call.Id] = announcement;
+        SwitchLog.RecordingAnnounced(_logger, call.CallId, verdict.PolicyName ?? "none");
+        return announcement.PlayAsync(prompt);
+    }
+
+    /// <summary>
+    /// The parties were just bridged: the call's recording side when the policy records now or on demand (set as the
+    /// bridge's tap, so its feature codes are heard); null when it never records.
+    /// </summary>
+    public RecordedCall? Begin(Call call, RecordingVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(verdict);
+        _announcing.TryRemove(call.Id, out _);
         if ((!verdict.RecordNow && verdict.Mode != RecordingMode.OnDemand) || call.Bridge is null)
         {
-            return (verdict, null);
+            return null;
         }
 
         var recorded = new RecordedCall(
@@ -61,16 +94,20 @@ internal sealed class CallRecorder : IDisposable
             recorded.StartNow();
         }
 
-        return (verdict, recorded);
+        return recorded;
     }
 
-    /// <summary>The call ended: the writer finishes its recording's file at once.</summary>
-    public void End(Call call, RecordedCall recorded)
+    /// <summary>The call ended: an announcement still playing stops, and the writer finishes its recording's file at once.</summary>
+    public void End(Call call, RecordedCall? recorded)
     {
         ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(recorded);
+        if (_announcing.TryRemove(call.Id, out var announcement))
+        {
+            announcement.Dispose();
+        }
+
         _byCall.TryRemove(call.Id, out _);
-        recorded.End();
+        recorded?.End();
     }
 
     /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
