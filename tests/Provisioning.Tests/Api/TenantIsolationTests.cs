@@ -18,6 +18,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private Guid _theirMessageId;
     private TestPstn.Arranged _theirPstn = null!;
     private Guid _theirRecordingId;
+    private Guid _theirHoldId;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
@@ -42,6 +43,13 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         owner.RetentionSettings.Add(new Data.Entities.RetentionSettings { TenantId = _theirs.Tenant.Id, ResellerMayListen = true });
         await owner.SaveChangesAsync();
         _theirRecordingId = recording.Id;
+        var hold = new Data.Entities.LegalHold
+        {
+            TenantId = _theirs.Tenant.Id, Scope = Data.Entities.LegalHoldScope.Recording, RecordingId = recording.Id, Reason = "theirs", PlacedBy = "them", PlacedAt = TestClock.Now,
+        };
+        owner.LegalHolds.Add(hold);
+        await owner.SaveChangesAsync();
+        _theirHoldId = hold.Id;
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
@@ -63,6 +71,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{messageId}", _theirMessageId.ToString(), StringComparison.Ordinal)
                 .Replace("{kind}", "Unavailable", StringComparison.Ordinal)
                 .Replace("{recordingId}", _theirRecordingId.ToString(), StringComparison.Ordinal)
+                .Replace("{holdId}", _theirHoldId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "not-a-token", StringComparison.Ordinal)
@@ -138,6 +147,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
             + await owner.OutboundRoutes.AsNoTracking().Where(r => r.TenantId == theirs).Select(r => r.Pattern + r.Priority).SingleAsync()
             + await owner.PstnSettings.AsNoTracking().Where(p => p.TenantId == theirs).Select(p => p.Country + p.OutboundSuspendedAt).SingleAsync()
             + await owner.Carriers.AsNoTracking().Where(c => c.Id == _theirPstn.Carrier.Id).Select(c => c.Name + c.Host).SingleAsync();
-        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}|{pstn}";
+        var holds = await owner.LegalHolds.AsNoTracking().Where(h => h.TenantId == theirs).Select(h => h.Id + "" + h.LiftedAt).ToListAsync();
+        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}|{pstn}|{string.Join(",", holds)}";
     }
 }
