@@ -32,6 +32,7 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<CallLegRecord> CallLegs => Set<CallLegRecord>();
     public DbSet<Recording> Recordings => Set<Recording>();
     public DbSet<RecordingSigningKey> RecordingSigningKeys => Set<RecordingSigningKey>();
+    public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
     public DbSet<VoicemailMessage> VoicemailMessages => Set<VoicemailMessage>();
     public DbSet<VoicemailGreeting> VoicemailGreetings => Set<VoicemailGreeting>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

@@ -6,6 +6,8 @@ using HostedPbx.Provisioning.Features.Extensions;
 using HostedPbx.Provisioning.Features.Fraud;
 using HostedPbx.Provisioning.Features.Numbers;
 using HostedPbx.Provisioning.Features.Routes;
+using HostedPbx.Provisioning.Features.LegalHolds;
+using HostedPbx.Provisioning.Features.RecordingPolicies;
 using HostedPbx.Provisioning.Features.Recordings;
 using HostedPbx.Provisioning.Features.Tenants;
 using HostedPbx.Provisioning.Features.TrustAnchors;
@@ -25,6 +27,8 @@ internal static class ApiEndpoints
         tenant.MapCallsApi();
         tenant.MapVoicemailApi();
         tenant.MapRecordingsApi();
+        tenant.MapLegalHoldsApi();
+        tenant.MapRecordingPoliciesApi();
         tenant.MapDevicesApi().MapCertificatesApi(api);
         api.MapApiKeysApi();
         api.MapTrustAnchorsApi();

@@ -961,6 +961,78 @@ namespace HostedPbx.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HostedPbx.Data.Entities.LegalHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ExtensionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("extension_id");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lifted_by");
+
+                    b.Property<DateTimeOffset>("PlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("placed_at");
+
+                    b.Property<string>("PlacedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("placed_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("RecordingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recording_id");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("scope");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_holds");
+
+                    b.HasIndex("TenantId", "ExtensionId")
+                        .HasDatabaseName("ix_legal_holds_tenant_id_extension_id");
+
+                    b.HasIndex("TenantId", "LiftedAt")
+                        .HasDatabaseName("ix_legal_holds_tenant_id_lifted_at");
+
+                    b.HasIndex("TenantId", "RecordingId")
+                        .HasDatabaseName("ix_legal_holds_tenant_id_recording_id");
+
+                    b.ToTable("legal_holds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_legal_holds_lifted", "(lifted_at IS NULL) = (lifted_by IS NULL)");
+
+                            t.HasCheckConstraint("ck_legal_holds_scope_values", "scope IN ('Tenant', 'Extension', 'Recording')");
+
+                            t.HasCheckConstraint("ck_legal_holds_target", "(scope = 'Tenant' AND extension_id IS NULL AND recording_id IS NULL) OR (scope = 'Extension' AND extension_id IS NOT NULL AND recording_id IS NULL) OR (scope = 'Recording' AND recording_id IS NOT NULL AND extension_id IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("HostedPbx.Data.Entities.OutboundRoute", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1329,6 +1401,9 @@ namespace HostedPbx.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_recordings");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_recordings_tenant_id_id");
 
                     b.HasIndex("ManifestSha256")
                         .IsUnique()
@@ -2369,6 +2444,30 @@ namespace HostedPbx.Data.Migrations
                     b.Navigation("DestinationExtension");
 
                     b.Navigation("Trunk");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.LegalHold", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_legal_holds_tenants_tenant_id");
+
+                    b.HasOne("HostedPbx.Data.Entities.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ExtensionId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_legal_holds_extensions_tenant_id_extension_id");
+
+                    b.HasOne("HostedPbx.Data.Entities.Recording", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "RecordingId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_legal_holds_recordings_tenant_id_recording_id");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.OutboundRoute", b =>

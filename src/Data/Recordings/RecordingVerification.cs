@@ -4,4 +4,7 @@ namespace HostedPbx.Data.Recordings;
 public sealed record RecordingVerification(Guid TenantId, int Checked, IReadOnlyList<RecordingFinding> Findings)
 {
     public bool Intact => Findings.Count == 0;
+
+    /// <summary>Links whose audio was deleted under retention: not a problem, their signed manifests keep the chain whole.</summary>
+    public IReadOnlyList<RecordingDeletion> Deleted { get; init; } = [];
 }

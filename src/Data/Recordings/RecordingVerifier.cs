@@ -23,6 +23,7 @@ public sealed class RecordingVerifier(string recordingsDirectory, KeyProtector p
             .ToListAsync(cancellationToken);
         var keys = await db.RecordingSigningKeys.AsNoTracking().ToDictionaryAsync(k => k.Id, k => k.PublicKey, cancellationToken);
         var findings = new List<RecordingFinding>();
+        var deleted = new List<RecordingDeletion>();
         long expected = 1;
         string? previousHash = null;
         foreach (var recording in chain)
@@ -42,7 +43,11 @@ public sealed class RecordingVerifier(string recordingsDirectory, KeyProtector p
             {
                 findings.Add(new RecordingFinding(index, recording.Id, RecordingProblem.OutOfOrder, "its previous-manifest hash is not the manifest before it"));
             }
-            else if (recording.Status != RecordingStatus.Deleted && CheckAudio(recording) is { } audio)
+            else if (recording.Status == RecordingStatus.Deleted)
+            {
+                deleted.Add(new RecordingDeletion(index, recording.Id, recording.DeletedAt ?? default));
+            }
+            else if (CheckAudio(recording) is { } audio)
             {
                 findings.Add(audio);
             }
@@ -50,7 +55,7 @@ public sealed class RecordingVerifier(string recordingsDirectory, KeyProtector p
             previousHash = recording.ManifestSha256;
         }
 
-        return new RecordingVerification(tenantId, chain.Count, findings);
+        return new RecordingVerification(tenantId, chain.Count, findings) { Deleted = deleted };
     }
 
     /// <summary>One recording on its own (before it is played): its signed manifest and its audio; null when both hold.</summary>

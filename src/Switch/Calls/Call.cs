@@ -154,7 +154,7 @@ internal sealed class Call
     /// <summary>The recording policy decided when the parties were bridged (stored with the call), and its recording if it records.</summary>
     public Data.Recordings.RecordingVerdict? RecordingVerdict { get; private set; }
 
-    public Recording.CallRecording? Recording { get; private set; }
+    public Recording.RecordedCall? Recording { get; private set; }
 
     public DateTimeOffset? AnsweredAt { get; private set; }
 
@@ -296,7 +296,7 @@ internal sealed class Call
             // RFC 3261 §14.2: an INVITE transaction is still in progress in this call: 491 Request Pending.
             (State.Ringing, CallEvent.ReInvite) => Refuse(leg!, request!, 491, "Request Pending", State.Ringing),
             (State.Ringing, CallEvent.ConnectionLost) => fromCaller ? CallerVanished() : CalleeVanished(leg!),
-            (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ringing,
+            (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone or CallEvent.Announced) => State.Ringing,
 
             // RFC 3515 §2.4.2: a REFER the switch will not act on is refused; a call not yet answered has nothing to transfer.
             (State.Ringing, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Ringing, "Transfer Not Allowed Now"),
@@ -316,6 +316,7 @@ internal sealed class Call
             // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
             (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
             (State.Answered, CallEvent.Refer) => StartTransfer(leg!, request!, legs!, fromCaller),
+            (State.Answered, CallEvent.Announced) => StartBridge(State.Answered),
 
             // The target's forks: a 1xx is passed on to the transferor, the first 2xx takes the transferor's place.
             (State.Transferring, CallEvent.CalleeProgress) => transferFork ? TransferRinging(status) : State.Transferring,
@@ -328,6 +329,7 @@ internal sealed class Call
             (State.Transferring, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller, State.Transferring),
             (State.Transferring, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Transferring, "Transfer In Progress"),
             (State.Transferring, CallEvent.ConnectionLost) => TransferLegLost(leg!, transferFork),
+            (State.Transferring, CallEvent.Announced) => StartBridge(State.Transferring),
 
             // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
             (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
@@ -335,7 +337,7 @@ internal sealed class Call
             (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
             (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
             (State.Ended, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
-            (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone) => State.Ended,
+            (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone or CallEvent.Announced) => State.Ended,
         };
 #pragma warning restore CS8524
     }
@@ -375,12 +377,15 @@ internal sealed class Call
 
         if (Bridge is not null && callee.Kind != LegKind.Application)
         {
-            Bridge.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(accepted.Media!));
-            _mediaWatch = _environment.Time.CreateTimer(
-                static s => ((Call)s!).CheckMedia(), this, _environment.Limits.MediaCheck, _environment.Limits.MediaCheck);
-            if (_environment.Recorder is { } recorder)
+            // Issue 10 item 1: where the policy asks, both parties hear "this call may be recorded" before they are bridged.
+            RecordingVerdict = _environment.Recorder?.Decide(this);
+            if (_environment.Recorder?.AnnounceAsync(this, RecordingVerdict!, CallerAnswer.Media!, accepted.Media!) is { } announcing)
             {
-                (RecordingVerdict, Recording) = recorder.Begin(this);
+                _ = announcing.ContinueWith(static (_, s) => ((Call)s!).Handle(CallEvent.Announced, null), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+            else
+            {
+                StartBridge(State.Answered);
             }
         }
 
@@ -390,6 +395,20 @@ internal sealed class Call
         SwitchLog.CallAnswered(_environment.Logger, CallId, Caller.Party, callee.Party);
         _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
         return State.Answered;
+    }
+
+    /// <summary>The parties are bridged: media flows between them, is watched, and is recorded where the policy says.</summary>
+    private State StartBridge(State state)
+    {
+        Bridge!.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(Callee!.Media!.Media!));
+        _mediaWatch = _environment.Time.CreateTimer(
+            static s => ((Call)s!).CheckMedia(), this, _environment.Limits.MediaCheck, _environment.Limits.MediaCheck);
+        if (_environment.Recorder is { } recorder)
+        {
+            Recording = recorder.Begin(this, RecordingVerdict!);
+        }
+
+        return state;
     }
 
     /// <summary>
@@ -896,10 +915,7 @@ internal sealed class Call
         }
 
         _transfer?.Transferor.Forget();
-        if (Recording is not null)
-        {
-            _environment.Recorder!.End(Recording);
-        }
+        _environment.Recorder?.End(this, Recording);
 
         _ = CloseBridgeAsync();
         SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge?.PacketsRelayed ?? 0);

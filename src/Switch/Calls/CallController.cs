@@ -68,11 +68,15 @@ internal sealed class CallController
         _environment = new CallEnvironment(limits, records, time, logger, Forget, mailboxes);
     }
 
-    /// <summary>Records the calls whose policy says so (issue 10); none when the switch has no master key.</summary>
+    /// <summary>Records the calls whose policy says so (issue 10), announcing it with the controller's prompts; none when the switch has no master key.</summary>
     public Recording.CallRecorder? Recorder
     {
         get => _environment.Recorder;
-        init => _environment = _environment with { Recorder = value };
+        init
+        {
+            _environment = _environment with { Recorder = value };
+            value?.Prompts ??= _prompts;
+        }
     }
 
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
@@ -305,6 +309,11 @@ internal sealed class CallController
                 if (ReferenceEquals(leg, call.Caller) && call.Callee is IDigitReceiver application && DtmfRelay.TryRead(request.Body, out var digit))
                 {
                     application.OnDigit(digit);
+                }
+                else if (call.Recording is { } recorded && DtmfRelay.TryRead(request.Body, out digit))
+                {
+                    // A party's recording feature codes (*1, *2) keyed as INFO; the digits are not passed on.
+                    recorded.OnDigit(ReferenceEquals(leg, call.Caller), digit);
                 }
 
                 leg.Reply(request, SipStatusCodes.Ok);

@@ -38,4 +38,7 @@ internal enum CallEvent
 
     /// <summary>The bridge heard nothing from one side for too long.</summary>
     MediaTimeout,
+
+    /// <summary>The recording announcement has been played to both parties: the bridge starts.</summary>
+    Announced,
 }

@@ -20,7 +20,7 @@ internal static class CallFacts
             EndedAt = endedAt,
             Outcome = outcome,
             FinalSipStatus = finalStatus,
-            Recorded = call.Recording is not null,
+            Recorded = call.Recording is { WasRecorded: true },
             RecordingPolicyId = call.RecordingVerdict?.PolicyId,
         };
         // In order: the caller (1), the callee that answered (2), then each transfer target that took a side (3...).
@@ -33,7 +33,7 @@ internal static class CallFacts
             }
         }
 
-        if (call.Recording is not null)
+        if (call.Recording is { WasRecorded: true })
         {
             // The recorder sits inside the switch, on the decrypted audio; its party is the policy that started it.
             record.Legs.Add(new CallLegRecord

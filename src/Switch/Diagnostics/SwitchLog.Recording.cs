@@ -29,4 +29,13 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7407, LogLevel.Warning, "Recording policies could not be loaded; the previous ones stay in force")]
     public static partial void RecordingPoliciesFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7460, LogLevel.Information, "Call {CallId}: feature code {Feature} from {By} ignored: {Reason}")]
+    public static partial void RecordingCodeIgnored(ILogger logger, string callId, string feature, string by, string reason);
+
+    [LoggerMessage(7461, LogLevel.Information, "Recording {RecordingId} stopped on demand by {By}")]
+    public static partial void RecordingStoppedOnDemand(ILogger logger, Guid recordingId, string by);
+
+    [LoggerMessage(7462, LogLevel.Information, "Call {CallId}: both parties hear the recording announcement (policy {Policy}) before the bridge")]
+    public static partial void RecordingAnnounced(ILogger logger, string callId, string policy);
 }

@@ -13,4 +13,7 @@ internal static partial class JobLog
 
     [LoggerMessage(7012, LogLevel.Warning, "Voicemail e-mail for message {MessageId}: its audio failed verification, so only the notice is sent")]
     public static partial void VoicemailAudioRefused(ILogger logger, Guid messageId);
+
+    [LoggerMessage(7030, LogLevel.Information, "Recording retention: {Deleted} recording(s) deleted, {Held} past retention kept under a legal hold")]
+    public static partial void RecordingsRetained(ILogger logger, int deleted, int held);
 }

@@ -39,6 +39,8 @@ internal sealed partial class JobSchedule(IRecurringJobManager jobs, TimeProvide
         jobs.AddOrUpdate<RevocationListRefreshJob>("crl-refresh", job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         // Every minute: each new message not e-mailed yet gets its own job (VoicemailEmailScanJob).
         jobs.AddOrUpdate<VoicemailEmailScanJob>("voicemail-email-scan", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        // Daily, at night: recordings past their tenant's retention and under no legal hold are deleted (issue 10 item 5).
+        jobs.AddOrUpdate<RecordingRetentionJob>("recording-retention", job => job.RunAsync(CancellationToken.None), Cron.Daily(4));
     }
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Warning, Message = "Recurring jobs not registered yet, a job's lock is busy ({Detail}); trying again in 5 s")]

@@ -30,6 +30,8 @@ internal static class JobServices
         builder.Services.AddSingleton<VoicemailMailer>();
         builder.Services.AddTransient<VoicemailEmailScanJob>();
         builder.Services.AddTransient<VoicemailEmailJob>();
+        builder.Services.AddOptions<HostedPbx.Data.Recordings.RecordingOptions>().BindConfiguration(HostedPbx.Data.Recordings.RecordingOptions.SectionName);
+        builder.Services.AddTransient<RecordingRetentionJob>();
         builder.Services.AddHostedService<JobSchedule>();
         return builder;
     }

@@ -18,6 +18,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
     private Guid _theirMessageId;
     private TestPstn.Arranged _theirPstn = null!;
     private Guid _theirRecordingId;
+    private Guid _theirHoldId;
     private HttpClient _client = null!;
     private HttpClient _officer = null!;
 
@@ -43,6 +44,14 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
         owner.RetentionSettings.Add(new Data.Entities.RetentionSettings { TenantId = _theirs.Tenant.Id, ResellerMayListen = true });
         await owner.SaveChangesAsync();
         _theirRecordingId = recording.Id;
+        var hold = new Data.Entities.LegalHold
+        {
+            TenantId = _theirs.Tenant.Id, Scope = Data.Entities.LegalHoldScope.Recording, RecordingId = recording.Id, Reason = "theirs", PlacedBy = "them", PlacedAt = TestClock.Now,
+        };
+        owner.LegalHolds.Add(hold);
+        await owner.SaveChangesAsync();
+        _theirHoldId = hold.Id;
+
         // A compliance officer of my tenant, with a personal key: their tenant's real ids are as unknown to it as to my reseller's key.
         _officer = _factory.ClientWithKey((await Recordings.TestOfficers.AddAsync(database, _mine.Tenant.Id, "officer")).Key);
     }
@@ -69,6 +78,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
                 .Replace("{messageId}", _theirMessageId.ToString(), StringComparison.Ordinal)
                 .Replace("{kind}", "Unavailable", StringComparison.Ordinal)
                 .Replace("{recordingId}", _theirRecordingId.ToString(), StringComparison.Ordinal)
+                .Replace("{holdId}", _theirHoldId.ToString(), StringComparison.Ordinal)
                 .Replace("{certificateId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{anchorId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "not-a-token", StringComparison.Ordinal)
@@ -144,6 +154,7 @@ public sealed class TenantIsolationTests(PostgresFixture database) : IAsyncLifet
             + await owner.OutboundRoutes.AsNoTracking().Where(r => r.TenantId == theirs).Select(r => r.Pattern + r.Priority).SingleAsync()
             + await owner.PstnSettings.AsNoTracking().Where(p => p.TenantId == theirs).Select(p => p.Country + p.OutboundSuspendedAt).SingleAsync()
             + await owner.Carriers.AsNoTracking().Where(c => c.Id == _theirPstn.Carrier.Id).Select(c => c.Name + c.Host).SingleAsync();
-        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}|{pstn}";
+        var holds = await owner.LegalHolds.AsNoTracking().Where(h => h.TenantId == theirs).Select(h => h.Id + "" + h.LiftedAt).ToListAsync();
+        return $"{tenant.Name}|{tenant.Status}|{string.Join(",", extensions)}|{string.Join(",", devices)}|{lines}|{keys}|{string.Join(",", voicemail)}|{string.Join(",", mailbox)}|{pstn}|{string.Join(",", holds)}";
     }
 }

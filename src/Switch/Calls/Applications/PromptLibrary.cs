@@ -12,9 +12,13 @@ internal sealed class PromptLibrary(string directory, ILogger logger, IReadOnlyD
 {
     public const string NotInService = "not-in-service";
 
+    /// <summary>Played to both parties before a call is bridged where its recording policy asks (issue 10 item 1).</summary>
+    public const string RecordingNotice = "recording-notice";
+
     private static readonly Dictionary<string, string> s_texts = new(StringComparer.Ordinal)
     {
         [NotInService] = "The number you dialled is not in service. Please check the number and try again.",
+        [RecordingNotice] = "This call may be recorded.",
     };
 
     private readonly Dictionary<string, Prompt> _loaded = new(StringComparer.Ordinal);

@@ -1,15 +1,18 @@
 using System.Security.Cryptography;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
 using HostedPbx.Data.Media;
 using HostedPbx.Data.Recordings;
+using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Media.Sdp;
 
 namespace HostedPbx.Switch.Calls.Recording;
 
 /// <summary>
 /// Decides, when a call's parties are bridged, whether it is recorded (the policy in force, <see cref="RecordingDecision"/>),
-/// and if so starts its recording: a fresh data key wrapped by the master key, the row written, the tap set on the
-/// bridge and the recording handed to the writer thread.
+/// and if it records now or on demand sets the call's <see cref="RecordedCall"/> as the bridge's tap; recordings start
+/// then or at the <c>*1</c> code, each with a fresh data key, its row, and its file on the writer thread.
 /// </summary>
 internal sealed class CallRecorder : IDisposable
 {
@@ -19,7 +22,8 @@ internal sealed class CallRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RecordingWriterThread _writer;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, CallRecording> _byCall = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RecordedCall> _byCall = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RecordingAnnouncement> _announcing = new();
     private RecordingPolicyBook _policies = RecordingPolicyBook.Empty;
 
     public CallRecorder(KeyProtector protector, string directory, RecordingStore store, TimeProvider time, ILogger logger)
@@ -38,19 +42,99 @@ internal sealed class CallRecorder : IDisposable
         set => Volatile.Write(ref _policies, value);
     }
 
-    /// <summary>The call was just bridged: which policy applies, and the recording it started, if any.</summary>
-    public (RecordingVerdict Verdict, CallRecording? Recording) Begin(Call call)
+    /// <summary>Where the announcement's prompt comes from; without it (or its prompt) no announcement is played.</summary>
+    public PromptLibrary? Prompts { get; set; }
+
+    /// <summary>Which policy applies to a call whose callee just answered (stored with the call).</summary>
+    public RecordingVerdict Decide(Call call)
     {
-        var verdict = Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
-        if (!verdict.RecordNow || call.Bridge is null)
+        ArgumentNullException.ThrowIfNull(call);
+        return Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
+    }
+
+    /// <summary>
+    /// Plays the recording announcement to both parties when <paramref name="verdict"/> asks for it and its prompt is
+    /// there; the task completes when both have heard it. Null when there is nothing to announce: bridge at once.
+    /// </summary>
+    public Task? AnnounceAsync(Call call, RecordingVerdict verdict, NegotiatedMedia callerMedia, NegotiatedMedia calleeMedia)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(verdict);
+        if (!verdict.Announce || call.Bridge is null || Prompts?.TryGet(PromptLibrary.RecordingNotice, out var prompt) != true)
         {
-            return (verdict, null);
+            return null;
         }
 
+        var announcement = new RecordingAnnouncement(call.Bridge, callerMedia, calleeMedia, _time);
+        _announcing[call.Id] = announcement;
+        SwitchLog.RecordingAnnounced(_logger, call.CallId, verdict.PolicyName ?? "none");
+        return announcement.PlayAsync(prompt);
+    }
+
+    /// <summary>
+    /// The parties were just bridged: the call's recording side when the policy records now or on demand (set as the
+    /// bridge's tap, so its feature codes are heard); null when it never records.
+    /// </summary>
+    public RecordedCall? Begin(Call call, RecordingVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(verdict);
+        _announcing.TryRemove(call.Id, out _);
+        if ((!verdict.RecordNow && verdict.Mode != RecordingMode.OnDemand) || call.Bridge is null)
+        {
+            return null;
+        }
+
+        var recorded = new RecordedCall(
+            verdict, call.CallId, fromCaller => fromCaller ? call.Caller.Party : call.Callee?.Party ?? "", () => Start(call, verdict), Stop, _logger);
+        _byCall[call.Id] = recorded;
+        call.Bridge.SetTap(recorded);
+        if (verdict.RecordNow)
+        {
+            recorded.StartNow();
+        }
+
+        return recorded;
+    }
+
+    /// <summary>The call ended: an announcement still playing stops, and the writer finishes its recording's file at once.</summary>
+    public void End(Call call, RecordedCall? recorded)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (_announcing.TryRemove(call.Id, out var announcement))
+        {
+            announcement.Dispose();
+        }
+
+        _byCall.TryRemove(call.Id, out _);
+        recorded?.End();
+    }
+
+    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
+    public bool Control(RecordingControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        if (!_byCall.TryGetValue(control.CallId, out var recorded))
+        {
+            return false;
+        }
+
+        var applied = control.Pause ? recorded.Pause(control.By) : recorded.Resume();
+        if (applied && recorded.Current is { } recording)
+        {
+            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
+        }
+
+        return applied;
+    }
+
+    /// <summary>Starts a recording of the call from this moment: a fresh data key wrapped by the master key, the row written, the file handed to the writer thread.</summary>
+    private CallRecording Start(Call call, RecordingVerdict verdict)
+    {
         var id = Guid.CreateVersion7();
         var now = _time.GetUtcNow();
         var relative = Path.Combine(call.TenantId.ToString("D"), now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{id:D}.sealed");
-        var facts = new RecordingFacts(id, call.TenantId, call.Id, call.Caller.Party, call.Callee.Party, now, verdict, relative);
+        var facts = new RecordingFacts(id, call.TenantId, call.Id, call.Caller.Party, call.Callee?.Party ?? call.Dialled, now, verdict, relative);
         var key = SealedAudio.NewDataKey();
         byte[] wrapped;
         try
@@ -64,39 +148,17 @@ internal sealed class CallRecorder : IDisposable
         }
 
         // The recording zeroes its copy of the key once its file is open.
-        var recording = new CallRecording(facts, key, Path.Combine(_directory, relative));
+        var recording = new CallRecording(facts, key, Path.Combine(_directory, relative), _time);
         _store.Write(new RecordingEvent(facts, WrappedDataKey: wrapped));
         _writer.Add(recording);
-        _byCall[call.Id] = recording;
-        call.Bridge.SetTap(recording);
         SwitchLog.RecordingStarted(_logger, call.CallId, id, verdict.PolicyName ?? "none");
-        return (verdict, recording);
+        return recording;
     }
 
-    /// <summary>The call ended: the writer finishes the file at once.</summary>
-    public void End(CallRecording recording)
+    private void Stop(CallRecording recording)
     {
-        _byCall.TryRemove(recording.Facts.CallId, out _);
         recording.Stop(_time.GetUtcNow());
         _writer.Wake();
-    }
-
-    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
-    public bool Control(RecordingControl control)
-    {
-        ArgumentNullException.ThrowIfNull(control);
-        if (!_byCall.TryGetValue(control.CallId, out var recording))
-        {
-            return false;
-        }
-
-        var applied = control.Pause ? recording.Pause(control.By) : recording.Resume();
-        if (applied)
-        {
-            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
-        }
-
-        return applied;
     }
 
     public void Dispose() => _writer.Dispose();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using HostedPbx.Data.Media;
 using HostedPbx.Data.Recordings;
@@ -23,13 +22,14 @@ internal sealed class CallRecording : IMediaTap
     /// <summary>How long the writer waits for a late side before writing silence for it.</summary>
     private static readonly long s_jitterSamples = SampleRate / 2;
 
-    private readonly MediaRing _ring = new(RingPackets);
+    private readonly MediaRing _ring;
     private readonly StereoTimeline _timeline = new(TimelineSeconds);
     private readonly byte[] _pcm = new byte[SampleRate * 4];
     private readonly short[] _samples = new short[MediaRing.SlotSize];
     private readonly Lock _gate = new();
     private readonly List<RecordingPause> _pauses = [];
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private byte[]? _dataKey;
     private SealedAudioWriter? _writer;
     private volatile bool _paused;
@@ -38,8 +38,11 @@ internal sealed class CallRecording : IMediaTap
     private TimeSpan? _pausedInFile;
     private string? _pausedBy;
 
-    public CallRecording(RecordingFacts facts, byte[] dataKey, string path)
+    public CallRecording(RecordingFacts facts, byte[] dataKey, string path, TimeProvider time)
     {
+        _time = time;
+        _ring = new MediaRing(RingPackets, time);
+        _started = time.GetTimestamp();
         Facts = facts;
         _dataKey = dataKey;
         Path = path;
@@ -228,11 +231,11 @@ internal sealed class CallRecording : IMediaTap
                 return;
         }
 
-        var sinceStart = (arrived - _started) * SampleRate / Stopwatch.Frequency;
+        var sinceStart = (arrived - _started) * SampleRate / _time.TimestampFrequency;
         _timeline.Place(fromA, header.Ssrc, header.Timestamp, sinceStart, _samples.AsSpan(0, count));
     }
 
-    private TimeSpan Elapsed() => Stopwatch.GetElapsedTime(_started);
+    private TimeSpan Elapsed() => _time.GetElapsedTime(_started);
 
     // A pause as the file has it (under the gate): from where its audio stopped, for as long as it lasted; before the
     // writer has placed what came before it, the switch's own clock is all there is.

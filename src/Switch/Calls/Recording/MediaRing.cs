@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace HostedPbx.Switch.Calls.Recording;
 
 /// <summary>
@@ -16,12 +14,14 @@ internal sealed class MediaRing
     private readonly bool[] _fromA;
     private readonly long[] _arrived;
     private readonly int _mask;
+    private readonly TimeProvider _time;
     private long _head;
     private long _tail;
     private long _dropped;
 
     /// <param name="capacity">Packets held; a power of two.</param>
-    public MediaRing(int capacity)
+    /// <param name="time">Stamps each packet's arrival (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    public MediaRing(int capacity, TimeProvider time)
     {
         if (capacity <= 0 || (capacity & (capacity - 1)) != 0)
         {
@@ -33,6 +33,7 @@ internal sealed class MediaRing
         _fromA = new bool[capacity];
         _arrived = new long[capacity];
         _mask = capacity - 1;
+        _time = time;
     }
 
     /// <summary>Packets the ring had no room for (the writer fell behind) or that were too long to keep.</summary>
@@ -52,7 +53,7 @@ internal sealed class MediaRing
         packet.CopyTo(_slots.AsSpan(slot * SlotSize, SlotSize));
         _lengths[slot] = packet.Length;
         _fromA[slot] = fromA;
-        _arrived[slot] = Stopwatch.GetTimestamp();
+        _arrived[slot] = _time.GetTimestamp();
         Volatile.Write(ref _head, head + 1);
     }
 

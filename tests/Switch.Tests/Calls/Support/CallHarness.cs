@@ -37,8 +37,9 @@ internal sealed class CallHarness : IAsyncDisposable
     private int _nextPort = 41000;
 
     // mailboxes: voicemail for the calls, made from this harness (its prompts, directory and time); none by default.
+    // recorder: the calls' recording policies and recorder, made from this harness (its time); none by default.
     public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
-        Func<CallHarness, Mailboxes>? mailboxes = null)
+        Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -51,7 +52,10 @@ internal sealed class CallHarness : IAsyncDisposable
             Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
             NullLogger.Instance,
-            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes);
+            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes)
+        {
+            Recorder = recorder?.Invoke(this),
+        };
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
         Subscriptions = Mailboxes is null ? null
             : new MailboxSubscriptions(Mailboxes.Store, Transactions, Scheduler, Timers, Connections, "127.0.0.1:5061", Audit, Time, NullLogger.Instance);
