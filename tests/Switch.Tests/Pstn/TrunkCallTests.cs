@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using HostedPbx.Data.Calls;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
@@ -67,10 +68,15 @@ public sealed class TrunkCallTests : IAsyncDisposable
         Assert.Equal((Data.Entities.LegKind.Trunk, true, true, MediaProtection.Srtp, trunk.Id), (facts.Kind, facts.LeavesNetwork, facts.PeerCertificateVerified, facts.MediaProtection, facts.TrunkId));
         Assert.StartsWith("TLSv1.", facts.TlsVersion, StringComparison.Ordinal);
 
-        // The carrier hangs up: the handset hears BYE.
+        // The carrier hangs up: the handset hears BYE, and the call's statement says what the trunk leg's facts show.
         await carrier.SendAsync(carrier.InDialog("BYE", dialog), _ct);
         Assert.Equal(call.CallId, (await alice.RequestAsync("BYE", _ct)).CallId);
         await carrier.ResponseAsync(invite.CallId, "BYE", 200, _ct);
+        var record = await EndedRecordAsync(harness);
+        var statement = SecurityStatement.Render(record);
+        Assert.Equal((CallType.OutboundPstn, "+4930123456"), (record.Type, record.ToParty));
+        Assert.Contains("outside number +4930123456", statement, StringComparison.Ordinal);
+        Assert.Contains("public telephone network, which our encryption does not reach", statement, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,6 +147,18 @@ public sealed class TrunkCallTests : IAsyncDisposable
         }
 
         Assert.Contains(audits, e => e.Action == "pstn.trunk.connect" && e.Reason!.Contains("do not include 'sbc.other.test'", StringComparison.Ordinal));
+    }
+
+    private async Task<CallRecord> EndedRecordAsync(CallHarness harness)
+    {
+        while (true)
+        {
+            var record = await harness.Records.Pending.ReadAsync(_ct);
+            if (record.EndedAt is not null)
+            {
+                return record;
+            }
+        }
     }
 
     private CallHarness Harness(int mediaPortMin)
