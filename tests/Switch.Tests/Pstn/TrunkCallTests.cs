@@ -103,6 +103,26 @@ public sealed class TrunkCallTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Invite_EmergencyNumberWhileTheTrunkIsFull_StillGoesOut()
+    {
+        await using var harness = Harness(31840);
+        var trunk = Trunk("Main");
+        _directory = Directory([trunk]);
+        var alice = await harness.ConnectAsync(_tenant, "201", _ct);
+        Assert.True(harness.Trunks!.Channels.TryTake(trunk));
+        Assert.True(harness.Trunks.Channels.TryTake(trunk));
+
+        var call = await alice.InviteAsync("112", _ct);
+        var carrier = await AcceptCarrierAsync();
+        await carrier.AnswerAsync(_ct);
+        await alice.CompleteAsync(call, _ct);
+
+        var leg = Assert.IsType<TrunkLeg>(Assert.Single(harness.Calls.ActiveCalls).Callee);
+        Assert.True(leg.Emergency);
+        Assert.Equal(3, harness.Trunks.Channels.InUse(trunk.Id));
+    }
+
+    [Fact]
     public async Task Invite_CarrierChallenges_AnsweredWithSha256DigestOfTheTrunksPassword()
     {
         await using var harness = Harness(31800);

@@ -14,12 +14,13 @@ internal sealed class TrunkChannels
         }
     }
 
-    public bool TryTake(PstnTrunk trunk)
+    /// <summary>A channel of <paramref name="trunk"/>; <paramref name="force"/> (an emergency call) takes one even from a full trunk.</summary>
+    public bool TryTake(PstnTrunk trunk, bool force = false)
     {
         lock (_gate)
         {
             var used = _inUse.GetValueOrDefault(trunk.Id);
-            if (used >= trunk.MaxChannels)
+            if (used >= trunk.MaxChannels && !force)
             {
                 return false;
             }

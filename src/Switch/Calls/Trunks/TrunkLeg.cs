@@ -47,9 +47,10 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser
     private int _challengedBy;
     private bool _holdsChannel;
 
-    public TrunkLeg(string number, string callerId, IReadOnlyList<PstnTrunk> trunks, TrunkServices services, LegSignalling sip)
+    public TrunkLeg(string number, string callerId, IReadOnlyList<PstnTrunk> trunks, TrunkServices services, LegSignalling sip, bool emergency = false)
         : base(number)
     {
+        Emergency = emergency;
         _trunks = trunks;
         _services = services;
         _sip = sip;
@@ -57,6 +58,9 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser
     }
 
     public override LegKind Kind => LegKind.Trunk;
+
+    /// <summary>An emergency call: it takes a channel even from a full trunk (emergency goes ahead of every limit).</summary>
+    public bool Emergency { get; }
 
     /// <summary>Our From tag, the same on every trunk tried.</summary>
     public string LocalTag { get; } = SipRequests.NewTag();
@@ -403,7 +407,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser
                 }
 
                 trunk = _trunks[_next++];
-                if (!_services.Channels.TryTake(trunk))
+                if (!_services.Channels.TryTake(trunk, force: Emergency))
                 {
                     SwitchLog.TrunkFull(_services.Logger, trunk.Name, trunk.MaxChannels);
                     _lastFailure = SipStatusCodes.ServiceUnavailable;

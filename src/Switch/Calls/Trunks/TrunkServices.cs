@@ -41,11 +41,12 @@ internal sealed class TrunkServices(
 
         // A tenant presents only numbers it owns; an emergency call goes out even from a tenant that owns none.
         var callerId = current.CallerIdOf(tenantId, callerExtensionId);
-        if (callerId is null && admission.Destination!.Kind != HostedPbx.Data.Pstn.DialledKind.Emergency)
+        var emergency = admission.Destination!.Kind == HostedPbx.Data.Pstn.DialledKind.Emergency;
+        if (callerId is null && !emergency)
         {
             return (null, SipStatusCodes.Forbidden, "No number to present as caller ID");
         }
 
-        return (new TrunkLeg(admission.Destination!.Number, callerId ?? "anonymous", trunks, this, sip), 0, "");
+        return (new TrunkLeg(admission.Destination.Number, callerId ?? "anonymous", trunks, this, sip, emergency), 0, "");
     }
 }
