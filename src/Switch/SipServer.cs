@@ -11,6 +11,7 @@ using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
+using HostedPbx.Switch.Sip.Transport.Peers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -34,6 +35,7 @@ internal sealed class SipServer(
     Calls.Recording.RecordingService recordings) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger("HostedPbx.Switch.Sip");
+    private readonly CancellationTokenSource _stopping = new();
     private Socket? _listening;
     private TlsListener? _listener;
     private DeviceDirectoryCache? _directory;
@@ -76,6 +78,11 @@ internal sealed class SipServer(
         await pstnDirectory.RefreshAsync(cancellationToken);
         _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
         var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
+        // Trunk legs reach carriers through the peer connector, made below once the identity gate exists.
+        PeerConnector? connector = null;
+        var trunks = new TrunkServices(
+            () => pstnDirectory.Current, () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens."),
+            new TrunkChannels(), keys, audit, _logger);
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
@@ -85,24 +92,30 @@ internal sealed class SipServer(
         var calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
-            _logger, pstn, mailboxes)
+            _logger, pstn, mailboxes, trunks)
         {
             Recorder = recordings.Recorder,
         };
         _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
         _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
-        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions);
+        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions,
+            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current) });
         metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
-        var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
+        var gate = new IdentityGate(
+            dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions), () => pstnDirectory.Current.Peers);
         _directory.OnSwapped(gate.OnDirectoryChanged);
+        pstnDirectory.OnSwapped(changed => gate.OnPeersChanged(changed.Peers));
+        // Carriers (and, issue 14, nodes) connect with certificates that are not handsets'; the node hook is not set yet.
+        var peerAuthenticator = new PeerAuthenticator(PeerTrust.Load(o.CarrierTrustAnchorPath), time);
+        var limits = new SipConnectionLimits(
+            TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
+            o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
+        connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token);
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
-            new SipConnectionLimits(
-                TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
-                o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress),
-            _logger);
+            limits, _logger, peerAuthenticator, () => pstnDirectory.Current.Peers);
         _listening = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listening.Bind(endpoint);
         _listening.Listen(512);
@@ -113,9 +126,12 @@ internal sealed class SipServer(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _listening?.Dispose();
+        // Connections the switch opened to carriers end with it.
+        await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
         _scheduler?.Dispose();
         _relayEngine?.Dispose();
+        _stopping.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -426,7 +426,7 @@ internal sealed class Call
 
         // RFC 3261 §16.7 step 6 in spirit: busy wins over the rest, else the callee is unavailable. Only the forks of
         // the extension ringing now count: a forwarded call is busy when its last target is.
-        var busy = _callees.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 });
+        var busy = _callees.Exists(c => c is HandsetLeg { FinalStatus: 486 or 600 or 603 } or Trunks.TrunkLeg { FinalStatus: 486 or 600 or 603 });
         if (FollowForward(busy ? ForwardReason.Busy : ForwardReason.Unavailable) is { } forwarded)
         {
             return forwarded;

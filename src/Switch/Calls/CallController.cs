@@ -45,13 +45,15 @@ internal sealed class CallController
     private readonly LegSignalling _sip;
     private readonly CallEnvironment _environment;
     private readonly PstnGate? _pstn;
+    private readonly TrunkServices? _trunks;
 
     public CallController(
         TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, BindingTable bindings,
         MediaRelay relay, PortPool ports, PromptLibrary prompts, CallRecordStore records, SwitchAudit audit, TimeProvider time, CallLimits limits, ILogger logger,
-        PstnGate? pstn = null, Mailboxes? mailboxes = null)
+        PstnGate? pstn = null, Mailboxes? mailboxes = null, TrunkServices? trunks = null)
     {
         _pstn = pstn;
+        _trunks = trunks;
         _ports = ports;
         _prompts = prompts;
         _transactions = transactions;
@@ -133,6 +135,7 @@ internal sealed class CallController
         var calleeUser = UserOf(invite.RequestUri);
         Prompt? announcement = null;
         CallForwarding? forwarding = null;
+        List<CallLeg>? pstnForks = null;
 
         // The tenant's access number (*97) opens the caller's own mailbox (issue 9 item 4).
         var retrieval = false;
@@ -155,11 +158,18 @@ internal sealed class CallController
         }
         else if (calleeUser is not null && _pstn?.Admit(device.TenantId, calleeUser, callerUser, connection.Remote.Address) is { Kind: not PstnAdmissionKind.NotPstn } pstn)
         {
-            // A number for the telephone network (issue 11): refused by a toll-fraud guard with its reason, or routed.
-            // TODO(#11): the trunk leg that carries a routed call is not built yet; until then no trunk is available.
-            Fail(transaction, pstn.Kind == PstnAdmissionKind.Refused ? pstn.Status : SipStatusCodes.ServiceUnavailable, tag,
-                pstn.Kind == PstnAdmissionKind.Refused ? pstn.Reason : "No trunk available");
-            return;
+            // A number for the telephone network (issue 11): refused by a toll-fraud guard with its reason, or routed to a trunk leg.
+            (TrunkLeg? Leg, int Status, string Reason) outbound = pstn.Kind == PstnAdmissionKind.Refused ? (null, pstn.Status, pstn.Reason)
+                : _trunks is null ? (null, SipStatusCodes.ServiceUnavailable, "No trunk available")
+                : _trunks.CreateLeg(pstn, device.TenantId, directory.TryFindExtension(device.TenantId, callerUser, out var own) ? own.Id : null, _sip);
+            if (outbound.Leg is null)
+            {
+                Fail(transaction, outbound.Status, tag, outbound.Reason);
+                return;
+            }
+
+            pstnForks = [outbound.Leg];
+            calleeUser = pstn.Destination!.Number;
         }
         else
         {
@@ -171,7 +181,7 @@ internal sealed class CallController
             }
         }
 
-        var forks = announcement is not null || retrieval ? [] : Forks(callerUser, device.TenantId, calleeUser);
+        var forks = pstnForks ?? (announcement is not null || retrieval ? [] : Forks(callerUser, device.TenantId, calleeUser));
         DirectoryExtension? mailbox = null;
         if (forks.Count == 0 && announcement is null && !retrieval)
         {
@@ -381,9 +391,18 @@ internal sealed class CallController
     /// <summary>A 2xx retransmitted after the INVITE client transaction ended: its leg ACKs it again (RFC 3261 §13.2.2.4).</summary>
     public void OnStrayResponse(SipConnection connection, SipResponse response)
     {
-        if (response.IsSuccess && Dialogs.TryFindForResponse(response, out _, out var leg) && leg is HandsetLeg handset && handset.Admits(connection))
+        if (!response.IsSuccess || !Dialogs.TryFindForResponse(response, out _, out var leg))
+        {
+            return;
+        }
+
+        if (leg is HandsetLeg handset && handset.Admits(connection))
         {
             handset.OnRetransmitted2xx();
+        }
+        else if (leg is TrunkLeg trunk && trunk.Admits(connection))
+        {
+            trunk.OnRetransmitted2xx();
         }
     }
 
@@ -569,6 +588,13 @@ internal sealed class CallController
         if (leg.Admits(connection))
         {
             return true;
+        }
+
+        if (connection.Peer?.Current is { } peer)
+        {
+            _audit.Denied($"sip.{request.MethodName.ToLowerInvariant()}", $"{request.MethodName} in a dialog that is not {peer.Name}'s (Call-ID {PeerText.Bound(request.CallId)})",
+                peer.TenantId, peer.Name, peer.PeerId.ToString(), connection.Remote.Address, "trunk", peer.PeerId.ToString());
+            return false;
         }
 
         var device = connection.Device;

@@ -12,7 +12,13 @@ internal static class CallFacts
             Id = call.Id,
             TenantId = call.TenantId,
             SipCallId = call.CallId,
-            Type = call.Callee is Voicemail.MailboxLeg or Voicemail.RetrievalLeg ? CallType.Voicemail : CallType.ExtensionToExtension,
+            Type = call.Callee switch
+            {
+                Voicemail.MailboxLeg or Voicemail.RetrievalLeg => CallType.Voicemail,
+                Trunks.TrunkLeg => CallType.OutboundPstn,
+                _ when call.Callees.Any(c => c is Trunks.TrunkLeg) => CallType.OutboundPstn,
+                _ => CallType.ExtensionToExtension,
+            },
             FromParty = call.Caller.Party,
             ToParty = call.Dialled,
             StartedAt = call.StartedAt,

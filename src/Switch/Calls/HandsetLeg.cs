@@ -104,7 +104,7 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
             return true;
         }
 
-        if (connection.Device.DeviceId != DeviceId || connection.IsClosed)
+        if (connection.IsPeer || connection.Device.DeviceId != DeviceId || connection.IsClosed)
         {
             return false;
         }

@@ -10,7 +10,7 @@ internal static class SipRequests
 {
     public static SipRequest Create(
         string method, string requestUri, string viaSentBy, string from, string to, string callId, uint cseq,
-        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null)
+        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null, IEnumerable<(KnownHeader Header, string Value)>? extra = null)
     {
         var builder = new SipMessageBuilder();
         builder.OnRequestLine(Encoding.ASCII.GetBytes(method), Encoding.UTF8.GetBytes(requestUri));
@@ -24,6 +24,11 @@ internal static class SipRequests
         if (contact is not null)
         {
             Add(builder, KnownHeader.Contact, contact);
+        }
+
+        foreach (var (header, value) in extra ?? [])
+        {
+            Add(builder, header, value);
         }
 
         if (contentType is not null)

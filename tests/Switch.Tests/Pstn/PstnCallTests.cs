@@ -46,7 +46,7 @@ public sealed class PstnCallTests
     }
 
     [Fact]
-    public async Task Invite_RoutedNumber_AnsweredNoTrunkAvailableUntilTheTrunkLegExists()
+    public async Task Invite_RoutedNumberWhoseRouteHasNoTrunk_AnsweredNoTrunkAvailable()
     {
         PstnDirectory? directory = null;
         await using var harness = new CallHarness(mediaPortMin: 31740, mediaPortMax: 31759, pstn: () => directory!);

@@ -1,11 +1,13 @@
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
+using HostedPbx.Switch.Sip.Transport.Peers;
 
 namespace HostedPbx.Switch.Calls.Trunks;
 
 /// <summary>
 /// A snapshot of every tenant's PSTN configuration. A tenant with routes is in it (with default guards when it saved
-/// none); a tenant without routes has no way out to the telephone network and is not.
+/// none); a tenant without routes has no way out to the telephone network and is not. <see cref="Peers"/> are the
+/// carriers (the operator's and tenants' own) whose certificates the switch admits, by the name each is configured with.
 /// </summary>
 internal sealed class PstnDirectory
 {
@@ -13,8 +15,21 @@ internal sealed class PstnDirectory
 
     private readonly Dictionary<Guid, PstnTenant> _tenants;
 
-    public PstnDirectory(IEnumerable<PstnSettings> settings, IEnumerable<OutboundRoute> routes)
+    private readonly Dictionary<Guid, PstnTrunk> _trunks;
+    private readonly Dictionary<(Guid TenantId, Guid ExtensionId), string> _numbersOfExtensions;
+    private readonly Dictionary<Guid, string> _firstNumberOfTenant;
+    private readonly Dictionary<string, InboundNumber> _inbound;
+
+    public PstnDirectory(
+        IEnumerable<PstnSettings> settings, IEnumerable<OutboundRoute> routes, PeerDirectory? peers = null,
+        IEnumerable<PstnTrunk>? trunks = null, IEnumerable<InboundNumber>? numbers = null)
     {
+        Peers = peers ?? PeerDirectory.Empty;
+        _trunks = (trunks ?? []).ToDictionary(t => t.Id);
+        var ordered = (numbers ?? []).OrderBy(n => n.Number, StringComparer.Ordinal).ToList();
+        _inbound = ordered.ToDictionary(n => n.Number, StringComparer.Ordinal);
+        _numbersOfExtensions = ordered.GroupBy(n => (n.TenantId, n.DestinationExtensionId)).ToDictionary(g => g.Key, g => g.First().Number);
+        _firstNumberOfTenant = ordered.GroupBy(n => n.TenantId).ToDictionary(g => g.Key, g => g.First().Number);
         var byTenant = settings.ToDictionary(s => s.TenantId);
         _tenants = routes.GroupBy(r => r.TenantId).ToDictionary(g => g.Key, g =>
         {
@@ -25,5 +40,21 @@ internal sealed class PstnDirectory
         });
     }
 
+    public PeerDirectory Peers { get; }
+
     public bool TryGet(Guid tenantId, out PstnTenant tenant) => _tenants.TryGetValue(tenantId, out tenant!);
+
+    /// <summary>The route's trunks that belong to <paramref name="tenantId"/> and are enabled, in the route's order (failover order).</summary>
+    public IReadOnlyList<PstnTrunk> TrunksOf(Guid tenantId, OutboundRoute route) =>
+        [.. route.TrunkIds.Select(id => _trunks.GetValueOrDefault(id)).OfType<PstnTrunk>().Where(t => t.TenantId == tenantId)];
+
+    /// <summary>
+    /// The caller ID a call from <paramref name="extensionId"/> presents: the number pointed at that extension, else the
+    /// tenant's first number. Always a number the tenant owns; null when it owns none.
+    /// </summary>
+    public string? CallerIdOf(Guid tenantId, Guid? extensionId) =>
+        extensionId is { } id && _numbersOfExtensions.TryGetValue((tenantId, id), out var own) ? own : _firstNumberOfTenant.GetValueOrDefault(tenantId);
+
+    /// <summary>The inbound number <paramref name="e164"/>, with the tenant and extension it rings.</summary>
+    public bool TryFindNumber(string e164, out InboundNumber number) => _inbound.TryGetValue(e164, out number!);
 }

@@ -12,6 +12,7 @@ using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
+using HostedPbx.Switch.Sip.Transport.Peers;
 using HostedPbx.Switch.Tests.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -34,12 +35,14 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TlsListener _listener;
     private DeviceDirectory _directory = DeviceDirectory.Empty;
+    private readonly PeerConnector? _connector;
     private int _nextPort = 41000;
 
     // mailboxes: voicemail for the calls, made from this harness (its prompts, directory and time); none by default.
     // recorder: the calls' recording policies and recorder, made from this harness (its time); none by default.
     public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
-        Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null)
+        Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null,
+        PeerTrust? carrierTrust = null, KeyProtector? keys = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -52,22 +55,29 @@ internal sealed class CallHarness : IAsyncDisposable
             Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
             NullLogger.Instance,
-            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes)
+            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes,
+            // Trunk legs (issue 11) when the test plays a carrier: they reach it through a peer connector made below.
+            carrierTrust is null || pstn is null ? null : Trunks = new TrunkServices(pstn, () => _connector!, new TrunkChannels(), keys, Audit, NullLogger.Instance))
         {
             Recorder = recorder?.Invoke(this),
         };
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
         Subscriptions = Mailboxes is null ? null
             : new MailboxSubscriptions(Mailboxes.Store, Transactions, Scheduler, Timers, Connections, "127.0.0.1:5061", Audit, Time, NullLogger.Instance);
-        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory, Subscriptions);
+        var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory, Subscriptions,
+            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(Transactions, Scheduler, Timers, Calls, () => _directory) });
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
-        var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
+        var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions),
+            () => pstn?.Invoke().Peers ?? PeerDirectory.Empty);
+        var peers = carrierTrust is null ? null : new PeerAuthenticator(carrierTrust, Time);
+        _connector = peers is null ? null
+            : new PeerConnector(_pki.ServerContext, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token);
         _listener = new TlsListener(
             _pki.ServerContext, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
             // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
             // than the switch writes, and the default write queue (256) would drop the connection the test is reading.
             new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64, MaxQueuedWrites: 2048),
-            NullLogger.Instance);
+            NullLogger.Instance, peers, () => pstn?.Invoke().Peers ?? PeerDirectory.Empty);
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -89,6 +99,12 @@ internal sealed class CallHarness : IAsyncDisposable
     public MediaRelay Relay { get; }
 
     public CallController Calls { get; }
+
+    /// <summary>What trunk legs share, when the harness was made with a carrier's trust.</summary>
+    public TrunkServices? Trunks { get; }
+
+    /// <summary>The platform's test CAs: the switch's own certificate chains to <c>Pki.Root</c>.</summary>
+    public TestPki Pki => _pki;
 
     /// <summary>Prompts in a folder of this harness's own, spoken by espeak-ng when first ensured.</summary>
     public PromptLibrary Prompts { get; }

@@ -1,0 +1,52 @@
+using HostedPbx.Data.Certificates;
+using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Sip.Messages;
+using HostedPbx.Switch.Sip.Transport.Peers;
+
+namespace HostedPbx.Switch.Calls.Trunks;
+
+/// <summary>
+/// What every trunk leg shares: the PSTN directory (trunks, numbers), the connector to carriers (made once the identity
+/// gate it hands messages to exists), the channel counts, the master key that decrypts a trunk's digest password when a
+/// carrier challenges, the audit and the log.
+/// </summary>
+internal sealed class TrunkServices(
+    Func<PstnDirectory> directory, Func<PeerConnector> connector, TrunkChannels channels, KeyProtector? keys, SwitchAudit audit, ILogger logger)
+{
+    public Func<PeerConnector> Connector => connector;
+
+    public TrunkChannels Channels => channels;
+
+    public KeyProtector? Keys => keys;
+
+    public SwitchAudit Audit => audit;
+
+    public ILogger Logger => logger;
+
+    public PstnDirectory Directory => directory();
+
+    /// <summary>
+    /// The leg that carries a call <paramref name="admission"/> routed, over the route's trunks in order, presenting a
+    /// number the tenant owns; or the status and reason the caller gets when there is none.
+    /// </summary>
+    public (TrunkLeg? Leg, int Status, string Reason) CreateLeg(PstnAdmission admission, Guid tenantId, Guid? callerExtensionId, LegSignalling sip)
+    {
+        ArgumentNullException.ThrowIfNull(admission);
+        var current = directory();
+        var trunks = current.TrunksOf(tenantId, admission.Route!);
+        if (trunks.Count == 0)
+        {
+            return (null, SipStatusCodes.ServiceUnavailable, "No trunk available");
+        }
+
+        // A tenant presents only numbers it owns; an emergency call goes out even from a tenant that owns none.
+        var callerId = current.CallerIdOf(tenantId, callerExtensionId);
+        var emergency = admission.Destination!.Kind == HostedPbx.Data.Pstn.DialledKind.Emergency;
+        if (callerId is null && !emergency)
+        {
+            return (null, SipStatusCodes.Forbidden, "No number to present as caller ID");
+        }
+
+        return (new TrunkLeg(admission.Destination.Number, callerId ?? "anonymous", trunks, this, sip, emergency), 0, "");
+    }
+}
