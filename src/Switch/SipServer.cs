@@ -8,6 +8,7 @@ using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
+using HostedPbx.Switch.Nodes;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
@@ -31,7 +32,8 @@ internal sealed class SipServer(
     SwitchMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers,
-    Calls.Recording.RecordingService recordings) : BackgroundService
+    Calls.Recording.RecordingService recordings,
+    IOptions<NodeOptions> nodeOptions) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger("HostedPbx.Switch.Sip");
     private Socket? _listening;
@@ -44,6 +46,11 @@ internal sealed class SipServer(
     private RelayEngine? _relayEngine;
     private MailboxChangeListener? _mailboxChanges;
     private Task? _prompts;
+    private NodeTable? _nodes;
+    private NodeHeartbeat? _heartbeat;
+    private NodeDrain? _drain;
+    private CallController? _calls;
+    private ConnectionTable? _connections;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +60,12 @@ internal sealed class SipServer(
         _directory = new DeviceDirectoryCache(new DeviceDirectoryLoader(contexts).LoadAsync, time, TimeSpan.FromSeconds(o.DirectoryRefreshSeconds), _logger);
         await _directory.RefreshAsync(cancellationToken);
         _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
+        // The node takes its name before it touches any registration: a name held by a live node refuses the start, and
+        // that node's registrations stay (issue 14).
+        var n = nodeOptions.Value;
+        _nodes = new NodeTable(contexts, o.NodeName, o.SipListen, TimeSpan.FromSeconds(n.NodeDeadAfterSeconds), time);
+        await _nodes.JoinAsync(cancellationToken);
+        SwitchLog.NodeJoined(_logger, o.NodeName, o.SipListen);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger, time);
         await _registrations.ClearNodeAsync(cancellationToken);
         _records = new CallRecordStore(contexts, o.NodeName, time, _logger) { Metrics = metrics };
@@ -60,8 +73,14 @@ internal sealed class SipServer(
         _scheduler = new SipTimerScheduler(time);
         var timers = new SipTimers();
         var transactions = new TransactionTable();
-        var connections = new ConnectionTable();
+        var connections = _connections = new ConnectionTable();
         var bindings = new BindingTable();
+        var registrations = _registrations;
+        _heartbeat = new NodeHeartbeat(_nodes, TimeSpan.FromSeconds(n.NodeHeartbeatSeconds), time, _logger)
+        {
+            Rejoined = () => bindings.AllLive(time.GetUtcNow()).ForEach(registrations.Save),
+        };
+        _drain = new NodeDrain(TimeSpan.FromSeconds(n.DrainGraceSeconds), time);
         var registrar = new Registrar(
             bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
@@ -82,12 +101,13 @@ internal sealed class SipServer(
         await mailboxStore.RecoverAsync(cancellationToken);
         var directory = _directory;
         var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger);
-        var calls = new CallController(
+        var calls = _calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger, pstn, mailboxes)
         {
             Recorder = recordings.Recorder,
+            Drain = _drain,
         };
         _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
@@ -113,6 +133,7 @@ internal sealed class SipServer(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _listening?.Dispose();
+        await DrainAsync(cancellationToken);
         await base.StopAsync(cancellationToken);
         _scheduler?.Dispose();
         _relayEngine?.Dispose();
@@ -127,7 +148,54 @@ internal sealed class SipServer(
             Guard(_prompts!),
             Guard(_registrations!.RunAsync(stoppingToken)),
             Guard(_records!.RunAsync(stoppingToken)),
+            Guard(_heartbeat!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
+    }
+
+    /// <summary>
+    /// A graceful stop (issue 14): no new connections or calls, the calls in progress go on for the grace period, then
+    /// the handsets' connections close so they re-register on another node; the node's row and registrations go last.
+    /// </summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_nodes is null || _drain is null || _calls is null || _connections is null)
+        {
+            return;
+        }
+
+        var (calls, connections, grace) = (_calls, _connections, nodeOptions.Value.DrainGraceSeconds);
+        SwitchLog.NodeDraining(_logger, _nodes.Name, calls.ActiveCalls.Count, grace);
+        try
+        {
+            await _nodes.MarkDrainingAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SwitchLog.NodeLeaveFailed(_logger, _nodes.Name, ex);
+        }
+
+        var closed = 0;
+        try
+        {
+            var left = await _drain.DrainAsync(() => calls.ActiveCalls.Count, () =>
+            {
+                foreach (var connection in connections.All.Where(c => !c.IsClosed))
+                {
+                    connection.Close();
+                    closed++;
+                }
+            }, cancellationToken);
+            SwitchLog.NodeDrained(_logger, _nodes.Name, left, closed);
+            await _nodes.LeaveAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SwitchLog.NodeLeaveFailed(_logger, _nodes.Name, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out first: the others expire this node's registrations when its heartbeat stops.
+        }
     }
 
     private static async Task Guard(Task task)
