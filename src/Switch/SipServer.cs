@@ -51,6 +51,7 @@ internal sealed class SipServer(
     private NodeDrain? _drain;
     private CallController? _calls;
     private ConnectionTable? _connections;
+    private Task? _recordsWritten;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -147,7 +148,7 @@ internal sealed class SipServer(
             Guard(_mailboxChanges!.RunAsync(stoppingToken)),
             Guard(_prompts!),
             Guard(_registrations!.RunAsync(stoppingToken)),
-            Guard(_records!.RunAsync(stoppingToken)),
+            Guard(_recordsWritten = _records!.RunAsync(stoppingToken)),
             Guard(_heartbeat!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
     }
@@ -186,6 +187,17 @@ internal sealed class SipServer(
                 }
             }, cancellationToken);
             SwitchLog.NodeDrained(_logger, _nodes.Name, left, closed);
+            // The records of the calls that finished while draining are written before the node goes.
+            _records?.Complete();
+            try
+            {
+                await (_recordsWritten ?? Task.CompletedTask).WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The database is away: the next start closes this node's unfinished records (CloseAbandonedAsync).
+            }
+
             await _nodes.LeaveAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

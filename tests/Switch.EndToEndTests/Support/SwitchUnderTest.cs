@@ -135,6 +135,9 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the switch as a service manager does (SIGTERM) and returns its exit code once it has gone.</summary>
+    public Task<int> StopGracefullyAsync() => _process!.StopAsync();
+
     /// <summary>Starts the switch again with the same settings, after <see cref="KillAsync"/>.</summary>
     public async Task RestartAsync()
     {
