@@ -30,7 +30,7 @@ public sealed partial class CertificateIssuer
         return new IssuedCertificate(CertificateKeys.Attach(certificate, key), [issuer.Certificate, .. issuer.Issuers]);
     }
 
-    private static void AddLeafExtensions(CertificateRequest request, AsymmetricAlgorithm key, Oid extendedUsage)
+    private static void AddLeafExtensions(CertificateRequest request, AsymmetricAlgorithm key, params Oid[] extendedUsages)
     {
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         // RFC 5246 §7.4.2 / RFC 8446 §4.4.2: a TLS peer signs with its key; an RSA key may also be used for
@@ -39,7 +39,7 @@ public sealed partial class CertificateIssuer
             ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment
             : X509KeyUsageFlags.DigitalSignature;
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([extendedUsage], critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([.. extendedUsages], critical: false));
     }
 
     private void AddCrlDistributionPoint(CertificateRequest request)

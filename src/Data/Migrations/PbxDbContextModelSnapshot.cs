@@ -276,7 +276,7 @@ namespace HostedPbx.Data.Migrations
 
                     b.ToTable("call_legs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_call_legs_kind_values", "kind IN ('Handset', 'Trunk', 'Voicemail', 'Recorder')");
+                            t.HasCheckConstraint("ck_call_legs_kind_values", "kind IN ('Handset', 'Trunk', 'Voicemail', 'Recorder', 'Node')");
 
                             t.HasCheckConstraint("ck_call_legs_media_protection_values", "media_protection IN ('Srtp', 'None')");
 
@@ -393,7 +393,7 @@ namespace HostedPbx.Data.Migrations
 
                             t.HasCheckConstraint("ck_call_records_times", "(answered_at IS NULL OR answered_at >= started_at) AND (ended_at IS NULL OR ended_at >= started_at)");
 
-                            t.HasCheckConstraint("ck_call_records_type_values", "type IN ('ExtensionToExtension', 'Voicemail', 'OutboundPstn', 'InboundPstn')");
+                            t.HasCheckConstraint("ck_call_records_type_values", "type IN ('ExtensionToExtension', 'Voicemail', 'OutboundPstn', 'InboundPstn', 'AcrossNodes')");
                         });
                 });
 

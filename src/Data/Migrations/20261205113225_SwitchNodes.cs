@@ -11,6 +11,14 @@ namespace HostedPbx.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropCheckConstraint(
+                name: "ck_call_records_type_values",
+                table: "call_records");
+
+            migrationBuilder.DropCheckConstraint(
+                name: "ck_call_legs_kind_values",
+                table: "call_legs");
+
             migrationBuilder.CreateTable(
                 name: "switch_nodes",
                 columns: table => new
@@ -25,6 +33,16 @@ namespace HostedPbx.Data.Migrations
                 {
                     table.PrimaryKey("pk_switch_nodes", x => x.name);
                 });
+
+            migrationBuilder.AddCheckConstraint(
+                name: "ck_call_records_type_values",
+                table: "call_records",
+                sql: "type IN ('ExtensionToExtension', 'Voicemail', 'OutboundPstn', 'InboundPstn', 'AcrossNodes')");
+
+            migrationBuilder.AddCheckConstraint(
+                name: "ck_call_legs_kind_values",
+                table: "call_legs",
+                sql: "kind IN ('Handset', 'Trunk', 'Voicemail', 'Recorder', 'Node')");
 
             migrationBuilder.CreateIndex(
                 name: "ix_switch_nodes_last_heartbeat_at",
@@ -45,6 +63,24 @@ namespace HostedPbx.Data.Migrations
             migrationBuilder.Sql("REVOKE ALL ON switch_nodes FROM hostedpbx_app, hostedpbx_switch;");
             migrationBuilder.DropTable(
                 name: "switch_nodes");
+
+            migrationBuilder.DropCheckConstraint(
+                name: "ck_call_records_type_values",
+                table: "call_records");
+
+            migrationBuilder.DropCheckConstraint(
+                name: "ck_call_legs_kind_values",
+                table: "call_legs");
+
+            migrationBuilder.AddCheckConstraint(
+                name: "ck_call_records_type_values",
+                table: "call_records",
+                sql: "type IN ('ExtensionToExtension', 'Voicemail', 'OutboundPstn', 'InboundPstn')");
+
+            migrationBuilder.AddCheckConstraint(
+                name: "ck_call_legs_kind_values",
+                table: "call_legs",
+                sql: "kind IN ('Handset', 'Trunk', 'Voicemail', 'Recorder')");
         }
     }
 }
