@@ -64,7 +64,8 @@ internal sealed class SipServer(
         // The node takes its name before it touches any registration: a name held by a live node refuses the start, and
         // that node's registrations stay (issue 14).
         var n = nodeOptions.Value;
-        _nodes = new NodeTable(contexts, o.NodeName, o.SipListen, TimeSpan.FromSeconds(n.NodeDeadAfterSeconds), time);
+        _nodes = new NodeTable(
+            contexts, o.NodeName, o.SipListen, CertificateIdentity.Sha256Fingerprint(certificate.TargetCertificate), TimeSpan.FromSeconds(n.NodeDeadAfterSeconds), time);
         await _nodes.JoinAsync(cancellationToken);
         SwitchLog.NodeJoined(_logger, o.NodeName, o.SipListen);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger, time);

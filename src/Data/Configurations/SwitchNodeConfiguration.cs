@@ -11,6 +11,7 @@ internal sealed class SwitchNodeConfiguration : IEntityTypeConfiguration<SwitchN
         builder.HasKey(n => n.Name);
         builder.Property(n => n.Name).HasMaxLength(100);
         builder.Property(n => n.SipAddress).HasMaxLength(64);
+        builder.Property(n => n.CertificateFingerprint).HasMaxLength(64);
         builder.HasIndex(n => n.LastHeartbeatAt);
     }
 }

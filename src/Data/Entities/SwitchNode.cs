@@ -12,6 +12,12 @@ public class SwitchNode
     /// <summary>The node's SIP over TLS address, ip:port.</summary>
     public required string SipAddress { get; set; }
 
+    /// <summary>
+    /// SHA-256 fingerprint (hex) of the certificate the node presents: another node admits a connection from this one only
+    /// with exactly this certificate, as a handset is bound to its certificate.
+    /// </summary>
+    public required string CertificateFingerprint { get; set; }
+
     public DateTimeOffset StartedAt { get; set; }
 
     public DateTimeOffset LastHeartbeatAt { get; set; }

@@ -1600,6 +1600,12 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("CertificateFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("certificate_fingerprint");
+
                     b.Property<bool>("Draining")
                         .HasColumnType("boolean")
                         .HasColumnName("draining");

@@ -8,6 +8,11 @@ namespace HostedPbx.Switch.Nodes;
 /// </summary>
 internal sealed class NodeHeartbeat(NodeTable table, TimeSpan interval, TimeProvider time, ILogger logger)
 {
+    private IReadOnlyDictionary<string, LiveNode> _live = new Dictionary<string, LiveNode>();
+
+    /// <summary>The live nodes as of the last beat (the TLS handshake reads it, so it never waits on the database).</summary>
+    public IReadOnlyDictionary<string, LiveNode> Live => Volatile.Read(ref _live);
+
     /// <summary>Called when the node found its row gone and joined again (its registrations were expired meanwhile).</summary>
     public Action? Rejoined { get; init; }
 
@@ -37,6 +42,8 @@ internal sealed class NodeHeartbeat(NodeTable table, TimeSpan interval, TimeProv
             {
                 SwitchLog.NodeExpired(logger, dead.Name, dead.SipAddress, dead.Registrations);
             }
+
+            Volatile.Write(ref _live, await table.LiveAsync(cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -12,7 +12,8 @@ namespace HostedPbx.Switch.Nodes;
 /// node whose heartbeat stopped for longer than <paramref name="deadAfter"/>, so calls stop going to connections that no
 /// longer exist.
 /// </summary>
-internal sealed class NodeTable(IDbContextFactory<PbxDbContext> contexts, string name, string sipAddress, TimeSpan deadAfter, TimeProvider time)
+internal sealed class NodeTable(
+    IDbContextFactory<PbxDbContext> contexts, string name, string sipAddress, string certificateFingerprint, TimeSpan deadAfter, TimeProvider time)
 {
     public string Name => name;
 
@@ -29,10 +30,10 @@ internal sealed class NodeTable(IDbContextFactory<PbxDbContext> contexts, string
         var cutoff = now - deadAfter;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var taken = await db.Database.SqlQuery<string>($"""
-            INSERT INTO switch_nodes (name, sip_address, started_at, last_heartbeat_at, draining)
-            VALUES ({name}, {sipAddress}, {now}, {now}, false)
-            ON CONFLICT (name) DO UPDATE SET sip_address = EXCLUDED.sip_address, started_at = EXCLUDED.started_at,
-                last_heartbeat_at = EXCLUDED.last_heartbeat_at, draining = false
+            INSERT INTO switch_nodes (name, sip_address, certificate_fingerprint, started_at, last_heartbeat_at, draining)
+            VALUES ({name}, {sipAddress}, {certificateFingerprint}, {now}, {now}, false)
+            ON CONFLICT (name) DO UPDATE SET sip_address = EXCLUDED.sip_address, certificate_fingerprint = EXCLUDED.certificate_fingerprint,
+                started_at = EXCLUDED.started_at, last_heartbeat_at = EXCLUDED.last_heartbeat_at, draining = false
             WHERE switch_nodes.last_heartbeat_at < {cutoff} OR switch_nodes.sip_address = EXCLUDED.sip_address
             RETURNING name AS "Value"
             """).ToListAsync(cancellationToken);
@@ -99,6 +100,15 @@ internal sealed class NodeTable(IDbContextFactory<PbxDbContext> contexts, string
             await transaction.CommitAsync(ct);
             return (IReadOnlyList<ExpiredNode>)expired;
         }, cancellationToken);
+    }
+
+    /// <summary>The nodes whose heartbeat is within the bound, this one included, by name.</summary>
+    public async Task<IReadOnlyDictionary<string, LiveNode>> LiveAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - deadAfter;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.SwitchNodes.AsNoTracking().Where(n => n.LastHeartbeatAt >= cutoff)
+            .ToDictionaryAsync(n => n.Name, n => new LiveNode(n.Name, n.SipAddress, n.CertificateFingerprint, n.Draining), StringComparer.Ordinal, cancellationToken);
     }
 
     /// <summary>Marks this node draining: it takes no new calls, and no other node should send it any.</summary>

@@ -14,6 +14,7 @@ namespace HostedPbx.Switch.Tests.Nodes;
 public sealed class NodeTableTests
 {
     private static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(30);
+    private static readonly string Fingerprint = new('f', 64);
     private readonly FakeTimeProvider _time = new(TestClock.Now);
 
     [Fact]
@@ -21,8 +22,8 @@ public sealed class NodeTableTests
     {
         await using var database = await PostgresFixture.OwnAsync("switch_nodes_expiry");
         var contexts = SwitchContexts(database);
-        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", DeadAfter, _time);
-        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", DeadAfter, _time);
+        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time);
+        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", Fingerprint, DeadAfter, _time);
         await a.JoinAsync(Cancel);
         await b.JoinAsync(Cancel);
         var onA = await AddRegistrationAsync(database, "node-a", "0015651a2b01");
@@ -42,6 +43,7 @@ public sealed class NodeTableTests
         var audit = await db.AuditEvents.SingleAsync(e => e.Action == "switch.node.expire", Cancel);
         Assert.Equal(("node-a", AuditOutcome.Success, AuditActorKind.System), (audit.TargetId, audit.Outcome, audit.ActorKind));
         Assert.Contains("1 registrations expired", audit.Reason, StringComparison.Ordinal);
+        Assert.Equal(new LiveNode("node-b", "127.0.0.3:5061", Fingerprint, false), Assert.Single(heartbeatOfB.Live).Value);
         Assert.NotEqual(onA, onB);
     }
 
@@ -50,12 +52,12 @@ public sealed class NodeTableTests
     {
         await using var database = await PostgresFixture.OwnAsync("switch_nodes_join");
         var contexts = SwitchContexts(database);
-        await new NodeTable(contexts, "node-a", "127.0.0.2:5061", DeadAfter, _time).JoinAsync(Cancel);
+        await new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time).JoinAsync(Cancel);
         var registration = await AddRegistrationAsync(database, "node-a", "0015651a2b03");
         _time.Advance(TimeSpan.FromSeconds(10));
 
         var refused = await Assert.ThrowsAsync<StartupCheckException>(
-            () => new NodeTable(contexts, "node-a", "127.0.0.3:5061", DeadAfter, _time).JoinAsync(Cancel));
+            () => new NodeTable(contexts, "node-a", "127.0.0.3:5061", Fingerprint, DeadAfter, _time).JoinAsync(Cancel));
 
         Assert.Contains("Switch:NodeName 'node-a' is in use by the live switch node at 127.0.0.2:5061", refused.Message, StringComparison.Ordinal);
         Assert.Contains("another name", refused.Message, StringComparison.Ordinal);
@@ -72,14 +74,14 @@ public sealed class NodeTableTests
     {
         await using var database = await PostgresFixture.OwnAsync("switch_nodes_rejoin");
         var contexts = SwitchContexts(database);
-        await new NodeTable(contexts, "node-a", "127.0.0.2:5061", DeadAfter, _time).JoinAsync(Cancel);
+        await new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time).JoinAsync(Cancel);
 
         // The same node again at once (killed and restarted: a live one would still hold the port).
         _time.Advance(TimeSpan.FromSeconds(2));
-        await new NodeTable(contexts, "node-a", "127.0.0.2:5061", DeadAfter, _time).JoinAsync(Cancel);
+        await new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time).JoinAsync(Cancel);
         // Elsewhere, once the old one has been silent past the bound.
         _time.Advance(DeadAfter + TimeSpan.FromSeconds(1));
-        await new NodeTable(contexts, "node-a", "127.0.0.3:5061", DeadAfter, _time).JoinAsync(Cancel);
+        await new NodeTable(contexts, "node-a", "127.0.0.3:5061", Fingerprint, DeadAfter, _time).JoinAsync(Cancel);
 
         await using var db = database.CreateOwnerContext();
         var node = await db.SwitchNodes.SingleAsync(Cancel);
@@ -91,8 +93,8 @@ public sealed class NodeTableTests
     {
         await using var database = await PostgresFixture.OwnAsync("switch_nodes_stall");
         var contexts = SwitchContexts(database);
-        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", DeadAfter, _time);
-        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", DeadAfter, _time);
+        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time);
+        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", Fingerprint, DeadAfter, _time);
         await a.JoinAsync(Cancel);
         await b.JoinAsync(Cancel);
         _time.Advance(DeadAfter + TimeSpan.FromSeconds(1));
@@ -111,8 +113,8 @@ public sealed class NodeTableTests
     {
         await using var database = await PostgresFixture.OwnAsync("switch_nodes_holder");
         var contexts = SwitchContexts(database);
-        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", DeadAfter, _time);
-        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", DeadAfter, _time);
+        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time);
+        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", Fingerprint, DeadAfter, _time);
         await a.JoinAsync(Cancel);
         await b.JoinAsync(Cancel);
         await AddRegistrationAsync(database, "node-b", "0015651a2b04");

@@ -14,7 +14,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HostedPbx.Data.Migrations
 {
     [DbContext(typeof(PbxDbContext))]
-    [Migration("20261205113225_SwitchNodes")]
+    [Migration("20261205114202_SwitchNodes")]
     partial class SwitchNodes
     {
         /// <inheritdoc />
@@ -1602,6 +1602,12 @@ namespace HostedPbx.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
+
+                    b.Property<string>("CertificateFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("certificate_fingerprint");
 
                     b.Property<bool>("Draining")
                         .HasColumnType("boolean")

@@ -25,6 +25,7 @@ namespace HostedPbx.Data.Migrations
                 {
                     name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     sip_address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    certificate_fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     last_heartbeat_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     draining = table.Column<bool>(type: "boolean", nullable: false)
