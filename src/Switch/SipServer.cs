@@ -12,6 +12,7 @@ using HostedPbx.Switch.Nodes;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
+using HostedPbx.Switch.Sip.Transport.Peers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -114,17 +115,21 @@ internal sealed class SipServer(
         _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
         _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
-        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions);
+        var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions, peers: new Dictionary<PeerKind, ISipConnectionHandler>());
         metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
-        var gate = new IdentityGate(dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions));
+        var gate = new IdentityGate(
+            dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions), () => pstnDirectory.Current.Peers);
         _directory.OnSwapped(gate.OnDirectoryChanged);
+        pstnDirectory.OnSwapped(changed => gate.OnPeersChanged(changed.Peers));
+        // Carriers (and, issue 14, nodes) connect with certificates that are not handsets'; the node hook is not set yet.
+        var peerAuthenticator = new PeerAuthenticator(PeerTrust.Load(o.CarrierTrustAnchorPath), time);
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
             new SipConnectionLimits(
                 TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
                 o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress),
-            _logger);
+            _logger, peerAuthenticator, () => pstnDirectory.Current.Peers);
         _listening = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listening.Bind(endpoint);
         _listening.Listen(512);

@@ -23,6 +23,11 @@ public sealed class SwitchOptions
     /// <summary>The private key of <see cref="CertificatePath"/>, PEM. Empty: Kestrel:Certificates:Default:KeyPath.</summary>
     public string PrivateKeyPath { get; set; } = "";
 
+    /// <summary>
+    /// PEM bundle of the CAs that vouch for carriers' certificates (as servers and as clients); empty: the system's trust store.
+    /// </summary>
+    public string CarrierTrustAnchorPath { get; set; } = "";
+
     [Range(1024, 65535, ErrorMessage = "Switch:MediaPortMin must be between 1024 and 65535.")]
     public int MediaPortMin { get; set; } = 30000;
 

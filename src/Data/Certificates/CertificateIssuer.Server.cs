@@ -24,7 +24,8 @@ public sealed partial class CertificateIssuer
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCommonName(hostNames[0]);
         var request = NewRequest(subject.Build(), key, issuer.SigningHash);
-        AddLeafExtensions(request, key, s_serverAuth);
+        // The switch also presents this certificate as a TLS client to carriers and other nodes (mutual TLS): clientAuth too.
+        AddLeafExtensions(request, key, s_serverAuth, s_clientAuth);
         var names = new SubjectAlternativeNameBuilder();
         foreach (var host in hostNames.Distinct(StringComparer.OrdinalIgnoreCase))
         {

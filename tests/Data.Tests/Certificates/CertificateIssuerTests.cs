@@ -213,7 +213,8 @@ public sealed class CertificateIssuerTests
         var san = Extension<X509SubjectAlternativeNameExtension>(certificate);
         Assert.Equal(["127.0.0.1", "pbx.example.test"], san.EnumerateDnsNames());
         Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], san.EnumerateIPAddresses());
-        Assert.Equal([ServerAuth], Extension<X509EnhancedKeyUsageExtension>(certificate).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
+        // The switch presents its certificate as a TLS client to carriers and nodes too.
+        Assert.Equal([ServerAuth, ClientAuth], Extension<X509EnhancedKeyUsageExtension>(certificate).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
         Assert.True(certificate.MatchesHostname("127.0.0.1"));
         Assert.True(certificate.MatchesHostname("pbx.example.test"));
         Assert.Equal(TestPki.Start.AddDays(397).UtcDateTime, certificate.NotAfter.ToUniversalTime());

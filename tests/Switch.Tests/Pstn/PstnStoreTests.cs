@@ -1,5 +1,6 @@
 using HostedPbx.Data;
 using HostedPbx.Switch.Calls.Trunks;
+using HostedPbx.Switch.Sip.Transport.Peers;
 using HostedPbx.Testing;
 using HostedPbx.Testing.Pstn;
 using Microsoft.EntityFrameworkCore;
@@ -16,11 +17,12 @@ public sealed class PstnStoreTests
     {
         await using var database = await PostgresFixture.OwnAsync("switch_pstn_store");
         Guid tenantId;
+        TestPstn.Arranged pstn;
         await using (var owner = database.CreateOwnerContext())
         {
             var arranged = await TestTenants.AddAsync(owner, $"Pstn {Guid.NewGuid():N}", $"0015651{Random.Shared.Next(0, 0xFFFFF):x5}");
             tenantId = arranged.Tenant.Id;
-            await TestPstn.AddAsync(owner, tenantId, arranged.Extension.Id, $"+4930{Random.Shared.Next(1000000, 9999999)}");
+            pstn = await TestPstn.AddAsync(owner, tenantId, arranged.Extension.Id, $"+4930{Random.Shared.Next(1000000, 9999999)}");
         }
 
         var contexts = new PooledDbContextFactory<PbxDbContext>(
@@ -31,6 +33,9 @@ public sealed class PstnStoreTests
 
         Assert.True(directory.TryGet(tenantId, out var tenant));
         Assert.Equal(("DE", "+*"), (tenant.Plan.Iso, Assert.Single(tenant.Routes).Pattern));
+        // The operator's carrier is a known peer by its host name (no certificate name set), shared by tenants.
+        var carrier = directory.Peers.Find(PeerKind.Trunk, pstn.Carrier.Id);
+        Assert.Equal(("sip.carrier.example", null), (carrier?.CertificateName, carrier?.TenantId));
         await using var check = database.CreateOwnerContext();
         var stored = await check.PstnSettings.SingleAsync(s => s.TenantId == tenantId, TestContext.Current.CancellationToken);
         Assert.Equal((TestClock.Now, "11 international attempts within 5 minutes"), (stored.OutboundSuspendedAt, stored.SuspensionReason));

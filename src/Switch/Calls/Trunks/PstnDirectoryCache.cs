@@ -9,14 +9,20 @@ namespace HostedPbx.Switch.Calls.Trunks;
 internal sealed class PstnDirectoryCache(Func<CancellationToken, Task<PstnDirectory>> load, ILogger logger)
 {
     private PstnDirectory _current = PstnDirectory.Empty;
+    private Action<PstnDirectory>? _swapped;
 
     public PstnDirectory Current => Volatile.Read(ref _current);
+
+    /// <summary>Hears of each new snapshot (the identity gate re-checks open carrier connections against its peers).</summary>
+    public void OnSwapped(Action<PstnDirectory> swapped) => _swapped += swapped;
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         try
         {
-            Volatile.Write(ref _current, await load(cancellationToken));
+            var loaded = await load(cancellationToken);
+            Volatile.Write(ref _current, loaded);
+            _swapped?.Invoke(loaded);
         }
         catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or TimeoutException)
         {

@@ -13,13 +13,13 @@ internal sealed class ConnectionTable
 
     public long NextId() => Interlocked.Increment(ref _nextId);
 
-    /// <summary>Adds the connection unless its device already holds <paramref name="maxPerDevice"/> open ones.</summary>
+    /// <summary>Adds the connection unless its device (or peer) already holds <paramref name="maxPerDevice"/> open ones.</summary>
     public bool TryAdd(SipConnection connection, int maxPerDevice)
     {
-        var deviceId = connection.Device.DeviceId;
+        var ownerId = connection.OwnerId;
         lock (_adding)
         {
-            if (_connections.Values.Count(c => !c.IsClosed && c.Device.DeviceId == deviceId) >= maxPerDevice)
+            if (_connections.Values.Count(c => !c.IsClosed && c.OwnerId == ownerId) >= maxPerDevice)
             {
                 return false;
             }

@@ -5,11 +5,12 @@ using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Sip.Transport.Peers;
 
 namespace HostedPbx.Switch.Sip.Transport;
 
 /// <summary>
-/// One TLS connection from a handset: frames SIP messages off the stream (RFC 3261 §18.3), answers keep-alives (RFC 5626
+/// One TLS connection from a handset, or to or from a peer (a carrier or another node): frames SIP messages off the stream (RFC 3261 §18.3), answers keep-alives (RFC 5626
 /// §4.4.1) and carries requests back to the handset over the same flow (RFC 5923, RFC 5626 §5.3).
 /// </summary>
 internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
@@ -36,11 +37,21 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     public SipConnection(
         long id, Stream stream, IPEndPoint remote, ConnectionIdentity identity, SslProtocols protocol, string cipher,
         ISipConnectionHandler handler, TimeProvider time, SipConnectionLimits limits, ILogger logger)
+        : this(id, stream, remote, protocol, cipher, handler, time, limits, logger) => Identity = identity;
+
+    /// <summary>A connection to or from a peer: it never carries a device, so it never reaches the registrar.</summary>
+    public SipConnection(
+        long id, Stream stream, IPEndPoint remote, PeerConnectionIdentity peer, SslProtocols protocol, string cipher,
+        ISipConnectionHandler handler, TimeProvider time, SipConnectionLimits limits, ILogger logger)
+        : this(id, stream, remote, protocol, cipher, handler, time, limits, logger) => Peer = peer;
+
+    private SipConnection(
+        long id, Stream stream, IPEndPoint remote, SslProtocols protocol, string cipher,
+        ISipConnectionHandler handler, TimeProvider time, SipConnectionLimits limits, ILogger logger)
     {
         Id = id;
         _stream = stream;
         Remote = remote;
-        Identity = identity;
         TlsVersion = protocol switch
         {
             SslProtocols.Tls13 => "TLSv1.3",
@@ -63,11 +74,20 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
 
     public IPEndPoint Remote { get; }
 
-    /// <summary>The client certificate of the handshake, re-checked against each new directory snapshot.</summary>
-    public ConnectionIdentity Identity { get; }
+    /// <summary>A handset's client certificate of the handshake, re-checked against each new directory snapshot; null on a peer connection.</summary>
+    public ConnectionIdentity? Identity { get; }
+
+    /// <summary>The carrier or node at the far end, re-checked on every request; null on a handset's connection.</summary>
+    public PeerConnectionIdentity? Peer { get; }
+
+    public bool IsPeer => Peer is not null;
 
     /// <summary>The device as the current directory knows it (its lines change when an admin binds or unbinds one).</summary>
-    public DeviceIdentity Device => Identity.Current;
+    /// <exception cref="InvalidOperationException">On a peer connection, which has no device.</exception>
+    public DeviceIdentity Device => Identity?.Current ?? throw new InvalidOperationException($"Connection {Id} is a peer connection and has no device.");
+
+    /// <summary>The device's or the peer's id: what the per-device (or per-peer) connection cap counts.</summary>
+    public Guid OwnerId => Identity?.Current.DeviceId ?? Peer!.Current.PeerId;
 
     public string TlsVersion { get; }
 
@@ -150,7 +170,8 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
         await _stream.DisposeAsync();
         _closing.Dispose();
         _aborting.Dispose();
-        Identity.Dispose();
+        Identity?.Dispose();
+        Peer?.Dispose();
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());

@@ -3,13 +3,15 @@ using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Sip.Transport.Peers;
 
 namespace HostedPbx.Switch.Sip.Transport;
 
 /// <summary>
 /// Where each framed message goes: to its transaction when one matches (RFC 3261 §17.1.3, §17.2.3); else a request inside
 /// a dialog (a To tag, RFC 3261 §12.2.2) to the B2BUA's dialog lookup, a CANCEL to the INVITE it names (§9.2), and the
-/// rest by method to the registrar or the B2BUA.
+/// rest by method to the registrar or the B2BUA. A peer connection's messages (a carrier's or a node's) never reach the
+/// registrar: what no transaction takes goes to the handler for the peer's kind in <paramref name="peers"/>.
 /// </summary>
 internal sealed class SipDispatcher(
     TransactionTable transactions,
@@ -18,7 +20,8 @@ internal sealed class SipDispatcher(
     Registrar.Registrar registrar,
     CallController calls,
     Func<DeviceDirectory> directory,
-    Calls.Voicemail.MailboxSubscriptions? subscriptions = null) : ISipConnectionHandler
+    Calls.Voicemail.MailboxSubscriptions? subscriptions = null,
+    IReadOnlyDictionary<PeerKind, ISipConnectionHandler>? peers = null) : ISipConnectionHandler
 {
     private readonly TransactionCleanup _cleanup = new(transactions);
 
@@ -26,6 +29,12 @@ internal sealed class SipDispatcher(
     {
         if (transactions.TryDispatch(message))
         {
+            return;
+        }
+
+        if (connection.Peer is { } peer)
+        {
+            OnPeerMessage(connection, peer.Current, message);
             return;
         }
 
@@ -68,9 +77,44 @@ internal sealed class SipDispatcher(
 
     public void OnClosed(SipConnection connection)
     {
+        if (connection.Peer is { } peer)
+        {
+            calls.OnConnectionClosed(connection.Id);
+            if (peers?.GetValueOrDefault(peer.Current.Kind) is { } handler)
+            {
+                handler.OnClosed(connection);
+            }
+
+            return;
+        }
+
         registrar.OnConnectionClosed(connection.Id);
         calls.OnConnectionClosed(connection.Id);
         subscriptions?.OnConnectionClosed(connection.Id);
+    }
+
+    private void OnPeerMessage(SipConnection connection, PeerIdentity peer, SipMessage message)
+    {
+        if (peers?.GetValueOrDefault(peer.Kind) is { } handler)
+        {
+            handler.OnMessage(connection, message);
+            return;
+        }
+
+        switch (message)
+        {
+            case SipRequest { Method: SipMethod.Options } options:
+                // RFC 3261 §11.2: a carrier's keep-alive OPTIONS is answered even before its kind has a handler.
+                Answer(connection, options, _ => SipResponses.Create(options, SipStatusCodes.Ok, SipRequests.NewTag(), [("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS")]));
+                break;
+            case SipRequest { Method: not SipMethod.Ack } request when request.CanBeAnswered:
+                // A peer never registers or subscribes, and a kind without a handler takes no calls.
+                Answer(connection, request, _ => SipResponses.Create(request, SipStatusCodes.Forbidden, SipRequests.NewTag()));
+                break;
+            default:
+                message.Dispose();
+                break;
+        }
     }
 
     private void Answer(SipConnection connection, SipRequest request, Func<ServerNonInviteTransaction, SipResponse> respond)

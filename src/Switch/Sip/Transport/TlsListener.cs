@@ -6,13 +6,15 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Sip.Transport.Peers;
 
 namespace HostedPbx.Switch.Sip.Transport;
 
 /// <summary>
-/// Accepts TLS connections (1.2 or 1.3 only) that must present a handset's certificate; a refused handshake is audited with
-/// its reason, which the peer never learns. Handshakes have a deadline and a cap per source address; connections have a
-/// cap per device.
+/// Accepts TLS connections (1.2 or 1.3 only) that must present a handset's certificate or, when <paramref name="peers"/> is
+/// given, a known peer's (a carrier pinned per carrier or trunk, or a node through the node hook); a refused handshake is
+/// audited with its reason, which the peer never learns. Handshakes have a deadline and a cap per source address;
+/// connections have a cap per device (and per peer).
 /// </summary>
 internal sealed class TlsListener(
     SslStreamCertificateContext serverCertificate,
@@ -23,8 +25,13 @@ internal sealed class TlsListener(
     SwitchAudit audit,
     TimeProvider time,
     SipConnectionLimits limits,
-    ILogger logger)
+    ILogger logger,
+    PeerAuthenticator? peers = null,
+    Func<PeerDirectory>? peerDirectory = null)
 {
+    /// <summary>Connections one carrier or node may hold at once (an SBC may open a few; a flood of them is refused).</summary>
+    public const int MaxConnectionsPerPeer = 64;
+
     private readonly ConcurrentDictionary<IPAddress, int> _handshaking = new();
 
     // Addresses refused since they last fell below the cap: a flood is audited once, not once per connection, so it
@@ -67,14 +74,21 @@ internal sealed class TlsListener(
         }
 
         ConnectionIdentity? identity;
+        PeerConnectionIdentity? peer;
         SslStream ssl;
         try
         {
-            (ssl, identity) = await HandshakeAsync(stream, remote, cancellationToken);
+            (ssl, identity, peer) = await HandshakeAsync(stream, remote, cancellationToken);
         }
         finally
         {
             LeaveHandshake(remote.Address);
+        }
+
+        if (peer is not null)
+        {
+            await ServePeerAsync(ssl, remote, peer, cancellationToken);
+            return;
         }
 
         if (identity is null)
@@ -95,6 +109,28 @@ internal sealed class TlsListener(
         }
 
         SwitchLog.ConnectionAccepted(logger, connection.Id, remote, device.Mac, connection.TlsVersion, connection.TlsCipher);
+        await RunAsync(connection, cancellationToken);
+    }
+
+    private async Task ServePeerAsync(SslStream ssl, IPEndPoint remote, PeerConnectionIdentity peer, CancellationToken cancellationToken)
+    {
+        var connection = new SipConnection(
+            connections.NextId(), ssl, remote, peer, ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), handler, time, limits, logger);
+        var identity = peer.Current;
+        if (!connections.TryAdd(connection, MaxConnectionsPerPeer))
+        {
+            audit.Denied("sip.tls.connection", $"{identity.Name} already holds {MaxConnectionsPerPeer} connections", identity.TenantId, identity.Name,
+                identity.PeerId.ToString(), remote.Address, identity.Kind == PeerKind.Node ? "node" : "trunk", identity.PeerId.ToString());
+            await connection.DisposeAsync();
+            return;
+        }
+
+        SwitchLog.PeerAccepted(logger, connection.Id, remote, identity.Kind, identity.Name, connection.TlsVersion, connection.TlsCipher);
+        await RunAsync(connection, cancellationToken);
+    }
+
+    private async Task RunAsync(SipConnection connection, CancellationToken cancellationToken)
+    {
         try
         {
             await connection.RunAsync(cancellationToken);
@@ -106,9 +142,12 @@ internal sealed class TlsListener(
         }
     }
 
-    private async Task<(SslStream Ssl, ConnectionIdentity? Identity)> HandshakeAsync(Stream stream, IPEndPoint remote, CancellationToken cancellationToken)
+    private async Task<(SslStream Ssl, ConnectionIdentity? Identity, PeerConnectionIdentity? Peer)> HandshakeAsync(
+        Stream stream, IPEndPoint remote, CancellationToken cancellationToken)
     {
         DeviceAuthentication? outcome = null;
+        PeerAuthentication? peerOutcome = null;
+        PeerDirectory? peersAgainst = null;
         X509Certificate2? leaf = null;
         X509Certificate2[] presented = [];
         DeviceDirectory? checkedAgainst = null;
@@ -126,7 +165,15 @@ internal sealed class TlsListener(
                 presented = [.. (chain?.ChainPolicy.ExtraStore ?? []).Select(c => X509CertificateLoader.LoadCertificate(c.RawData))];
                 checkedAgainst = directory();
                 outcome = authenticator.Authenticate(leaf, presented, checkedAgainst);
-                return outcome.Succeeded;
+                if (outcome.Succeeded || peers is null || leaf is null || outcome.Mac is not null)
+                {
+                    return outcome.Succeeded;
+                }
+
+                // Not a handset (no MAC of ours in it): perhaps a carrier or a node.
+                peersAgainst = peerDirectory?.Invoke() ?? PeerDirectory.Empty;
+                peerOutcome = peers.Authenticate(leaf, presented, peersAgainst);
+                return peerOutcome.Succeeded;
             },
         };
 
@@ -135,11 +182,16 @@ internal sealed class TlsListener(
         try
         {
             await ssl.AuthenticateAsServerAsync(options, handshake.Token);
-            return (ssl, new ConnectionIdentity(leaf!, presented, outcome!.Identity!, checkedAgainst!, authenticator, time));
+            if (peerOutcome is { Identity: { } peer })
+            {
+                return (ssl, null, new PeerConnectionIdentity(leaf!, presented, peer, peersAgainst, peers!, time));
+            }
+
+            return (ssl, new ConnectionIdentity(leaf!, presented, outcome!.Identity!, checkedAgainst!, authenticator, time), null);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
         {
-            var reason = outcome?.Refusal
+            var reason = (peerOutcome?.Refusal is { } notPeer ? $"{outcome?.Refusal}; not a carrier or node either: {notPeer}" : outcome?.Refusal)
                 ?? (deadline.IsCancellationRequested ? $"handshake not finished within {limits.HandshakeTimeout.TotalSeconds:0} s" : $"handshake failed: {ex.GetType().Name}");
             SwitchLog.HandshakeRefused(logger, remote, reason);
             audit.Denied("sip.tls.handshake", reason, null, outcome?.Mac ?? remote.ToString(), outcome?.Mac, remote.Address, "device", outcome?.Mac);
@@ -150,7 +202,7 @@ internal sealed class TlsListener(
             }
 
             await ssl.DisposeAsync();
-            return (ssl, null);
+            return (ssl, null, null);
         }
     }
 

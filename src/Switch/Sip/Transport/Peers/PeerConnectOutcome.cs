@@ -1,0 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace HostedPbx.Switch.Sip.Transport.Peers;
+
+/// <summary>A connection to a peer, open and proven, or why there is none (for the log, the audit and failover).</summary>
+internal sealed record PeerConnectOutcome(SipConnection? Connection, string? Failure)
+{
+    [MemberNotNullWhen(true, nameof(Connection))]
+    [MemberNotNullWhen(false, nameof(Failure))]
+    public bool Succeeded => Connection is not null;
+}
