@@ -84,6 +84,9 @@ internal sealed class SipServer(
             Rejoined = () => bindings.AllLive(time.GetUtcNow()).ForEach(registrations.Save),
         };
         _drain = new NodeDrain(TimeSpan.FromSeconds(n.DrainGraceSeconds), time);
+        // The first beat at once: it expires nodes that died while this one was down and learns the live ones.
+        await _heartbeat.BeatAsync(cancellationToken);
+        var heartbeat = _heartbeat;
         var registrar = new Registrar(
             bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
@@ -122,8 +125,12 @@ internal sealed class SipServer(
             dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions), () => pstnDirectory.Current.Peers);
         _directory.OnSwapped(gate.OnDirectoryChanged);
         pstnDirectory.OnSwapped(changed => gate.OnPeersChanged(changed.Peers));
-        // Carriers (and, issue 14, nodes) connect with certificates that are not handsets'; the node hook is not set yet.
-        var peerAuthenticator = new PeerAuthenticator(PeerTrust.Load(o.CarrierTrustAnchorPath), time);
+        // Carriers (and, issue 14, nodes) connect with certificates that are not handsets'; nodes through the node hook.
+        // Issue 14: a node is recognised by its certificate from the platform CA, bound to the one it joined with.
+        var nodeRecognizer = NodeRecognizer.PlatformTrust(o.ResolvedCertificatePath) is { } platformCa
+            ? new NodeRecognizer(platformCa, time, name => heartbeat.Live.TryGetValue(name, out var node) ? node.CertificateFingerprint : null)
+            : null;
+        var peerAuthenticator = new PeerAuthenticator(PeerTrust.Load(o.CarrierTrustAnchorPath), time, nodeRecognizer);
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
             new SipConnectionLimits(
