@@ -37,6 +37,7 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<VoicemailGreeting> VoicemailGreetings => Set<VoicemailGreeting>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Registration> Registrations => Set<Registration>();
+    public DbSet<SwitchNode> SwitchNodes => Set<SwitchNode>();
     public DbSet<PublishedRevocationList> PublishedRevocationLists => Set<PublishedRevocationList>();
     public DbSet<CertificateRevocation> CertificateRevocations => Set<CertificateRevocation>();
 

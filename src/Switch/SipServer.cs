@@ -8,6 +8,7 @@ using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
+using HostedPbx.Switch.Nodes;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
@@ -32,7 +33,8 @@ internal sealed class SipServer(
     SwitchMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers,
-    Calls.Recording.RecordingService recordings) : BackgroundService
+    Calls.Recording.RecordingService recordings,
+    IOptions<NodeOptions> nodeOptions) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger("HostedPbx.Switch.Sip");
     private readonly CancellationTokenSource _stopping = new();
@@ -46,6 +48,12 @@ internal sealed class SipServer(
     private RelayEngine? _relayEngine;
     private MailboxChangeListener? _mailboxChanges;
     private Task? _prompts;
+    private NodeTable? _nodes;
+    private NodeHeartbeat? _heartbeat;
+    private NodeDrain? _drain;
+    private CallController? _calls;
+    private ConnectionTable? _connections;
+    private Task? _recordsWritten;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -55,6 +63,13 @@ internal sealed class SipServer(
         _directory = new DeviceDirectoryCache(new DeviceDirectoryLoader(contexts).LoadAsync, time, TimeSpan.FromSeconds(o.DirectoryRefreshSeconds), _logger);
         await _directory.RefreshAsync(cancellationToken);
         _changes = new DirectoryChangeListener(dataSource, _directory, time, _logger);
+        // The node takes its name before it touches any registration: a name held by a live node refuses the start, and
+        // that node's registrations stay (issue 14).
+        var n = nodeOptions.Value;
+        _nodes = new NodeTable(
+            contexts, o.NodeName, o.SipListen, CertificateIdentity.Sha256Fingerprint(certificate.TargetCertificate), TimeSpan.FromSeconds(n.NodeDeadAfterSeconds), time);
+        await _nodes.JoinAsync(cancellationToken);
+        SwitchLog.NodeJoined(_logger, o.NodeName, o.SipListen);
         _registrations = new RegistrationStore(contexts, o.NodeName, _logger, time);
         await _registrations.ClearNodeAsync(cancellationToken);
         _records = new CallRecordStore(contexts, o.NodeName, time, _logger) { Metrics = metrics };
@@ -62,8 +77,17 @@ internal sealed class SipServer(
         _scheduler = new SipTimerScheduler(time);
         var timers = new SipTimers();
         var transactions = new TransactionTable();
-        var connections = new ConnectionTable();
+        var connections = _connections = new ConnectionTable();
         var bindings = new BindingTable();
+        var registrations = _registrations;
+        _heartbeat = new NodeHeartbeat(_nodes, TimeSpan.FromSeconds(n.NodeHeartbeatSeconds), time, _logger)
+        {
+            Rejoined = () => bindings.AllLive(time.GetUtcNow()).ForEach(registrations.Save),
+        };
+        _drain = new NodeDrain(TimeSpan.FromSeconds(n.DrainGraceSeconds), time);
+        // The first beat at once: it expires nodes that died while this one was down and learns the live ones.
+        await _heartbeat.BeatAsync(cancellationToken);
+        var heartbeat = _heartbeat;
         var registrar = new Registrar(
             bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
@@ -89,12 +113,13 @@ internal sealed class SipServer(
         await mailboxStore.RecoverAsync(cancellationToken);
         var directory = _directory;
         var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger, audit);
-        var calls = new CallController(
+        var calls = _calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
             _logger, pstn, mailboxes, trunks)
         {
             Recorder = recordings.Recorder,
+            Drain = _drain,
         };
         _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
@@ -107,8 +132,12 @@ internal sealed class SipServer(
             dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions), () => pstnDirectory.Current.Peers);
         _directory.OnSwapped(gate.OnDirectoryChanged);
         pstnDirectory.OnSwapped(changed => gate.OnPeersChanged(changed.Peers));
-        // Carriers (and, issue 14, nodes) connect with certificates that are not handsets'; the node hook is not set yet.
-        var peerAuthenticator = new PeerAuthenticator(PeerTrust.Load(o.CarrierTrustAnchorPath), time);
+        // Carriers (and, issue 14, nodes) connect with certificates that are not handsets'; nodes through the node hook.
+        // Issue 14: a node is recognised by its certificate from the platform CA, bound to the one it joined with.
+        var nodeRecognizer = NodeRecognizer.PlatformTrust(o.ResolvedCertificatePath) is { } platformCa
+            ? new NodeRecognizer(platformCa, time, name => heartbeat.Live.TryGetValue(name, out var node) ? node.CertificateFingerprint : null)
+            : null;
+        var peerAuthenticator = new PeerAuthenticator(PeerTrust.Load(o.CarrierTrustAnchorPath), time, nodeRecognizer);
         var limits = new SipConnectionLimits(
             TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
             o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
@@ -126,6 +155,7 @@ internal sealed class SipServer(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _listening?.Dispose();
+        await DrainAsync(cancellationToken);
         // Connections the switch opened to carriers end with it.
         await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
@@ -142,8 +172,66 @@ internal sealed class SipServer(
             Guard(_mailboxChanges!.RunAsync(stoppingToken)),
             Guard(_prompts!),
             Guard(_registrations!.RunAsync(stoppingToken)),
-            Guard(_records!.RunAsync(stoppingToken)),
+            Guard(_recordsWritten = _records!.RunAsync(stoppingToken)),
+            Guard(_heartbeat!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
+    }
+
+    /// <summary>
+    /// A graceful stop (issue 14): no new connections or calls, the calls in progress go on for the grace period, then
+    /// the handsets' connections close so they re-register on another node; the node's row and registrations go last.
+    /// </summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_nodes is null || _drain is null || _calls is null || _connections is null)
+        {
+            return;
+        }
+
+        var (calls, connections, grace) = (_calls, _connections, nodeOptions.Value.DrainGraceSeconds);
+        SwitchLog.NodeDraining(_logger, _nodes.Name, calls.ActiveCalls.Count, grace);
+        try
+        {
+            await _nodes.MarkDrainingAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SwitchLog.NodeLeaveFailed(_logger, _nodes.Name, ex);
+        }
+
+        var closed = 0;
+        try
+        {
+            var left = await _drain.DrainAsync(() => calls.ActiveCalls.Count, () =>
+            {
+                foreach (var connection in connections.All.Where(c => !c.IsClosed))
+                {
+                    connection.Close();
+                    closed++;
+                }
+            }, cancellationToken);
+            SwitchLog.NodeDrained(_logger, _nodes.Name, left, closed);
+            // The records of the calls that finished while draining are written before the node goes.
+            _records?.Complete();
+            try
+            {
+                await (_recordsWritten ?? Task.CompletedTask).WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The database is away: the next start closes this node's unfinished records (CloseAbandonedAsync).
+            }
+
+            await _nodes.LeaveAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SwitchLog.NodeLeaveFailed(_logger, _nodes.Name, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out first: the others expire this node's registrations when its heartbeat stops.
+        }
     }
 
     private static async Task Guard(Task task)

@@ -26,6 +26,10 @@ public static class SwitchServices
             .Validate(o => o.MediaPortMin < o.MediaPortMax, "Switch:MediaPortMin must be below Switch:MediaPortMax.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SwitchOptions>, ValidateSwitchOptions>();
+        // Several switch nodes (issue 14): the host waits for a graceful stop's drain, and a little more.
+        builder.Services.AddOptions<Nodes.NodeOptions>().BindConfiguration(Nodes.NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<Nodes.NodeOptions>>(
+            (host, nodes) => host.ShutdownTimeout = TimeSpan.FromSeconds(nodes.Value.DrainGraceSeconds + 15));
 
         // Voicemail: the master key wraps each message's data key; the files go under one root the portal reads too.
         builder.AddKeyProtection();

@@ -46,7 +46,7 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
             TimeSpan.FromSeconds(10), "bob's recording");
 
         Assert.Equal(2, registered.Select(r => r.ExtensionId).Distinct().Count());
-        Assert.All(registered, r => Assert.Equal("e2e", r.SwitchNode));
+        Assert.All(registered, r => Assert.Equal(sut.NodeName, r.SwitchNode));
         Assert.Equal(CallOutcome.InProgress, live.Outcome);
         Assert.Null(live.EndedAt);
         Assert.Equal(2, live.Legs.Count);

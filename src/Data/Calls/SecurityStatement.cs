@@ -48,6 +48,10 @@ public static class SecurityStatement
                 // Issue 9 item 7: the far end of a voicemail call is the platform itself.
                 text.Append("Your message was encrypted from your handset to our switch; our switch decrypts it and stores it encrypted. ");
             }
+            else if (legs.Exists(l => l.Kind == LegKind.Node))
+            {
+                text.Append("Each of our switch nodes on the way decrypts the audio of each leg and encrypts it again for the next, so inside those switches the audio is in the clear. ");
+            }
             else if (legs.Count > 1)
             {
                 text.Append("Our switch decrypts the audio of each leg and encrypts it again for the other, so inside the switch the audio is in the clear. ");
@@ -84,6 +88,7 @@ public static class SecurityStatement
         CallType.Voicemail => $"Call from {call.FromParty} to voicemail ({call.ToParty}).",
         CallType.OutboundPstn => $"Call from extension {call.FromParty} to the outside number {call.ToParty}.",
         CallType.InboundPstn => $"Call from the outside number {call.FromParty} to {call.ToParty}.",
+        CallType.AcrossNodes => $"Call from extension {call.FromParty} to extension {call.ToParty}, within your organisation, carried between two of our switch nodes.",
     };
 
     private static string Who(CallLegRecord leg) => leg.Kind switch
@@ -92,6 +97,7 @@ public static class SecurityStatement
         LegKind.Trunk => $"the telephone carrier's trunk ({leg.Party})",
         LegKind.Voicemail => "the voicemail service",
         LegKind.Recorder => "the recorder",
+        LegKind.Node => $"our switch node {leg.Party}",
     };
 
     private static string Signalling(CallLegRecord leg)
@@ -145,7 +151,9 @@ public static class SecurityStatement
         else
         {
             yield return "the people on the call";
-            yield return "the platform operator, whose switch handles the audio in the clear";
+            yield return legs.Exists(l => l.Kind == LegKind.Node)
+                ? "the platform operator, whose switch nodes handle the audio in the clear"
+                : "the platform operator, whose switch handles the audio in the clear";
         }
 
         foreach (var leg in legs.Where(l => l.MediaProtection == MediaProtection.None && l.Transport != SignallingTransport.Internal))

@@ -90,6 +90,9 @@ public static class CertificateMacReader
         return values;
     }
 
+    /// <summary>The certificate's SAN URIs (a switch node's role is one, <see cref="NodeCertificate"/>).</summary>
+    internal static List<string> SubjectAltNameUris(X509Certificate2 certificate) => SubjectAltNames(certificate, s_uriTag);
+
     private static List<string> SubjectAltNames(X509Certificate2 certificate, Asn1Tag tag)
     {
         var values = new List<string>();

@@ -7,4 +7,7 @@ public enum CallType
     Voicemail,
     OutboundPstn,
     InboundPstn,
+
+    /// <summary>Extension to extension, the callee registered on another switch node (issue 14).</summary>
+    AcrossNodes,
 }

@@ -7,4 +7,7 @@ public enum LegKind
     Trunk,
     Voicemail,
     Recorder,
+
+    /// <summary>Another switch node of the platform, over mutual TLS (issue 14): the callee's handset is registered there.</summary>
+    Node,
 }

@@ -292,7 +292,7 @@ namespace HostedPbx.Data.Migrations
 
                     b.ToTable("call_legs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_call_legs_kind_values", "kind IN ('Handset', 'Trunk', 'Voicemail', 'Recorder')");
+                            t.HasCheckConstraint("ck_call_legs_kind_values", "kind IN ('Handset', 'Trunk', 'Voicemail', 'Recorder', 'Node')");
 
                             t.HasCheckConstraint("ck_call_legs_media_protection_values", "media_protection IN ('Srtp', 'None')");
 
@@ -409,7 +409,7 @@ namespace HostedPbx.Data.Migrations
 
                             t.HasCheckConstraint("ck_call_records_times", "(answered_at IS NULL OR answered_at >= started_at) AND (ended_at IS NULL OR ended_at >= started_at)");
 
-                            t.HasCheckConstraint("ck_call_records_type_values", "type IN ('ExtensionToExtension', 'Voicemail', 'OutboundPstn', 'InboundPstn')");
+                            t.HasCheckConstraint("ck_call_records_type_values", "type IN ('ExtensionToExtension', 'Voicemail', 'OutboundPstn', 'InboundPstn', 'AcrossNodes')");
                         });
                 });
 
@@ -1682,6 +1682,46 @@ namespace HostedPbx.Data.Migrations
 
                             t.HasCheckConstraint("ck_retention_settings_legal_hold", "NOT legal_hold OR (legal_hold_reason IS NOT NULL AND legal_hold_since IS NOT NULL)");
                         });
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.SwitchNode", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("CertificateFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("certificate_fingerprint");
+
+                    b.Property<bool>("Draining")
+                        .HasColumnType("boolean")
+                        .HasColumnName("draining");
+
+                    b.Property<DateTimeOffset>("LastHeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_heartbeat_at");
+
+                    b.Property<string>("SipAddress")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sip_address");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_switch_nodes");
+
+                    b.HasIndex("LastHeartbeatAt")
+                        .HasDatabaseName("ix_switch_nodes_last_heartbeat_at");
+
+                    b.ToTable("switch_nodes", (string)null);
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Tenant", b =>

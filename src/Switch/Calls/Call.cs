@@ -919,8 +919,9 @@ internal sealed class Call
 
         _ = CloseBridgeAsync();
         SwitchLog.CallEnded(_environment.Logger, CallId, outcome.ToString(), Bridge?.PacketsRelayed ?? 0);
-        _environment.Ended(this);
+        // The record is queued before the controller forgets the call: a draining node writes it before it goes.
         _environment.Records.Write(CallFacts.Record(this, outcome, finalStatus, _environment.Time.GetUtcNow()));
+        _environment.Ended(this);
         return State.Ended;
     }
 

@@ -81,6 +81,9 @@ internal sealed class CallController
         }
     }
 
+    /// <summary>A graceful stop of this node (issue 14): while it drains, new INVITEs are refused.</summary>
+    public Nodes.NodeDrain? Drain { get; init; }
+
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
     public DialogTable<CallLeg> Dialogs { get; } = new();
 
@@ -112,6 +115,15 @@ internal sealed class CallController
 
         transaction.Start();
         var tag = SipRequests.NewTag();
+        if (Drain is { IsDraining: true })
+        {
+            // RFC 3261 §21.5.4: 503 with Retry-After; by then the handset has re-registered on another node.
+            SwitchLog.InviteRefusedDraining(_logger, invite.CallId);
+            transaction.SendResponse(SipResponses.Create(invite, SipStatusCodes.ServiceUnavailable, tag,
+                [("Retry-After", Nodes.NodeDrain.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))], reason: Nodes.NodeDrain.ReasonPhrase));
+            return;
+        }
+
         var device = connection.Device;
         var callerUser = UserOf(invite.TryGetFrom(out var from) ? from.Uri : default);
 
@@ -607,6 +619,7 @@ internal sealed class CallController
 
     private void Forget(Call call)
     {
+        int remaining;
         lock (_gate)
         {
             _calls.Remove(call);
@@ -614,7 +627,11 @@ internal sealed class CallController
             {
                 _invites.Remove(invite);
             }
+
+            remaining = _calls.Count;
         }
+
+        Drain?.OnCallEnded(remaining);
     }
 
     private void Reply(SipConnection connection, SipRequest request, int status)

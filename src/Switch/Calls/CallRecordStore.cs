@@ -24,6 +24,9 @@ internal sealed class CallRecordStore(IDbContextFactory<PbxDbContext>? contexts,
         _records.Writer.TryWrite(record);
     }
 
+    /// <summary>No more records (a graceful stop, issue 14): <see cref="RunAsync"/> ends once it has written the queued ones.</summary>
+    public void Complete() => _records.Writer.TryComplete();
+
     /// <summary>
     /// At start: the calls this node still had in progress when it stopped are over (their handsets' connections went
     /// with it). They end as failed, with their statement, so the portal does not show them as active for ever.

@@ -45,6 +45,9 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
 
     public int SipPort { get; private set; }
 
+    /// <summary>Switch:NodeName, unique per switch started.</summary>
+    public string NodeName => $"e2e-{SipPort}";
+
     /// <summary>The loopback HTTP port of /health and /metrics (settings may name their own).</summary>
     public int AdminPort { get; private set; }
 
@@ -83,7 +86,8 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         {
             ["Database__ConnectionString"] = network is null ? database.SwitchConnectionString : await OverUnixSocketAsync(database, cancellationToken),
             ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{sut.AdminPort}",
-            ["Switch__NodeName"] = "e2e",
+            // A name per switch: a killed switch's name stays held (by a fresh heartbeat) for Switch:NodeDeadAfterSeconds.
+            ["Switch__NodeName"] = sut.NodeName,
             ["Switch__SipListen"] = $"127.0.0.1:{sut.SipPort}",
             ["Switch__CertificatePath"] = certificatePath,
             ["Switch__PrivateKeyPath"] = keyPath,
@@ -130,6 +134,9 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
             _process = null;
         }
     }
+
+    /// <summary>Stops the switch as a service manager does (SIGTERM) and returns its exit code once it has gone.</summary>
+    public Task<int> StopGracefullyAsync() => _process!.StopAsync();
 
     /// <summary>Starts the switch again with the same settings, after <see cref="KillAsync"/>.</summary>
     public async Task RestartAsync()

@@ -57,6 +57,15 @@ internal sealed class BindingTable
         }
     }
 
+    /// <summary>Every live binding on this node (re-announced when the node joins again after a stall).</summary>
+    public List<Binding> AllLive(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return [.. _bindings.Values.SelectMany(list => list.Where(b => b.ExpiresAt > now))];
+        }
+    }
+
     /// <summary>Live bindings on this node, all extensions (a metric).</summary>
     public int CountLive(DateTimeOffset now)
     {
