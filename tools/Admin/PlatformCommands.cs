@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Seeding;
@@ -25,15 +27,27 @@ internal sealed class PlatformCommands(string connection, string masterKeyFile, 
         using var root = await Authority.LoadRootAsync(db, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "ca.crt"), root.Certificate.ExportCertificatePem() + "\n", cancellationToken);
         var certificate = Path.Combine(outDir, "server.crt");
-        if (created || !File.Exists(certificate))
+        if (created || !File.Exists(certificate) || !ActsAsClient(certificate))
         {
-            // The root signs the server certificate, so a handset needs only ca.crt to verify the switch.
-            using var server = _issuer.IssueServer(root, hosts);
+            // The root signs the server certificate, so a handset needs only ca.crt to verify the switch; the switch also
+            // presents it as a client to carriers and other nodes (mutual TLS).
+            using var server = _issuer.IssueServer(root, hosts, alsoClientAuth: true);
             await File.WriteAllTextAsync(certificate, server.CertificatePem() + "\n", cancellationToken);
             await WriteSecretAsync(Path.Combine(outDir, "server.key"), server.PrivateKeyPem(), cancellationToken);
         }
 
         return created ? "admin: created the platform CA" : "admin: the platform CA is on record";
+    }
+
+    /// <summary>
+    /// Whether a server certificate written earlier may also be presented as a TLS client (carriers and nodes ask for one);
+    /// one issued before the switch needed it is issued again.
+    /// </summary>
+    private static bool ActsAsClient(string path)
+    {
+        using var existing = X509Certificate2.CreateFromPemFile(path);
+        return existing.Extensions.OfType<X509EnhancedKeyUsageExtension>()
+            .Any(e => e.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == "1.3.6.1.5.5.7.3.2"));
     }
 
     /// <summary>Issues the demo handsets' certificates once, writing cert + key PEM per MAC (baresip's form).</summary>

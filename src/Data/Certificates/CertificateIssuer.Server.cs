@@ -8,10 +8,13 @@ public sealed partial class CertificateIssuer
 {
     /// <summary>
     /// The switch's (or provisioning's) TLS certificate for <paramref name="hostNames"/>, the first of which is also the CN.
-    /// An IPv4 host is written both as an IP SAN and as a DNS SAN: linphone's mbedTLS matches only DNS names.
+    /// An IPv4 host is written both as an IP SAN and as a DNS SAN: linphone's mbedTLS matches only DNS names. Only a
+    /// certificate that also acts as a TLS client (<paramref name="alsoClientAuth"/>: the switch's, which it presents to
+    /// carriers and other nodes) carries clientAuth; any other server certificate cannot pose as a client.
     /// </summary>
     public IssuedCertificate IssueServer(
-        CertificateAuthority issuer, IReadOnlyList<string> hostNames, CertificateKeyAlgorithm? algorithm = null, int? validityDays = null)
+        CertificateAuthority issuer, IReadOnlyList<string> hostNames, CertificateKeyAlgorithm? algorithm = null, int? validityDays = null,
+        bool alsoClientAuth = false)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(hostNames);
@@ -24,8 +27,14 @@ public sealed partial class CertificateIssuer
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCommonName(hostNames[0]);
         var request = NewRequest(subject.Build(), key, issuer.SigningHash);
-        // The switch also presents this certificate as a TLS client to carriers and other nodes (mutual TLS): clientAuth too.
-        AddLeafExtensions(request, key, s_serverAuth, s_clientAuth);
+        if (alsoClientAuth)
+        {
+            AddLeafExtensions(request, key, s_serverAuth, s_clientAuth);
+        }
+        else
+        {
+            AddLeafExtensions(request, key, s_serverAuth);
+        }
         var names = new SubjectAlternativeNameBuilder();
         foreach (var host in hostNames.Distinct(StringComparer.OrdinalIgnoreCase))
         {

@@ -213,8 +213,10 @@ public sealed class CertificateIssuerTests
         var san = Extension<X509SubjectAlternativeNameExtension>(certificate);
         Assert.Equal(["127.0.0.1", "pbx.example.test"], san.EnumerateDnsNames());
         Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], san.EnumerateIPAddresses());
-        // The switch presents its certificate as a TLS client to carriers and nodes too.
-        Assert.Equal([ServerAuth, ClientAuth], Extension<X509EnhancedKeyUsageExtension>(certificate).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
+        // Only a certificate asked to act as a client too (the switch's) carries clientAuth.
+        Assert.Equal([ServerAuth], Extension<X509EnhancedKeyUsageExtension>(certificate).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
+        using var switchCertificate = pki.Issuer.IssueServer(pki.Root, ["127.0.0.1"], alsoClientAuth: true);
+        Assert.Equal([ServerAuth, ClientAuth], Extension<X509EnhancedKeyUsageExtension>(switchCertificate.Certificate).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
         Assert.True(certificate.MatchesHostname("127.0.0.1"));
         Assert.True(certificate.MatchesHostname("pbx.example.test"));
         Assert.Equal(TestPki.Start.AddDays(397).UtcDateTime, certificate.NotAfter.ToUniversalTime());

@@ -72,7 +72,7 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         var work = Directory.CreateTempSubdirectory("hostedpbx-e2e-").FullName;
         var sut = new SwitchUnderTest(work);
         await sut.SeedAsync(database);
-        using var server = sut.Issuer.IssueServer(sut.Root, ["127.0.0.1"]);
+        using var server = sut.Issuer.IssueServer(sut.Root, ["127.0.0.1"], alsoClientAuth: true);
         var certificatePath = Path.Combine(work, "switch.crt");
         var keyPath = Path.Combine(work, "switch.key");
         await File.WriteAllTextAsync(certificatePath, server.CertificatePem() + "\n" + server.ChainPem(), cancellationToken);

@@ -14,7 +14,7 @@ internal sealed class TestPki : IDisposable
         Issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
         Root = Issuer.CreateRoot();
         DeviceCa = Issuer.CreateIntermediate(Root);
-        Server = Issuer.IssueServer(Root, ["127.0.0.1"]);
+        Server = Issuer.IssueServer(Root, ["127.0.0.1"], alsoClientAuth: true);
         ServerContext = SslStreamCertificateContext.Create(Server.Certificate, [], offline: true);
     }
 

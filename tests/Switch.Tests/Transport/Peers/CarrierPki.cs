@@ -29,7 +29,8 @@ internal sealed class CarrierPki : IDisposable
 
     public IssuedCertificate Issue(params string[] names)
     {
-        var issued = Issuer.IssueServer(Root, names);
+        // A carrier's SBC is a server to the switch and a client when it calls in.
+        var issued = Issuer.IssueServer(Root, names, alsoClientAuth: true);
         _owned.Add(issued);
         return issued;
     }
