@@ -10,7 +10,7 @@ internal static class SipRequests
 {
     public static SipRequest Create(
         string method, string requestUri, string viaSentBy, string from, string to, string callId, uint cseq,
-        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null)
+        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null, string? eventPackage = null)
     {
         var builder = new SipMessageBuilder();
         builder.OnRequestLine(Encoding.ASCII.GetBytes(method), Encoding.UTF8.GetBytes(requestUri));
@@ -24,6 +24,12 @@ internal static class SipRequests
         if (contact is not null)
         {
             Add(builder, KnownHeader.Contact, contact);
+        }
+
+        if (eventPackage is not null)
+        {
+            // RFC 6665 §8.2.1: the Event header names the package of a NOTIFY.
+            Add(builder, KnownHeader.Event, eventPackage);
         }
 
         if (contentType is not null)
