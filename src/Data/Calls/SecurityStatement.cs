@@ -23,7 +23,7 @@ public static class SecurityStatement
         var text = new StringBuilder();
         if (headline)
         {
-            text.Append(Headline(call)).Append(' ');
+            text.Append(IsRetrieval(call, legs) ? $"Call from extension {call.FromParty} to its own mailbox ({call.ToParty})." : Headline(call)).Append(' ');
         }
 
         foreach (var leg in legs)
@@ -40,10 +40,19 @@ public static class SecurityStatement
         {
             foreach (var leg in legs)
             {
-                text.Append(Media(leg)).Append(' ');
+                text.Append(Media(leg, IsRetrieval(call, legs))).Append(' ');
             }
 
-            if (call.Type == CallType.Voicemail)
+            if (IsRetrieval(call, legs))
+            {
+                // Issue 9 item 4: the listener hears stored messages, which the switch decrypts to play them.
+                text.Append(legs[0].MediaProtection switch
+                {
+                    MediaProtection.Srtp => "What you heard was decrypted from storage by our switch and sent to your handset encrypted (SRTP), with keys for this call alone. ",
+                    MediaProtection.None => "What you heard was decrypted from storage by our switch and sent to your handset NOT encrypted. ",
+                });
+            }
+            else if (call.Type == CallType.Voicemail)
             {
                 // Issue 9 item 7: the far end of a voicemail call is the platform itself.
                 text.Append("Your message was encrypted from your handset to our switch; our switch decrypts it and stores it encrypted. ");
@@ -117,12 +126,14 @@ public static class SecurityStatement
         };
     }
 
-    private static string Media(CallLegRecord leg)
+    private static string Media(CallLegRecord leg, bool retrieval)
     {
         var who = Who(leg);
         if (leg.Kind == LegKind.Voicemail)
         {
-            return "The message is stored encrypted (AES-256-GCM, with a key of its own that the platform's master key protects).";
+            return retrieval
+                ? "Your messages are stored encrypted (AES-256-GCM, each with a key of its own that the platform's master key protects)."
+                : "The message is stored encrypted (AES-256-GCM, with a key of its own that the platform's master key protects).";
         }
 
         return leg.MediaProtection switch
@@ -142,7 +153,12 @@ public static class SecurityStatement
             yield break;
         }
 
-        if (call.Type == CallType.Voicemail)
+        if (IsRetrieval(call, legs))
+        {
+            yield return "you, on your handset";
+            yield return "the platform operator, who can technically read stored messages and whose switch decrypts them to play them";
+        }
+        else if (call.Type == CallType.Voicemail)
         {
             yield return "the owner of the mailbox, by phone with the PIN, in the portal or through the API";
             yield return "the platform operator, who can technically read stored messages";
@@ -171,6 +187,18 @@ public static class SecurityStatement
             yield return "your compliance staff, from the recording (and your reseller and the platform operator, if you granted them access)";
         }
     }
+
+    /// <summary>
+    /// A voicemail call in which the caller reached its own mailbox by the access number (*97), to listen: the mailbox
+    /// leg is the caller's own (same party), and what was dialled is not the mailbox's number (a deposit dials it).
+    /// </summary>
+    private static bool IsRetrieval(CallRecord call, List<CallLegRecord> legs) =>
+        call.Type == CallType.Voicemail
+        && legs.Count > 1
+        && legs[0].Kind != LegKind.Voicemail
+        && legs.FirstOrDefault(l => l.Kind == LegKind.Voicemail) is { } mailbox
+        && mailbox.Party == legs[0].Party
+        && call.ToParty != mailbox.Party;
 
     private static string FormatMac(string mac) =>
         mac.Length == 12 ? string.Join(':', Enumerable.Range(0, 6).Select(i => mac.Substring(i * 2, 2))) : mac;

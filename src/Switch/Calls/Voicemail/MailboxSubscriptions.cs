@@ -16,7 +16,7 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// (the database tells it, from any channel), and lets the subscription lapse at its expiry unless refreshed.
 /// A SUBSCRIBE for someone else's mailbox gets 403, and a refresh from another connection 481; both are audited.
 /// </summary>
-internal sealed class MailboxSubscriptions(
+internal sealed partial class MailboxSubscriptions(
     MailboxStore store, TransactionTable transactions, SipTimerScheduler scheduler, SipTimers timers, ConnectionTable connections, string sentBy,
     SwitchAudit audit, TimeProvider time, ILogger logger)
 {
@@ -108,6 +108,8 @@ internal sealed class MailboxSubscriptions(
         {
             _ = NotifyAsync(subscription, terminated: false);
         }
+
+        NotifyUnsolicited(extensionId);
     }
 
     public void OnConnectionClosed(long connectionId)
@@ -119,6 +121,8 @@ internal sealed class MailboxSubscriptions(
                 subscription.Expiry?.Dispose();
                 _subscriptions.Remove(key);
             }
+
+            _unsolicited.RemoveAll(l => l.ConnectionId == connectionId);
         }
     }
 
@@ -193,8 +197,7 @@ internal sealed class MailboxSubscriptions(
                 return;
             }
 
-            // RFC 3842 §5.2: the message summary body; "Voice-Message: new/old".
-            var body = $"Messages-Waiting: {(counts.Waiting ? "yes" : "no")}\r\nMessage-Account: {subscription.Account}\r\nVoice-Message: {counts.New}/{counts.Old}\r\n";
+            var body = Summary(counts, subscription.Account);
             var remaining = Math.Max(0, (int)(subscription.ExpiresAt - time.GetUtcNow()).TotalSeconds);
             SipRequest notify;
             lock (subscription.Gate)

@@ -62,7 +62,17 @@ internal sealed class SipDispatcher(
                 subscriptions.OnSubscribe(connection, request, directory());
                 break;
             case SipMethod.Register:
-                Answer(connection, request, transaction => registrar.Register(connection.Flow, request, directory()));
+                Answer(connection, request, transaction =>
+                {
+                    var registered = registrar.Register(connection.Flow, request, directory());
+                    if (registered.StatusCode == SipStatusCodes.Ok)
+                    {
+                        // Issue 9 item 3: a handset that does not subscribe to its mailbox is told of it when it registers.
+                        subscriptions?.OnRegistered(connection, registrar.Bindings, directory());
+                    }
+
+                    return registered;
+                });
                 break;
             case SipMethod.Options:
                 Answer(connection, request, _ => SipResponses.Create(request, SipStatusCodes.Ok, SipRequests.NewTag(),

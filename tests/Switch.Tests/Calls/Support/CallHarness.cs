@@ -28,6 +28,7 @@ internal sealed class CallHarness : IAsyncDisposable
 {
     private readonly TestPki _pki = new();
     private readonly List<DirectoryDevice> _devices = [];
+    private HostedPbx.Data.Entities.DeviceVendor _anchorVendor = HostedPbx.Data.Entities.DeviceVendor.Other;
     private readonly List<DirectoryExtension> _extensions = [];
     private readonly Dictionary<Guid, (int, bool)> _tenants = [];
     private readonly List<TestPhone> _phones = [];
@@ -181,9 +182,21 @@ internal sealed class CallHarness : IAsyncDisposable
         return OpenAsync(device, certificate, phone.Extension, cancellationToken);
     }
 
+    /// <summary>
+    /// The device row of the handset serving <paramref name="extension"/> names <paramref name="vendor"/>, and the test
+    /// anchors that issued its factory certificate speak for that vendor (a vendor anchor vouches for its own devices only).
+    /// </summary>
+    public void SetVendor(Guid tenant, string extension, HostedPbx.Data.Entities.DeviceVendor vendor)
+    {
+        var index = _devices.FindIndex(d => d.TenantId == tenant && d.Extensions.Contains(extension));
+        _devices[index] = _devices[index] with { Vendor = vendor };
+        _anchorVendor = vendor;
+        Publish();
+    }
+
     private void Publish() =>
         _directory = new DeviceDirectory(
-            [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true)],
+            [new DirectoryAnchor("Test Root", _pki.Root.Certificate, MacLocation.SanUri, true, _anchorVendor), new DirectoryAnchor("Test Device CA", _pki.DeviceCa.Certificate, MacLocation.SanUri, true, _anchorVendor)],
             RevokedSerials.None, _devices, _extensions, null, _tenants);
 
     private async Task<TestPhone> OpenAsync(DirectoryDevice device, IssuedCertificate certificate, string extension, CancellationToken cancellationToken)
