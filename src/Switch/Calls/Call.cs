@@ -983,7 +983,9 @@ internal sealed class Call
         _attended = transfer;
         leg.Reply(refer, Accepted, "Accepted");
         transfer.Notify(SipStatusCodes.Trying, "Trying", final: false);
-        SwitchLog.TransferStarted(_environment.Logger, CallId, leg.Party, replaced.Party, 1);
+        // For the log only: the target is the other party of the replaced call (read without its lock).
+        var target = ReferenceEquals(other.Caller, replaced) ? other.Callee?.Party ?? "" : other.Caller.Party;
+        SwitchLog.TransferStarted(_environment.Logger, CallId, leg.Party, target, 1);
         Defer(() => Join(transfer));
         return State.Replacing;
     }
