@@ -30,12 +30,27 @@ internal sealed class Call
         /// </summary>
         Transferring,
 
+        /// <summary>
+        /// Answered, and one side asked for an attended transfer (REFER with Replaces, RFC 3891): the other side is being
+        /// moved into the call the Replaces names; the bridge still relays until it has joined there.
+        /// </summary>
+        Replacing,
+
+        /// <summary>
+        /// Answered, and the remaining party of another call is being re-INVITEd to take the place of the side whose dialog an
+        /// attended transfer's Replaces names; the bridge still relays between the two sides until it has.
+        /// </summary>
+        Joining,
+
         /// <summary>Over: no port, timer or table entry is left.</summary>
         Ended,
     }
 
     /// <summary>RFC 3515 §2.4.2: a REFER the switch will act on is answered 202 Accepted.</summary>
     private const int Accepted = 202;
+
+    /// <summary>RFC 3261 §14.2: a re-INVITE while one of ours is pending in the same dialog.</summary>
+    private const int RequestPending = 491;
 
     private readonly Lock _gate = new();
     private readonly List<CallLeg> _callees = [];
@@ -45,6 +60,21 @@ internal sealed class Call
     private readonly List<CallLeg> _parties = [];
     private readonly List<CallLeg> _departed = [];
     private PendingTransfer? _transfer;
+
+    // Attended transfer (RFC 3891): the transfer this call was REFERred for, the one it is joining a party for, the
+    // leg it has handed to the other call, and the offer of a re-INVITE that brings a party back to this bridge.
+    private AttendedTransfer? _attended;
+    private AttendedTransfer? _joining;
+    private HandsetLeg? _movedOut;
+    private SdesOffer? _restoreOffer;
+    private ITimer? _glareTimer;
+
+    // What a decision asks of another call runs once this thread holds no call's lock, so no two calls' locks are
+    // ever taken in two orders (Together takes both, always in the same order).
+    [ThreadStatic]
+    private static List<Action>? t_deferred;
+    [ThreadStatic]
+    private static int t_depth;
     private readonly CallEnvironment _environment;
     private readonly SdesOffer? _calleeOffer;
     private LocalMediaOptions _callerMedia;
@@ -209,6 +239,16 @@ internal sealed class Call
     /// <summary>A REFER in <paramref name="leg"/>'s dialog to a target the controller has checked, with forks to its handsets.</summary>
     public void OnRefer(CallLeg leg, SipRequest refer, List<CallLeg> targetForks) => Handle(CallEvent.Refer, leg, refer, legs: targetForks);
 
+    /// <summary>
+    /// A REFER in <paramref name="leg"/>'s dialog whose Replaces names <paramref name="replaced"/>, the same device's leg
+    /// in another call of the same tenant (the controller has checked both).
+    /// </summary>
+    public void OnReferReplaces(CallLeg leg, SipRequest refer, HandsetLeg replaced) => Handle(CallEvent.ReferReplaces, leg, refer, detail: replaced);
+
+    /// <summary>A leg's final answer to the switch's own re-INVITE (RFC 3261 §14.1).</summary>
+    public void OnPartyReInvited(CallLeg leg, int status, SdesOffer offer, NegotiationResult? media) =>
+        Handle(CallEvent.ReInviteAnswered, leg, status: status, detail: new ReInviteOutcome(offer, media));
+
     /// <summary>RFC 3261 §12.2.2: the CSeq check and target refresh of a request in one of this call's dialogs.</summary>
     public bool Accepts(Sip.Dialogs.Dialog dialog, SipRequest request)
     {
@@ -224,8 +264,9 @@ internal sealed class Call
         CallLeg? lost;
         lock (_gate)
         {
-            lost = Caller.UsesConnection(connectionId) ? Caller
-                : Callee is { } answered && answered.UsesConnection(connectionId) ? answered
+            lost = _joining is { } joining && joining.Remaining.UsesConnection(connectionId) ? joining.Remaining
+                : !ReferenceEquals(Caller, _movedOut) && Caller.UsesConnection(connectionId) ? Caller
+                : Callee is { } answered && !ReferenceEquals(answered, _movedOut) && answered.UsesConnection(connectionId) ? answered
                 : _transfer is { TransferorGone: false } transfer && transfer.Transferor.UsesConnection(connectionId) ? transfer.Transferor
                 : _callees.Find(c => !c.HasFinalAnswer && c.UsesConnection(connectionId))
                     ?? _transfer?.Forks.Find(c => !c.HasFinalAnswer && c.UsesConnection(connectionId));
@@ -242,36 +283,103 @@ internal sealed class Call
     /// leg that fails at once while the call offers it, on the same thread) waits its turn, so every decision sees the
     /// state the one before it left, never a state about to be overwritten.
     /// </summary>
-    private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0, List<CallLeg>? legs = null)
+    private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0, List<CallLeg>? legs = null, object? detail = null)
     {
-        lock (_gate)
+        t_depth++;
+        try
         {
-            _pending.Enqueue(new PendingEvent(happened, leg, request, status, legs));
-            if (_deciding)
+            lock (_gate)
             {
-                return;
-            }
-
-            _deciding = true;
-            try
-            {
-                while (_pending.TryDequeue(out var next))
+                _pending.Enqueue(new PendingEvent(happened, leg, request, status, legs, detail));
+                if (_deciding)
                 {
-                    _state = Decide(next.Event, next.Leg, next.Request, next.Status, next.Legs);
+                    return;
+                }
+
+                _deciding = true;
+                try
+                {
+                    Drain();
+                }
+                finally
+                {
+                    _deciding = false;
                 }
             }
-            finally
-            {
-                _deciding = false;
-            }
+        }
+        finally
+        {
+            t_depth--;
+        }
+
+        RunDeferred();
+    }
+
+    private void Drain()
+    {
+        while (_pending.TryDequeue(out var next))
+        {
+            _state = Decide(next.Event, next.Leg, next.Request, next.Status, next.Legs, next.Detail);
         }
     }
 
-    private State Decide(CallEvent happened, CallLeg? leg, SipRequest? request, int status, List<CallLeg>? legs)
+    /// <summary>
+    /// Decides with both calls' locks held, taken in the order of the calls' ids whoever asks, and then every event either
+    /// call queued meanwhile: the one place a decision spans two calls (an attended transfer's hand-over of a leg).
+    /// </summary>
+    private static void Together(Call one, Call two, Action decide)
+    {
+        var (first, second) = one.Id.CompareTo(two.Id) < 0 ? (one, two) : (two, one);
+        t_depth++;
+        try
+        {
+            lock (first._gate)
+            {
+                lock (second._gate)
+                {
+                    first._deciding = second._deciding = true;
+                    try
+                    {
+                        decide();
+                        while (first._pending.Count > 0 || second._pending.Count > 0)
+                        {
+                            first.Drain();
+                            second.Drain();
+                        }
+                    }
+                    finally
+                    {
+                        first._deciding = second._deciding = false;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            t_depth--;
+        }
+
+        RunDeferred();
+    }
+
+    private static void Defer(Action action) => (t_deferred ??= []).Add(action);
+
+    private static void RunDeferred()
+    {
+        while (t_depth == 0 && t_deferred is { Count: > 0 } deferred)
+        {
+            var next = deferred[0];
+            deferred.RemoveAt(0);
+            next();
+        }
+    }
+
+    private State Decide(CallEvent happened, CallLeg? leg, SipRequest? request, int status, List<CallLeg>? legs, object? detail)
     {
         var fromCaller = ReferenceEquals(leg, Caller);
         var withdrawn = leg is not null && _withdrawn.Contains(leg);
         var transferFork = leg is not null && _transfer is not null && _transfer.Forks.Contains(leg);
+        var joiner = leg is not null && _joining is not null && ReferenceEquals(leg, _joining.Remaining);
 #pragma warning disable CS8524 // Both enums are private to the call layer and never hold unnamed values; CS8509 still checks every named pair.
         return (_state, happened) switch
         {
@@ -299,7 +407,9 @@ internal sealed class Call
             (State.Ringing, CallEvent.MediaTimeout or CallEvent.ApplicationDone or CallEvent.Announced) => State.Ringing,
 
             // RFC 3515 §2.4.2: a REFER the switch will not act on is refused; a call not yet answered has nothing to transfer.
-            (State.Ringing, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Ringing, "Transfer Not Allowed Now"),
+            (State.Ringing, CallEvent.Refer or CallEvent.ReferReplaces) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Ringing, "Transfer Not Allowed Now"),
+            (State.Ringing, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
+            (State.Ringing, CallEvent.GlareRetry or CallEvent.JoinDone) => State.Ringing,
 
             (State.Answered, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer) => State.Answered,
 
@@ -317,6 +427,9 @@ internal sealed class Call
             (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
             (State.Answered, CallEvent.Refer) => StartTransfer(leg!, request!, legs!, fromCaller),
             (State.Answered, CallEvent.Announced) => StartBridge(State.Answered),
+            (State.Answered, CallEvent.ReferReplaces) => StartAttended(leg!, request!, (HandsetLeg)detail!, fromCaller),
+            (State.Answered, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
+            (State.Answered, CallEvent.GlareRetry or CallEvent.JoinDone) => State.Answered,
 
             // The target's forks: a 1xx is passed on to the transferor, the first 2xx takes the transferor's place.
             (State.Transferring, CallEvent.CalleeProgress) => transferFork ? TransferRinging(status) : State.Transferring,
@@ -327,16 +440,52 @@ internal sealed class Call
             (State.Transferring, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Transferring),
             (State.Transferring, CallEvent.Bye) => TransferBye(leg!, request!),
             (State.Transferring, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller, State.Transferring),
-            (State.Transferring, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Transferring, "Transfer In Progress"),
+            (State.Transferring, CallEvent.Refer or CallEvent.ReferReplaces) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Transferring, "Transfer In Progress"),
             (State.Transferring, CallEvent.ConnectionLost) => TransferLegLost(leg!, transferFork),
             (State.Transferring, CallEvent.Announced) => StartBridge(State.Transferring),
+            (State.Transferring, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
+            (State.Transferring, CallEvent.GlareRetry or CallEvent.JoinDone) => State.Transferring,
+
+            (State.Replacing, CallEvent.Announced) => StartBridge(State.Replacing),
+            (State.Joining, CallEvent.Announced) => StartBridge(State.Joining),
+
+            // Attended transfer, the REFER's call: its remaining party is on its way to the other call; a late fork or
+            // timer changes nothing, the transferor may re-INVITE (hold) or hang up, and the other call says how it ended.
+            (State.Replacing, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer
+                or CallEvent.MediaTimeout or CallEvent.ApplicationDone or CallEvent.GlareRetry) => State.Replacing,
+            (State.Replacing, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Replacing),
+            (State.Replacing, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Replacing),
+            (State.Replacing, CallEvent.Bye) => ReplacingBye(leg!, request),
+            (State.Replacing, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller, State.Replacing),
+            (State.Replacing, CallEvent.Refer or CallEvent.ReferReplaces) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Replacing, "Transfer In Progress"),
+            (State.Replacing, CallEvent.ConnectionLost) => ReplacingBye(leg!, null),
+            (State.Replacing, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
+            (State.Replacing, CallEvent.JoinDone) => Replaced((JoinOutcome)detail!),
+
+            // Attended transfer, the replaced call: the joining party's answer to our re-INVITE decides (RFC 3261 §14.1:
+            // 491 is offered again once); its own re-INVITE meanwhile is glare (§14.2: 491); a departure ends the join.
+            (State.Joining, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer
+                or CallEvent.MediaTimeout or CallEvent.ApplicationDone or CallEvent.JoinDone) => State.Joining,
+            (State.Joining, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Joining),
+            (State.Joining, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Joining),
+            (State.Joining, CallEvent.Bye) => JoiningBye(leg!, request),
+            (State.Joining, CallEvent.ReInvite) => joiner
+                ? Refuse(leg!, request!, RequestPending, "Request Pending", State.Joining)
+                : Rekey(leg!, request!, fromCaller, State.Joining),
+            (State.Joining, CallEvent.Refer or CallEvent.ReferReplaces) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Joining, "Transfer In Progress"),
+            (State.Joining, CallEvent.ConnectionLost) => JoiningBye(leg!, null),
+            (State.Joining, CallEvent.ReInviteAnswered) => joiner ? JoinAnswered(status, (ReInviteOutcome)detail!) : PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
+            (State.Joining, CallEvent.GlareRetry) => RetryJoin(),
 
             // CANCEL racing the 200: the callee answered after the call ended; its leg ACKed, now BYE (§15).
             (State.Ended, CallEvent.CalleeAnswered) => HangUpLate(leg!, State.Ended),
             (State.Ended, CallEvent.CallerCancelled) => Reply(leg!, request!, SipStatusCodes.Ok, State.Ended),
             (State.Ended, CallEvent.Bye) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
             (State.Ended, CallEvent.ReInvite) => Refuse(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, null, State.Ended),
-            (State.Ended, CallEvent.Refer) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+            (State.Ended, CallEvent.Refer or CallEvent.ReferReplaces) => Reply(leg!, request!, SipStatusCodes.CallOrTransactionDoesNotExist, State.Ended),
+            (State.Ended, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
+            (State.Ended, CallEvent.JoinDone) => JoinEndedLate((JoinOutcome)detail!),
+            (State.Ended, CallEvent.GlareRetry) => State.Ended,
             (State.Ended, CallEvent.CalleeProgress or CallEvent.CalleeFailed or CallEvent.NoAnswer or CallEvent.ForwardNoAnswer or CallEvent.ConnectionLost or CallEvent.MediaTimeout or CallEvent.ApplicationDone or CallEvent.Announced) => State.Ended,
         };
 #pragma warning restore CS8524
@@ -853,6 +1002,369 @@ internal sealed class Call
         _transfer = null;
     }
 
+    /// <summary>
+    /// RFC 3515 §2.4.2, RFC 3891, RFC 5589 §7: an attended transfer. The REFER is accepted (202) and its subscription told
+    /// "100 Trying"; the remaining party of this call will be moved into the call whose dialog the Replaces names, in
+    /// the transferor's place there (<see cref="Join"/>, once this thread holds no call's lock). Until it has joined,
+    /// this call's bridge relays as before.
+    /// </summary>
+    private State StartAttended(CallLeg leg, SipRequest refer, HandsetLeg replaced, bool fromCaller)
+    {
+        if (leg is not HandsetLeg transferor || (!fromCaller && !ReferenceEquals(leg, Callee)))
+        {
+            return Reply(leg, refer, SipStatusCodes.CallOrTransactionDoesNotExist, State.Answered);
+        }
+
+        if (Bridge is null || (fromCaller ? Callee : Caller) is not HandsetLeg remaining || replaced.Call is not { } other || ReferenceEquals(other, this))
+        {
+            // An application's call (an announcement, a mailbox) has no party to move; a Replaces of this very call, nothing to join.
+            return Reply(leg, refer, SipStatusCodes.Forbidden, State.Answered, "Transfer Not Allowed");
+        }
+
+        var sequence = refer.TryGetCSeq(out var cseq) ? cseq.Number : 0;
+        var transfer = new AttendedTransfer(this, transferor, remaining, sequence, other, replaced);
+        _attended = transfer;
+        leg.Reply(refer, Accepted, "Accepted");
+        transfer.Notify(SipStatusCodes.Trying, "Trying", final: false);
+        // For the log only: the target is the other party of the replaced call (read without its lock).
+        var target = ReferenceEquals(other.Caller, replaced) ? other.Callee?.Party ?? "" : other.Caller.Party;
+        SwitchLog.TransferStarted(_environment.Logger, CallId, leg.Party, target, 1);
+        Defer(() => Join(transfer));
+        return State.Replacing;
+    }
+
+    /// <summary>
+    /// The hand-over, with both calls' locks held: when the replaced call is still answered with the transferor on it,
+    /// the remaining party's leg becomes that call's and is re-INVITEd (RFC 3261 §14.1) to the transferor's side of its
+    /// bridge: that side's port, the remaining party's own SDP origin one version on (RFC 3264 §8), a fresh key (RFC 4568
+    /// §7.1.4). Otherwise the transfer fails with 481, as a Replaces naming no dialog does (RFC 3891 §3).
+    /// </summary>
+    private static void Join(AttendedTransfer transfer)
+    {
+        var referred = transfer.Referred;
+        var replaced = transfer.Replaced;
+        Together(referred, replaced, () =>
+        {
+            if (referred._state != State.Replacing || !ReferenceEquals(referred._attended, transfer))
+            {
+                return;
+            }
+
+            var sideA = ReferenceEquals(replaced.Caller, transfer.ReplacedLeg);
+            if (replaced._state != State.Answered || replaced.Bridge is null || (!sideA && !ReferenceEquals(replaced.Callee, transfer.ReplacedLeg))
+                || (sideA ? replaced._callerMedia : replaced._calleeMedia) is not { } side)
+            {
+                referred._pending.Enqueue(new PendingEvent(
+                    CallEvent.JoinDone, null, null, 0, null, new JoinOutcome(transfer, SipStatusCodes.CallOrTransactionDoesNotExist, "Call/Transaction Does Not Exist", true)));
+                return;
+            }
+
+            var origin = ReferenceEquals(referred.Caller, transfer.Remaining) ? referred._callerMedia : referred._calleeMedia!;
+            transfer.Local = side with { SessionId = origin.SessionId, SessionVersion = origin.SessionVersion + 1 };
+            transfer.Offer = SdesOfferAnswer.CreateOffer(transfer.Local);
+            referred._movedOut = transfer.Remaining;
+            transfer.Remaining.Call = replaced;
+            replaced._joining = transfer;
+            replaced._state = State.Joining;
+            transfer.Remaining.ReInvite(transfer.Offer);
+        });
+    }
+
+    /// <summary>
+    /// The joining party answered our re-INVITE. A 2xx with acceptable media takes the transferor's side of this bridge
+    /// (that side's relay leg is replaced, the other party's is untouched) and the transferor's leg here gets BYE;
+    /// a 491 is offered again after 2.1 to 4 s (RFC 3261 §14.1); anything else gives the party back to its call.
+    /// </summary>
+    private State JoinAnswered(int status, ReInviteOutcome outcome)
+    {
+        var transfer = _joining!;
+        if (status == RequestPending && !transfer.Retried)
+        {
+            transfer.Retried = true;
+            _glareTimer = _environment.Time.CreateTimer(
+                static s => ((Call)s!).Handle(CallEvent.GlareRetry, null), this, TimeSpan.FromMilliseconds(Random.Shared.Next(2100, 4001)), Timeout.InfiniteTimeSpan);
+            return State.Joining;
+        }
+
+        var succeeded = status is >= 200 and < 300;
+        if (!succeeded || outcome.Media is not { IsAcceptable: true } media)
+        {
+            SwitchLog.TransferFailed(_environment.Logger, CallId, status);
+            return GiveBack(transfer, succeeded ? SipStatusCodes.NotAcceptableHere : status, succeeded ? "Not Acceptable Here" : "Transfer Failed", mediaMoved: succeeded);
+        }
+
+        var joined = RelayLeg.FromNegotiated(media.Media!);
+        if (ReferenceEquals(Caller, transfer.ReplacedLeg))
+        {
+            Bridge!.ReplaceA(joined);
+            _callerMedia = transfer.Local!;
+            Caller = transfer.Remaining;
+        }
+        else
+        {
+            Bridge!.ReplaceB(joined);
+            _calleeMedia = transfer.Local!;
+            Callee = transfer.Remaining;
+        }
+
+        transfer.Remaining.Renegotiated(media);
+        _parties.Add(transfer.Remaining);
+        _departed.Add(transfer.ReplacedLeg);
+        _joining = null;
+        if (!transfer.ReplacedLegGone)
+        {
+            transfer.ReplacedLeg.Hangup();
+        }
+
+        var referred = transfer.Referred;
+        Defer(() => referred.Handle(CallEvent.JoinDone, null, detail: new JoinOutcome(transfer, SipStatusCodes.Ok, "OK", false)));
+        SwitchLog.TransferCompleted(_environment.Logger, CallId, transfer.Transferor.Party, transfer.Remaining.Party, (ReferenceEquals(Caller, transfer.Remaining) ? Callee! : Caller).Party);
+        _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
+        return State.Answered;
+    }
+
+    private State RetryJoin()
+    {
+        if (_joining is { } transfer)
+        {
+            transfer.Remaining.ReInvite(transfer.Offer!);
+        }
+
+        return State.Joining;
+    }
+
+    /// <summary>
+    /// The join will not happen: the party goes back to its own call, which tells the transferor (NOTIFY) and brings its
+    /// media back when it had moved. This call goes on between its two parties, or ends if the transferor left it.
+    /// </summary>
+    private State GiveBack(AttendedTransfer transfer, int status, string reason, bool mediaMoved)
+    {
+        _joining = null;
+        transfer.Remaining.Call = transfer.Referred;
+        var referred = transfer.Referred;
+        Defer(() => referred.Handle(CallEvent.JoinDone, null, detail: new JoinOutcome(transfer, status, reason, true) { MediaMoved = mediaMoved }));
+        if (!transfer.ReplacedLegGone)
+        {
+            return State.Answered;
+        }
+
+        (ReferenceEquals(Caller, transfer.ReplacedLeg) ? Callee! : Caller).Hangup();
+        return End(CallOutcome.Answered, SipStatusCodes.Ok);
+    }
+
+    /// <summary>A BYE (or, with no request, a lost connection) in the replaced call while a party joins it.</summary>
+    private State JoiningBye(CallLeg leg, SipRequest? bye)
+    {
+        var transfer = _joining!;
+        var target = ReferenceEquals(Caller, transfer.ReplacedLeg) ? Callee : Caller;
+        if (!ReferenceEquals(leg, transfer.Remaining) && !ReferenceEquals(leg, transfer.ReplacedLeg) && !ReferenceEquals(leg, target))
+        {
+            return bye is null ? State.Joining : Reply(leg, bye, SipStatusCodes.CallOrTransactionDoesNotExist, State.Joining);
+        }
+
+        if (bye is not null)
+        {
+            leg.Reply(bye, SipStatusCodes.Ok);
+        }
+
+        if (ReferenceEquals(leg, transfer.ReplacedLeg))
+        {
+            // RFC 5589 §7: the transferor may hang up its calls once its REFER is accepted; the join goes on without it.
+            transfer.ReplacedLegGone = true;
+            leg.Forget();
+            return State.Joining;
+        }
+
+        if (ReferenceEquals(leg, transfer.Remaining))
+        {
+            // The party that was to join hung up: its call ends (told by JoinDone); this one goes on as it was.
+            _joining = null;
+            leg.Forget();
+            var referred = transfer.Referred;
+            Defer(() => referred.Handle(CallEvent.JoinDone, null, detail: new JoinOutcome(transfer, SipStatusCodes.RequestTerminated, "Request Terminated", false)));
+            if (!transfer.ReplacedLegGone)
+            {
+                return State.Answered;
+            }
+
+            target!.Hangup();
+            return End(CallOutcome.Answered, SipStatusCodes.Ok);
+        }
+
+        // The target hung up: nobody is left to join. The party goes back; the transferor's leg here is hung up.
+        SwitchLog.TransferFailed(_environment.Logger, CallId, SipStatusCodes.CallOrTransactionDoesNotExist);
+        _joining = null;
+        transfer.Remaining.Call = transfer.Referred;
+        var back = transfer.Referred;
+        Defer(() => back.Handle(CallEvent.JoinDone, null, detail: new JoinOutcome(transfer, SipStatusCodes.CallOrTransactionDoesNotExist, "Call/Transaction Does Not Exist", true)));
+        if (!transfer.ReplacedLegGone)
+        {
+            transfer.ReplacedLeg.Hangup();
+        }
+
+        return End(CallOutcome.Answered, bye is null ? null : SipStatusCodes.Ok);
+    }
+
+    /// <summary>A BYE (or, with no request, a lost connection) in the REFER's call while its remaining party is away.</summary>
+    private State ReplacingBye(CallLeg leg, SipRequest? bye)
+    {
+        var transfer = _attended!;
+        if (ReferenceEquals(leg, transfer.Transferor))
+        {
+            // RFC 5589 §7: the transferor may hang up once its REFER is accepted; the transfer goes on without it.
+            if (bye is not null)
+            {
+                leg.Reply(bye, SipStatusCodes.Ok);
+            }
+
+            transfer.TransferorGone = true;
+            leg.Forget();
+            return State.Replacing;
+        }
+
+        if (!ReferenceEquals(leg, transfer.Remaining))
+        {
+            return bye is null ? State.Replacing : Reply(leg, bye, SipStatusCodes.CallOrTransactionDoesNotExist, State.Replacing);
+        }
+
+        // The remaining party hung up before it joined (its leg had not moved yet, or came back): the transfer is over.
+        if (bye is not null)
+        {
+            leg.Reply(bye, SipStatusCodes.Ok);
+        }
+
+        _attended = null;
+        _movedOut = null;
+        transfer.Notify(SipStatusCodes.RequestTerminated, "Request Terminated", final: true);
+        if (!transfer.TransferorGone)
+        {
+            transfer.Transferor.Hangup();
+        }
+
+        return End(CallOutcome.Answered, bye is null ? null : SipStatusCodes.Ok);
+    }
+
+    /// <summary>
+    /// The replaced call says how the join ended. Joined: the subscription ends with "200 OK" (RFC 3515 §2.4.5), the
+    /// transferor's leg here gets BYE and this call ends, its bridge closed; the remaining party's leg and dialog live on
+    /// in the other call. Not joined: the NOTIFY carries the failure and the call goes on as it was.
+    /// </summary>
+    private State Replaced(JoinOutcome outcome)
+    {
+        var transfer = outcome.Transfer;
+        if (!ReferenceEquals(_attended, transfer))
+        {
+            return State.Replacing;
+        }
+
+        _attended = null;
+        if (outcome.Joined)
+        {
+            transfer.Notify(SipStatusCodes.Ok, "OK", final: true);
+            if (!transfer.TransferorGone)
+            {
+                transfer.Transferor.Hangup();
+            }
+
+            return End(CallOutcome.Answered, SipStatusCodes.Ok);
+        }
+
+        _movedOut = null;
+        transfer.Notify(outcome.Status, outcome.Reason, final: true);
+        if (!outcome.RemainingBack || transfer.TransferorGone)
+        {
+            // Nobody is left to talk to: whoever is still here is hung up.
+            (outcome.RemainingBack ? transfer.Remaining : transfer.TransferorGone ? null : transfer.Transferor)?.Hangup();
+            return End(CallOutcome.Answered, SipStatusCodes.Ok);
+        }
+
+        if (outcome.MediaMoved)
+        {
+            Restore(transfer.Remaining);
+        }
+
+        return State.Answered;
+    }
+
+    /// <summary>A join's outcome that reaches a call already over: a party given back to it is hung up.</summary>
+    private State JoinEndedLate(JoinOutcome outcome)
+    {
+        if (!outcome.Joined && outcome.RemainingBack && ReferenceEquals(outcome.Transfer.Remaining.Call, this))
+        {
+            outcome.Transfer.Remaining.Hangup();
+        }
+
+        return State.Ended;
+    }
+
+    /// <summary>
+    /// A leg answered the switch's own re-INVITE outside a join: the answer to our offer that brings it back to this
+    /// bridge is applied to its side; a 2xx to the other call's offer, which arrived after the join failed, means its media
+    /// went to a bridge it is not on, so it is offered this one again. An answer reaching a call the leg has left goes on
+    /// to the leg's call.
+    /// </summary>
+    private State PartyReInvited(CallLeg leg, int status, ReInviteOutcome outcome)
+    {
+        if (leg.Call is { } owner && !ReferenceEquals(owner, this))
+        {
+            Defer(() => owner.OnPartyReInvited(leg, status, outcome.Offer, outcome.Media));
+            return _state;
+        }
+
+        var side = ReferenceEquals(leg, Caller) ? true : ReferenceEquals(leg, Callee) ? false : (bool?)null;
+        if (_state == State.Ended || side is null || Bridge is null || leg is not HandsetLeg handset)
+        {
+            return _state;
+        }
+
+        if (ReferenceEquals(outcome.Offer, _restoreOffer))
+        {
+            _restoreOffer = null;
+            if (status is >= 200 and < 300 && outcome.Media is { IsAcceptable: true } media)
+            {
+                var back = RelayLeg.FromNegotiated(media.Media!);
+                if (side.Value)
+                {
+                    Bridge.ReplaceA(back);
+                }
+                else
+                {
+                    Bridge.ReplaceB(back);
+                }
+
+                handset.Renegotiated(media);
+            }
+
+            return _state;
+        }
+
+        if (status is >= 200 and < 300)
+        {
+            Restore(handset);
+        }
+
+        return _state;
+    }
+
+    /// <summary>Offers <paramref name="party"/> its side of this bridge again, with a fresh key and a later SDP version (RFC 3264 §8).</summary>
+    private void Restore(HandsetLeg party)
+    {
+        var caller = ReferenceEquals(party, Caller);
+        var local = (caller ? _callerMedia : _calleeMedia)!;
+        local = local with { SessionVersion = local.SessionVersion + 2 };
+        if (caller)
+        {
+            _callerMedia = local;
+        }
+        else
+        {
+            _calleeMedia = local;
+        }
+
+        _restoreOffer = SdesOfferAnswer.CreateOffer(local);
+        party.ReInvite(_restoreOffer);
+    }
+
     private State ApplicationDone()
     {
         Caller.Hangup();
@@ -908,10 +1420,15 @@ internal sealed class Call
         _noAnswer?.Dispose();
         _forwardTimer?.Dispose();
         _mediaWatch?.Dispose();
-        Caller.Forget();
-        foreach (var leg in _callees.Concat(_withdrawn).Concat(_departed).Concat(_transfer?.Forks ?? []))
+        _glareTimer?.Dispose();
+
+        // A party an attended transfer moved to another call is that call's now: its dialog stays.
+        foreach (var leg in _callees.Concat(_withdrawn).Concat(_departed).Concat(_transfer?.Forks ?? []).Prepend(Caller))
         {
-            leg.Forget();
+            if (!ReferenceEquals(leg, _movedOut))
+            {
+                leg.Forget();
+            }
         }
 
         _transfer?.Transferor.Forget();
@@ -925,5 +1442,5 @@ internal sealed class Call
         return State.Ended;
     }
 
-    private readonly record struct PendingEvent(CallEvent Event, CallLeg? Leg, SipRequest? Request, int Status, List<CallLeg>? Legs);
+    private readonly record struct PendingEvent(CallEvent Event, CallLeg? Leg, SipRequest? Request, int Status, List<CallLeg>? Legs, object? Detail);
 }

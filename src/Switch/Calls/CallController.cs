@@ -378,6 +378,22 @@ internal sealed class CallController
             return;
         }
 
+        if (target!.Replaces is { } replaces)
+        {
+            // RFC 3891: an attended transfer. The Replaces must name a dialog of this device, in another call of its tenant.
+            var (refusal, why, replaced) = Resolve(replaces, connection);
+            if (refusal != 0)
+            {
+                _audit.Denied("sip.refer", $"REFER in call {PeerText.Bound(call.CallId)} refused: {why}", device.TenantId, device.Mac,
+                    device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+                leg.Reply(refer, refusal, refusal == SipStatusCodes.Forbidden ? "Forbidden" : "Call/Transaction Does Not Exist");
+                return;
+            }
+
+            call.OnReferReplaces(leg, refer, replaced!);
+            return;
+        }
+
         // The target's handsets see the remaining party as the caller (RFC 5589 §6: the transferee is who they talk to).
         var remaining = ReferenceEquals(leg, call.Caller) ? call.Callee?.Party ?? leg.Party : call.Caller.Party;
         call.OnRefer(leg, refer, Forks(remaining, device.TenantId, target!.Number));
@@ -391,13 +407,48 @@ internal sealed class CallController
 
             if (parsed!.Replaces is not null)
             {
-                return (SipStatusCodes.Forbidden, "Refer-To carries Replaces (attended transfer), which the switch does not take");
+                // The Replaces names the target's call; its number is the transferor's view of it and is not dialled.
+                return (0, "");
             }
 
             return directory.TryFindExtension(device.TenantId, parsed.Number, out _)
                 ? (0, "")
                 : (SipStatusCodes.NotFound, $"Refer-To '{PeerText.Bound(parsed.Number)}' is not an extension of the tenant");
         }
+    }
+
+    /// <summary>
+    /// RFC 3891 §3: the switch's own dialog with the transferor that a Replaces names: Call-ID, our tag in to-tag and the
+    /// transferor's in from-tag (as the target would match them), or the other way round, as some handsets write them
+    /// from their own side; the tags are random, so either order names one dialog. An unknown dialog is 481; a dialog of
+    /// another tenant, another device or another line, or an early-only flag on an answered dialog, is 403.
+    /// </summary>
+    private (int Status, string Reason, HandsetLeg? Leg) Resolve(ReplacedDialog replaces, SipConnection connection)
+    {
+        if ((!Dialogs.TryFind(new DialogKey(replaces.CallId, replaces.ToTag, replaces.FromTag), out var dialog, out var found)
+                && !Dialogs.TryFind(new DialogKey(replaces.CallId, replaces.FromTag, replaces.ToTag), out dialog, out found))
+            || found?.Call is not { } call || call.StateWithoutWaiting == Call.State.Ended)
+        {
+            return (SipStatusCodes.CallOrTransactionDoesNotExist, $"Replaces names no dialog of the switch (Call-ID {PeerText.Bound(replaces.CallId)})", null);
+        }
+
+        var device = connection.Device;
+        if (call.TenantId != device.TenantId)
+        {
+            return (SipStatusCodes.Forbidden, "Replaces names a dialog of another tenant", null);
+        }
+
+        if (found is not HandsetLeg handset || handset.DeviceId != device.DeviceId || !device.Extensions.Contains(handset.Party))
+        {
+            return (SipStatusCodes.Forbidden, "Replaces names a dialog of another device or line", null);
+        }
+
+        if (replaces.EarlyOnly && dialog!.CurrentState == Dialog.State.Confirmed)
+        {
+            return (SipStatusCodes.Forbidden, "Replaces has early-only and names an answered dialog", null);
+        }
+
+        return (0, "", handset);
     }
 
     /// <summary>A 2xx retransmitted after the INVITE client transaction ended: its leg ACKs it again (RFC 3261 §13.2.2.4).</summary>

@@ -41,4 +41,19 @@ internal enum CallEvent
 
     /// <summary>The recording announcement has been played to both parties: the bridge starts.</summary>
     Announced,
+
+    /// <summary>
+    /// A leg of the answered call asked for an attended transfer (REFER whose Refer-To carries Replaces, RFC 3891); the
+    /// controller has resolved the replaced dialog to a leg of another call of the same device.
+    /// </summary>
+    ReferReplaces,
+
+    /// <summary>A leg answered a re-INVITE the switch sent it (RFC 3261 §14.1): a final status, and the media when 2xx.</summary>
+    ReInviteAnswered,
+
+    /// <summary>The time to wait after a 491 to the switch's own re-INVITE has passed (RFC 3261 §14.1): offer again.</summary>
+    GlareRetry,
+
+    /// <summary>The other call of an attended transfer says how the join ended: the remaining party joined it, or not.</summary>
+    JoinDone,
 }

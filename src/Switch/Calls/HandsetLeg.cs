@@ -31,6 +31,8 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
     private bool _cancelWhenProvisional;
     private bool _cancelled;
     private int? _finalStatus;
+    private ClientInviteTransaction? _reInvite;
+    private SdesOffer? _reOffer;
 
     private HandsetLeg(
         string party, SipConnection connection, LegSignalling sip, ServerInviteTransaction? inboundInvite, OutboundTarget? target, string localTag)
@@ -186,8 +188,34 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
         SendCancel();
     }
 
+    /// <summary>
+    /// RFC 3261 §14.1: a re-INVITE of the switch's own in this confirmed dialog, with a new offer (an attended transfer
+    /// moves this party to another bridge). The answer goes to the call through <see cref="Call.OnPartyReInvited"/>.
+    /// </summary>
+    public void ReInvite(SdesOffer offer)
+    {
+        if (_dialog is not { CurrentState: Dialog.State.Confirmed } dialog || Connection.IsClosed)
+        {
+            Call!.OnPartyReInvited(this, SipStatusCodes.CallOrTransactionDoesNotExist, offer, null);
+            return;
+        }
+
+        _reOffer = offer;
+        var invite = dialog.CreateRequest(
+            SipMethod.Invite, Encoding.ASCII.GetBytes(_sip.NewVia()), Encoding.ASCII.GetBytes(_sip.Contact), "application/sdp"u8, SdpWriter.WriteUtf8(offer.Offer));
+        _reInvite = new ClientInviteTransaction(invite, Connection, this, _sip.Scheduler, _sip.Timers);
+        _sip.Transactions.TryAddClient(_reInvite);
+        _reInvite.Start();
+    }
+
     void ITransactionUser.OnResponse(ISipTransaction transaction, SipResponse response)
     {
+        if (transaction == _reInvite)
+        {
+            OnReInviteResponse(response);
+            return;
+        }
+
         var call = Call!;
         if (response.IsProvisional)
         {
@@ -232,6 +260,12 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
 
     void ITransactionUser.OnTimeout(ISipTransaction transaction)
     {
+        if (transaction == _reInvite)
+        {
+            ReInviteFailed(SipStatusCodes.RequestTimeout);
+            return;
+        }
+
         if (transaction == _outboundTransaction && _finalStatus is null)
         {
             _finalStatus = SipStatusCodes.RequestTimeout;
@@ -242,6 +276,12 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
 
     void ITransactionUser.OnTransportError(ISipTransaction transaction)
     {
+        if (transaction == _reInvite)
+        {
+            ReInviteFailed(SipStatusCodes.ServiceUnavailable);
+            return;
+        }
+
         if (transaction == _outboundTransaction && _finalStatus is null)
         {
             _finalStatus = SipStatusCodes.ServiceUnavailable;
@@ -368,6 +408,38 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
         {
             _sip.Dialogs.TryAdd(_dialog, this);
         }
+    }
+
+    private void OnReInviteResponse(SipResponse response)
+    {
+        if (response.IsProvisional)
+        {
+            return;
+        }
+
+        var offer = _reOffer!;
+        _reInvite = null;
+        if (!response.IsSuccess)
+        {
+            Call!.OnPartyReInvited(this, response.StatusCode, offer, null);
+            return;
+        }
+
+        // RFC 3261 §13.2.2.4: the 2xx to a re-INVITE is ACKed end to end, with the re-INVITE's CSeq number.
+        if (_dialog is { } dialog && response.TryGetCSeq(out var cseq))
+        {
+            Connection.Send(dialog.CreateAck(cseq.Number, Encoding.ASCII.GetBytes(_sip.NewVia())));
+        }
+
+        var media = SdpReader.TryRead(response.Body, out var answer, out _) ? SdesOfferAnswer.AcceptAnswer(offer, answer) : null;
+        Call!.OnPartyReInvited(this, response.StatusCode, offer, media);
+    }
+
+    private void ReInviteFailed(int status)
+    {
+        var offer = _reOffer!;
+        _reInvite = null;
+        Call!.OnPartyReInvited(this, status, offer, null);
     }
 
     private void SendCancel()

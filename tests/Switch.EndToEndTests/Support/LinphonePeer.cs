@@ -27,10 +27,10 @@ internal sealed class LinphonePeer : IAsyncDisposable
 
     private string LogFile => Path.Combine(Directory, "linphone.log");
 
-    /// <summary>Starts it registering as <paramref name="user"/>, offering <paramref name="suites"/> in that order (srtp_crypto_suites), answering calls itself with <paramref name="autoAnswer"/>.</summary>
+    /// <summary>Starts it registering as <paramref name="user"/>, offering <paramref name="suites"/> in that order (srtp_crypto_suites), answering calls itself with <paramref name="autoAnswer"/>; a second linphonec in the same namespace takes other <paramref name="rtpPorts"/>.</summary>
     public static async Task<LinphonePeer> StartAsync(
         NetworkNamespace network, string root, string name, string user, int switchPort, string certificateChainPem, string keyPem, string caPem,
-        string suites, bool autoAnswer = false)
+        string suites, bool autoAnswer = false, string rtpPorts = "20200-20249")
     {
         var directory = Path.Combine(root, name);
         var home = Path.Combine(directory, "home");
@@ -67,7 +67,7 @@ internal sealed class LinphonePeer : IAsyncDisposable
             "stun_server=",
             "nat_policy_ref=",
             "[rtp]",
-            "audio_rtp_port=20200-20249",
+            $"audio_rtp_port={rtpPorts}",
             "[sound]",
             "echocancellation=0",
             "[video]",

@@ -1,7 +1,7 @@
 namespace HostedPbx.Switch.Calls.Transfer;
 
 /// <summary>The dialog a Replaces header names (RFC 3891 §6.1): its Call-ID and both tags, as the transferor sees them.</summary>
-internal sealed record ReplacedDialog(string CallId, string ToTag, string FromTag)
+internal sealed record ReplacedDialog(string CallId, string ToTag, string FromTag, bool EarlyOnly = false)
 {
     public static bool TryParse(string value, out ReplacedDialog? dialog)
     {
@@ -13,6 +13,7 @@ internal sealed record ReplacedDialog(string CallId, string ToTag, string FromTa
         }
 
         string? toTag = null, fromTag = null;
+        var earlyOnly = false;
         foreach (var part in parts.Skip(1))
         {
             var equals = part.IndexOf('=', StringComparison.Ordinal);
@@ -26,6 +27,11 @@ internal sealed record ReplacedDialog(string CallId, string ToTag, string FromTa
             {
                 fromTag = tag;
             }
+            else if (name.Equals("early-only", StringComparison.OrdinalIgnoreCase))
+            {
+                // RFC 3891 §3: only an early dialog may be replaced.
+                earlyOnly = true;
+            }
         }
 
         // RFC 3891 §6.1: both tags are required.
@@ -34,7 +40,7 @@ internal sealed record ReplacedDialog(string CallId, string ToTag, string FromTa
             return false;
         }
 
-        dialog = new ReplacedDialog(parts[0], toTag, fromTag);
+        dialog = new ReplacedDialog(parts[0], toTag, fromTag, earlyOnly);
         return true;
     }
 }
