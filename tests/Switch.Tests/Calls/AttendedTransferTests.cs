@@ -122,6 +122,51 @@ public sealed class AttendedTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReferReplaces_CarolHangsUpWhileBobIsReInvited_NotifyFailsAndBobComesBackToAlice()
+    {
+        var (toBob, aliceMedia, bobDialog, _) = await CallAsync(_bob);
+        var (toCarol, _, carolDialog, _) = await CallAsync(_carol);
+
+        await _alice.SendAsync(_alice.Refer(toBob, ReferTo("203", toCarol)), _ct);
+        await _alice.ResponseAsync(toBob.CallId, "REFER", 202, _ct);
+        var reInvite = await _bob.RequestAsync("INVITE", _ct);
+        await _carol.SendAsync(_carol.InDialog("BYE", carolDialog), _ct);
+        await _carol.ResponseAsync(carolDialog.CallId, "BYE", 200, _ct);
+        await _alice.NextAsync<SipRequest>(r => r.MethodName == "BYE" && r.CallId == toCarol.CallId, _ct);
+        await NotifyAsync("481");
+
+        // Bob had already said yes to Carol's bridge: the switch offers him Alice's side again, with another key.
+        await _bob.AcceptAsync(reInvite, bobDialog, _ct);
+        var back = await _bob.NextAsync<SipRequest>(r => r.MethodName == "INVITE" && r != reInvite, _ct);
+        var bobMedia = await _bob.AcceptAsync(back, bobDialog, _ct);
+
+        await AssertAudioFlowsAsync(_alice, aliceMedia, _bob, bobMedia);
+        var call = _switch.Calls.ActiveCalls.Single();
+        Assert.Equal(Call.State.Answered, call.CurrentState);
+        Assert.False(_alice.HasReceived<SipRequest>(r => r.MethodName == "BYE" && r.CallId == toBob.CallId));
+    }
+
+    [Fact]
+    public async Task ReferReplaces_AliceHangsUpBothCallsRightAfter202_BobAndCarolAreJoinedAnyway()
+    {
+        var (toBob, _, bobDialog, _) = await CallAsync(_bob);
+        var (toCarol, _, _, carolMedia) = await CallAsync(_carol);
+
+        await _alice.SendAsync(_alice.Refer(toBob, ReferTo("203", toCarol)), _ct);
+        await _alice.ResponseAsync(toBob.CallId, "REFER", 202, _ct);
+        await _alice.SendAsync(_alice.InDialog("BYE", toBob), _ct);
+        await _alice.SendAsync(_alice.InDialog("BYE", toCarol), _ct);
+        await _alice.ResponseAsync(toBob.CallId, "BYE", 200, _ct);
+        await _alice.ResponseAsync(toCarol.CallId, "BYE", 200, _ct);
+
+        var bobMedia = await _bob.AcceptAsync(await _bob.RequestAsync("INVITE", _ct), bobDialog, _ct);
+
+        await AssertAudioFlowsAsync(_bob, bobMedia, _carol, carolMedia);
+        var call = _switch.Calls.ActiveCalls.Single();
+        Assert.Equal(["202", "203"], new[] { call.Caller.Party, call.Callee!.Party });
+    }
+
+    [Fact]
     public async Task ReferReplaces_GlareWithBobsOwnReInvite_Bobs491AndOursIsOfferedAgainAfterTheWait()
     {
         var (toBob, _, bobDialog, _) = await CallAsync(_bob);
@@ -202,23 +247,8 @@ public sealed class AttendedTransferTests : IAsyncLifetime
     }
 
     /// <summary>A packet from each phone reaches the other, decrypted under the switch's key for that side.</summary>
-    private async Task AssertAudioFlowsAsync(TestPhone one, NegotiatedMedia oneMedia, TestPhone other, NegotiatedMedia otherMedia)
-    {
-        using var oneOut = oneMedia.LocalCrypto.CreateContext();
-        using var oneIn = oneMedia.RemoteCrypto.CreateContext();
-        using var otherOut = otherMedia.LocalCrypto.CreateContext();
-        using var otherIn = otherMedia.RemoteCrypto.CreateContext();
-        var fill = (byte)Random.Shared.Next(1, 255);
-        var sequence = (ushort)Random.Shared.Next(1, 30000);
-
-        await one.SendAudioAsync(oneMedia, oneOut, sequence, fill, _ct);
-        var atOther = await other.ReceiveAudioAsync(otherIn, _ct);
-        await other.SendAudioAsync(otherMedia, otherOut, sequence, (byte)(fill ^ 0xFF), _ct);
-        var atOne = await one.ReceiveAudioAsync(oneIn, _ct);
-
-        Assert.All(atOther.Payload, b => Assert.Equal(fill, b));
-        Assert.All(atOne.Payload, b => Assert.Equal((byte)(fill ^ 0xFF), b));
-    }
+    private Task AssertAudioFlowsAsync(TestPhone one, NegotiatedMedia oneMedia, TestPhone other, NegotiatedMedia otherMedia) =>
+        one.ConverseAsync(oneMedia, other, otherMedia, _ct);
 
     private List<AuditEvent> DrainAudit()
     {

@@ -275,6 +275,26 @@ internal sealed class TestPhone : IAsyncDisposable
         return await heard;
     }
 
+    /// <summary>
+    /// This phone and <paramref name="other"/> each talk until the other hears them, each with its own leg's keys, and each
+    /// hears exactly what the other said: audio flows both ways through the switch.
+    /// </summary>
+    public async Task ConverseAsync(NegotiatedMedia media, TestPhone other, NegotiatedMedia otherMedia, CancellationToken cancellationToken)
+    {
+        using var mineOut = media.LocalCrypto.CreateContext();
+        using var mineIn = media.RemoteCrypto.CreateContext();
+        using var otherOut = otherMedia.LocalCrypto.CreateContext();
+        using var otherIn = otherMedia.RemoteCrypto.CreateContext();
+        var fill = (byte)Random.Shared.Next(1, 255);
+        var sequence = (ushort)Random.Shared.Next(1, 30000);
+
+        var atOther = await TalkUntilHeardAsync(media, mineOut, sequence, fill, other, otherIn, cancellationToken);
+        var atMe = await other.TalkUntilHeardAsync(otherMedia, otherOut, sequence, (byte)(fill ^ 0xFF), this, mineIn, cancellationToken);
+
+        Assert.All(atOther.Payload, b => Assert.Equal(fill, b));
+        Assert.All(atMe.Payload, b => Assert.Equal((byte)(fill ^ 0xFF), b));
+    }
+
     /// <summary>The next SRTP packet that authenticates under <paramref name="inbound"/>: its payload and SSRC.</summary>
     public async Task<(byte[] Payload, uint Ssrc, ushort Sequence)> ReceiveAudioAsync(SrtpContext inbound, CancellationToken cancellationToken)
     {
