@@ -530,58 +530,52 @@ internal sealed class CallController
     /// <summary>A call to the announcement application: one port pair, the caller answered on it, no bridge.</summary>
     private (Call? Call, List<CallLeg> Callees) Announce(HandsetLeg caller, string dialled, SessionDescription offer, List<SrtpSuite> suites, Prompt prompt, string callId)
     {
-        var socket = _ports.Rent();
-        if (socket is null)
+        if (AnswerAlone(caller, offer, suites, callId) is not (var call, var socket, var answer))
         {
-            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
-            return (null, []);
-        }
-
-        var callerMedia = Local(socket, suites);
-        var answer = SdesOfferAnswer.Answer(offer, callerMedia);
-        if (!answer.IsAcceptable)
-        {
-            socket.Dispose();
-            RefuseOffer(caller, answer, callId);
             return (null, []);
         }
 
         SwitchLog.AnnouncementStarted(_logger, callId, dialled, prompt.Name);
-        var call = new Call(caller, answer, null, null, callerMedia, null, _environment);
         return (call, [new AnnouncementLeg(dialled, prompt, socket, answer, _time)]);
     }
 
     /// <summary>A call straight to a mailbox (nobody registered): one port pair of the mailbox's own, no bridge.</summary>
     private (Call? Call, List<CallLeg> Callees) Deposit(HandsetLeg caller, DirectoryExtension owner, SessionDescription offer, List<SrtpSuite> suites, string callId)
     {
-        var socket = _ports.Rent();
-        if (socket is null)
+        if (AnswerAlone(caller, offer, suites, callId) is not (var call, var socket, var answer))
         {
-            caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
             return (null, []);
         }
 
-        var local = Local(socket, suites);
-        var answer = SdesOfferAnswer.Answer(offer, local);
-        if (!answer.IsAcceptable)
-        {
-            socket.Dispose();
-            RefuseOffer(caller, answer, callId);
-            return (null, []);
-        }
-
-        var call = new Call(caller, answer, null, null, local, null, _environment);
         return (call, [_environment.Mailboxes!.Open(call, owner, Data.Entities.GreetingKind.Unavailable, socket, ownsSocket: true, answer)]);
     }
 
     /// <summary>A call to the access number: the caller's own mailbox on a port pair of its own, no bridge.</summary>
     private (Call? Call, List<CallLeg> Callees) Retrieve(HandsetLeg caller, DeviceDirectory directory, SessionDescription offer, List<SrtpSuite> suites, string callId)
     {
+        if (AnswerAlone(caller, offer, suites, callId) is not (var call, var socket, var answer))
+        {
+            return (null, []);
+        }
+
+        var device = caller.Connection.Device;
+        var owner = directory.TryFindExtension(device.TenantId, caller.Party, out var own) ? own : null;
+        var who = new MailboxCaller(caller.Party, device.Mac, device.DeviceId, caller.Connection.Remote.Address);
+        return (call, [_environment.Mailboxes!.OpenRetrieval(owner, who, socket, answer)]);
+    }
+
+    /// <summary>
+    /// A call that an application answers alone (announcement, mailbox): one port pair of its own and the caller's offer
+    /// answered on it, no bridge. Null when no port is free or the offer is refused (the caller has been answered).
+    /// </summary>
+    private (Call Call, RelaySocketPair Socket, NegotiationResult Answer)? AnswerAlone(
+        HandsetLeg caller, SessionDescription offer, List<SrtpSuite> suites, string callId)
+    {
         var socket = _ports.Rent();
         if (socket is null)
         {
             caller.Refuse(SipStatusCodes.ServiceUnavailable, "No media ports free");
-            return (null, []);
+            return null;
         }
 
         var local = Local(socket, suites);
@@ -590,14 +584,10 @@ internal sealed class CallController
         {
             socket.Dispose();
             RefuseOffer(caller, answer, callId);
-            return (null, []);
+            return null;
         }
 
-        var call = new Call(caller, answer, null, null, local, null, _environment);
-        var device = caller.Connection.Device;
-        var owner = directory.TryFindExtension(device.TenantId, caller.Party, out var own) ? own : null;
-        var who = new MailboxCaller(caller.Party, device.Mac, device.DeviceId, caller.Connection.Remote.Address);
-        return (call, [_environment.Mailboxes!.OpenRetrieval(owner, who, socket, answer)]);
+        return (new Call(caller, answer, null, null, local, null, _environment), socket, answer);
     }
 
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
