@@ -426,7 +426,7 @@ internal sealed class Call
             // The announcement has been played: the switch hangs up the caller (BYE, RFC 3261 §15.1.1).
             (State.Answered, CallEvent.ApplicationDone) => ApplicationDone(),
             (State.Answered, CallEvent.Refer) => StartTransfer(leg!, request!, legs!, fromCaller),
-            (State.Answered, CallEvent.Announced) => StartBridge(State.Answered),
+            (State.Answered, CallEvent.Announced) => StartBridge(State.Answered, afterAnnouncement: true),
             (State.Answered, CallEvent.ReferReplaces) => StartAttended(leg!, request!, (HandsetLeg)detail!, fromCaller),
             (State.Answered, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
             (State.Answered, CallEvent.GlareRetry or CallEvent.JoinDone) => State.Answered,
@@ -442,12 +442,12 @@ internal sealed class Call
             (State.Transferring, CallEvent.ReInvite) => Rekey(leg!, request!, fromCaller, State.Transferring),
             (State.Transferring, CallEvent.Refer or CallEvent.ReferReplaces) => Reply(leg!, request!, SipStatusCodes.Forbidden, State.Transferring, "Transfer In Progress"),
             (State.Transferring, CallEvent.ConnectionLost) => TransferLegLost(leg!, transferFork),
-            (State.Transferring, CallEvent.Announced) => StartBridge(State.Transferring),
+            (State.Transferring, CallEvent.Announced) => StartBridge(State.Transferring, afterAnnouncement: true),
             (State.Transferring, CallEvent.ReInviteAnswered) => PartyReInvited(leg!, status, (ReInviteOutcome)detail!),
             (State.Transferring, CallEvent.GlareRetry or CallEvent.JoinDone) => State.Transferring,
 
-            (State.Replacing, CallEvent.Announced) => StartBridge(State.Replacing),
-            (State.Joining, CallEvent.Announced) => StartBridge(State.Joining),
+            (State.Replacing, CallEvent.Announced) => StartBridge(State.Replacing, afterAnnouncement: true),
+            (State.Joining, CallEvent.Announced) => StartBridge(State.Joining, afterAnnouncement: true),
 
             // Attended transfer, the REFER's call: its remaining party is on its way to the other call; a late fork or
             // timer changes nothing, the transferor may re-INVITE (hold) or hang up, and the other call says how it ended.
@@ -547,9 +547,10 @@ internal sealed class Call
     }
 
     /// <summary>The parties are bridged: media flows between them, is watched, and is recorded where the policy says.</summary>
-    private State StartBridge(State state)
+    private State StartBridge(State state, bool afterAnnouncement = false)
     {
-        Bridge!.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(Callee!.Media!.Media!));
+        // What the parties said over the recording notice is not relayed once they are bridged.
+        Bridge!.Start(RelayLeg.FromNegotiated(CallerAnswer.Media!), RelayLeg.FromNegotiated(Callee!.Media!.Media!), dropEarlier: afterAnnouncement);
         _mediaWatch = _environment.Time.CreateTimer(
             static s => ((Call)s!).CheckMedia(), this, _environment.Limits.MediaCheck, _environment.Limits.MediaCheck);
         if (_environment.Recorder is { } recorder)

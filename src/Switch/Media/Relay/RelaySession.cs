@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace HostedPbx.Switch.Media.Relay;
 
@@ -47,15 +48,43 @@ internal sealed class RelaySession : IAsyncDisposable
     /// <summary>Told once, when the session closes, while its legs still hold their final counts (metrics).</summary>
     internal Action<RelaySession>? Closing { get; set; }
 
-    /// <summary>Sets (or, after a re-INVITE, replaces) the legs and starts relaying.</summary>
-    public void Start(RelayLeg a, RelayLeg b)
+    /// <summary>
+    /// Sets (or, after a re-INVITE, replaces) the legs and starts relaying. With <paramref name="dropEarlier"/>, what reached
+    /// the ports before the first start (a caller talking over the recording notice) is dropped, never relayed late.
+    /// </summary>
+    public void Start(RelayLeg a, RelayLeg b, bool dropEarlier = false)
     {
         ReplaceA(a);
         ReplaceB(b);
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
+            if (dropEarlier)
+            {
+                Discard(SideA);
+                Discard(SideB);
+            }
+
             Activity.Restart();
             _thread.Add(this);
+        }
+    }
+
+    private static void Discard(RelaySocketPair side)
+    {
+        Span<byte> scratch = stackalloc byte[2048];
+        foreach (var socket in (ReadOnlySpan<Socket>)[side.Rtp, side.Rtcp])
+        {
+            try
+            {
+                while (socket.Available > 0)
+                {
+                    socket.Receive(scratch, SocketFlags.None);
+                }
+            }
+            catch (SocketException)
+            {
+                // An ICMP error queued on the socket: nothing more of the past to drop.
+            }
         }
     }
 
