@@ -45,7 +45,7 @@ internal sealed class PlatformCommands(string connection, string masterKeyFile, 
     /// </summary>
     private static bool ActsAsClient(string path)
     {
-        using var existing = X509Certificate2.CreateFromPemFile(path);
+        using var existing = X509Certificate2.CreateFromPem(File.ReadAllText(path));
         return existing.Extensions.OfType<X509EnhancedKeyUsageExtension>()
             .Any(e => e.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == "1.3.6.1.5.5.7.3.2"));
     }
