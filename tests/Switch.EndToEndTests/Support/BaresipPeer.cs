@@ -27,8 +27,37 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
+    /// <summary>
+    /// The dialog of this handset's answered call to <paramref name="callee"/>, read from its SIP trace (started with
+    /// <c>sipTrace</c>): the Call-ID and both tags of the 200 OK to its INVITE; null until that answer has arrived.
+    /// </summary>
+    public (string CallId, string FromTag, string ToTag)? AnsweredDialogTo(string callee)
+    {
+        var lines = Log.Split('\n').Select(l => l.Trim('\r', ' ')).ToArray();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].EndsWith("SIP/2.0 200 OK", StringComparison.Ordinal) && !lines[i].StartsWith("SIP/2.0 200 OK", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var headers = lines.Skip(i + 1).TakeWhile(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+            string? Header(string name) => headers.FirstOrDefault(h => h.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim();
+            static string? Tag(string? value) =>
+                value is null || value.IndexOf(";tag=", StringComparison.Ordinal) is var at && at < 0 ? null : value[(at + 5)..].Split(';', '>')[0];
+            if (Header("CSeq") is { } cseq && cseq.EndsWith("INVITE", StringComparison.Ordinal)
+                && Header("To") is { } to && to.Contains($"sip:{callee}@", StringComparison.Ordinal)
+                && Header("Call-ID") is { } callId && Tag(Header("From")) is { } fromTag && Tag(to) is { } toTag)
+            {
+                return (callId, fromTag, toTag);
+            }
+        }
+
+        return null;
+    }
+
     public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto",
-        NetworkNamespace? network = null, bool messageWaiting = false)
+        NetworkNamespace? network = null, bool messageWaiting = false, bool sipTrace = false)
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -90,7 +119,8 @@ internal sealed class BaresipPeer : IAsyncDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
-        foreach (var arg in (network?.Exec("baresip") ?? []).Concat(["-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture)]))
+        foreach (var arg in (network?.Exec("baresip") ?? []).Concat(["-f", directory, "-t", seconds.ToString(CultureInfo.InvariantCulture)])
+            .Concat(sipTrace ? ["-s"] : []))
         {
             info.ArgumentList.Add(arg);
         }
