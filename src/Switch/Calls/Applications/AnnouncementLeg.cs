@@ -6,8 +6,6 @@ using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Media.Sdp;
 using HostedPbx.Switch.Media.Srtp;
-using HostedPbx.Switch.Sip.Messages;
-using HostedPbx.Switch.Sip.Transport;
 
 namespace HostedPbx.Switch.Calls.Applications;
 
@@ -16,7 +14,7 @@ namespace HostedPbx.Switch.Calls.Applications;
 /// in 20 ms packets paced by the <see cref="TimeProvider"/>, and hangs up at its end. Its media endpoint is its own
 /// port pair with an SRTP context pair from the SDES keys of the caller's answer; it does not use the relay.
 /// </summary>
-internal sealed class AnnouncementLeg : CallLeg, IDisposable
+internal sealed class AnnouncementLeg : ApplicationLeg, IDisposable
 {
     private const int SamplesPerPacket = Prompt.SampleRate / 50;
     private const int HeaderLength = 12;
@@ -37,7 +35,6 @@ internal sealed class AnnouncementLeg : CallLeg, IDisposable
     private ITimer? _pacer;
     private int _played;
     private ushort _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
-    private bool _answered;
     private bool _stopped;
 
     /// <summary>A leg that plays <paramref name="prompt"/>; <paramref name="media"/> is the caller's offer answered on the socket's port.</summary>
@@ -57,20 +54,10 @@ internal sealed class AnnouncementLeg : CallLeg, IDisposable
         _destination = new IPEndPoint(IPAddress.TryParse(negotiated.RemoteAddress, out var address) ? address : IPAddress.Loopback, negotiated.RemoteRtpPort);
     }
 
-    public override LegKind Kind => LegKind.Application;
-
-    public override bool HasFinalAnswer => _answered;
-
-    /// <summary>No SIP reaches an application: no connection may act on it.</summary>
-    public override bool Admits(SipConnection connection) => false;
-
-    public override bool UsesConnection(long connectionId) => false;
-
     /// <summary>The announcement answers at once; its media is the caller's answer (there is no second offer/answer).</summary>
     public override void Invite(SdesOffer? offer)
     {
-        _answered = true;
-        Media = _media;
+        Answer(_media);
         Call!.OnCalleeAnswered(this);
     }
 
@@ -80,20 +67,6 @@ internal sealed class AnnouncementLeg : CallLeg, IDisposable
         _ = ReceiveAsync();
         _pacer = _time.CreateTimer(static s => ((AnnouncementLeg)s!).SendNext(), this, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20));
     }
-
-    public override void Cancel() => Stop();
-
-    public override void Hangup() => Stop();
-
-    public override void Reply(SipRequest request, int status, string? reason = null)
-    {
-    }
-
-    public override void AnswerReInvite(SipRequest invite, int status, string? reason, SessionDescription? answer)
-    {
-    }
-
-    public override void Forget() => Stop();
 
     public void Dispose() => Stop();
 
@@ -171,7 +144,7 @@ internal sealed class AnnouncementLeg : CallLeg, IDisposable
         }
     }
 
-    private void Stop()
+    protected override void Stop()
     {
         lock (_gate)
         {
