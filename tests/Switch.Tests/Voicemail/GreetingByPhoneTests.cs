@@ -80,6 +80,32 @@ public sealed class GreetingByPhoneTests(PostgresFixture database)
     }
 
     [Fact]
+    public async Task Option5_NoHashWithinAMinute_RecordingStopsAtTheUploadLimitAndSilenceIsRefused()
+    {
+        await using var scene = await StartAsync(34250);
+        var (bob, call, media, leg) = await DialAsync(scene);
+        using var keypad = new Keypad(bob, media);
+        await OpenMenuAsync(leg, keypad);
+
+        await keypad.PressAsync("51", _ct);
+        await ExpectAsync(leg, MailboxPrompts.GreetingMenu);
+        await PlayOutAsync(scene, leg, MailboxPrompts.RecordGreeting);
+        await ExpectAsync(leg, "record:Unavailable");
+
+        // A second short of the limit it still records; at the limit (the one upload limit, 60 s) it stops, and what
+        // it holds (nothing) is refused.
+        scene.Harness.Time.Advance(GreetingUpload.MaxDuration - TimeSpan.FromSeconds(1));
+        Assert.False(leg.Played.TryRead(out _));
+        scene.Harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await ExpectAsync(leg, MailboxPrompts.GreetingRefused);
+
+        await bob.SendAsync(bob.InDialog("BYE", call), _ct);
+        await bob.ResponseAsync(call.CallId, "BYE", 200, _ct);
+        await leg.Completion.WaitAsync(_ct);
+        Assert.Equal("shorter than 1 s", Assert.Single(Drain(scene), e => e.Action == "voicemail.greeting.record").Reason);
+    }
+
+    [Fact]
     public async Task Option5_HangUpWhileRecording_OldGreetingStaysAndNothingIsWritten()
     {
         await using var scene = await StartAsync(34100);
