@@ -58,4 +58,7 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7436, LogLevel.Information, "Call {CallId}: a {Greeting} greeting recorded by {Extension} was not kept: {Reason}")]
     public static partial void GreetingNotKept(ILogger logger, string callId, string extension, string greeting, string reason);
+
+    [LoggerMessage(7437, LogLevel.Information, "Call {CallId}: {Extension} recorded a {Greeting} greeting of {DurationMs} ms; playing it back")]
+    public static partial void GreetingRecorded(ILogger logger, string callId, string extension, string greeting, int durationMs);
 }

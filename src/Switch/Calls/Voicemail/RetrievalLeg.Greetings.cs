@@ -102,6 +102,7 @@ internal sealed partial class RetrievalLeg
                 continue;
             }
 
+            SwitchLog.GreetingRecorded(_mailboxes.Logger, call.CallId, owner.Number, kind.ToString(), take.Samples.Length / (SampleRate / 1000));
             switch (await ReviewAsync(kind, take.Samples))
             {
                 case null:
