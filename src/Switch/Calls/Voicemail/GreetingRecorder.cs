@@ -52,5 +52,6 @@ internal sealed class GreetingRecorder(int maxSamples) : IAudioSink
     }
 
     /// <summary>The same audio as 16-bit little-endian PCM, as greetings are stored.</summary>
+    // BitConverter.IsLittleEndian on every platform .NET runs on here, as MessageRecorder assumes too.
     public static byte[] Pcm(short[] samples) => MemoryMarshal.AsBytes(samples.AsSpan()).ToArray();
 }
