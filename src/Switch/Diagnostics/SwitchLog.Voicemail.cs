@@ -52,4 +52,13 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7434, LogLevel.Information, "Call {CallId}: the voicemail PIN of {Extension} was changed from the phone")]
     public static partial void MailboxPinChanged(ILogger logger, string callId, string extension);
+
+    [LoggerMessage(7435, LogLevel.Information, "Call {CallId}: the {Greeting} greeting of {Extension} was {Change} from the phone")]
+    public static partial void GreetingChangedByPhone(ILogger logger, string callId, string extension, string greeting, string change);
+
+    [LoggerMessage(7436, LogLevel.Information, "Call {CallId}: a {Greeting} greeting recorded by {Extension} was not kept: {Reason}")]
+    public static partial void GreetingNotKept(ILogger logger, string callId, string extension, string greeting, string reason);
+
+    [LoggerMessage(7437, LogLevel.Information, "Call {CallId}: {Extension} recorded a {Greeting} greeting of {DurationMs} ms; playing it back")]
+    public static partial void GreetingRecorded(ILogger logger, string callId, string extension, string greeting, int durationMs);
 }

@@ -22,7 +22,8 @@ internal static class MailboxPrompts
     public const string YouHave = "vm-you-have";
     public const string NewMessages = "vm-new-messages";
     public const string SavedMessages = "vm-saved-messages";
-    public const string Menu = "vm-menu";
+    // Named anew when option 5 came: a folder made before keeps its old vm-menu.wav, which does not offer it.
+    public const string Menu = "vm-main-menu";
     public const string MessageMenu = "vm-message-menu";
     public const string Deleted = "vm-deleted";
     public const string Saved = "vm-saved";
@@ -34,6 +35,14 @@ internal static class MailboxPrompts
     public const string PinChanged = "vm-pin-changed";
     public const string PinRefused = "vm-pin-refused";
     public const string PinMismatch = "vm-pin-mismatch";
+    public const string GreetingMenu = "vm-greeting-menu";
+    public const string DefaultWhich = "vm-default-which";
+    public const string DefaultRestored = "vm-default-restored";
+    public const string RecordGreeting = "vm-record-greeting";
+    public const string GreetingReview = "vm-greeting-review";
+    public const string GreetingKept = "vm-greeting-kept";
+    public const string GreetingCancelled = "vm-greeting-cancelled";
+    public const string GreetingRefused = "vm-greeting-refused";
     public const string Invalid = "vm-invalid";
     public const string Goodbye = "vm-goodbye";
 
@@ -51,7 +60,7 @@ internal static class MailboxPrompts
         [YouHave] = "You have",
         [NewMessages] = "new messages, and",
         [SavedMessages] = "saved messages.",
-        [Menu] = "Press 1 to hear new messages, 2 to hear saved messages, 8 to change your PIN, or star to hang up.",
+        [Menu] = "Press 1 to hear new messages, 2 to hear saved messages, 5 to record your greetings, 8 to change your PIN, or star to hang up.",
         [MessageMenu] = "Press 4 to hear it again, 7 to delete it, 9 to save it, or hash for the next message.",
         [Deleted] = "Message deleted.",
         [Saved] = "Message saved.",
@@ -63,6 +72,14 @@ internal static class MailboxPrompts
         [PinChanged] = "Your PIN is changed.",
         [PinRefused] = "That PIN cannot be used. Use four to twelve digits, not all the same, and not a run such as one two three four.",
         [PinMismatch] = "The two PINs are not the same.",
+        [GreetingMenu] = "Press 1 to record your unavailable greeting, 2 to record your busy greeting, 3 to go back to a default greeting, or star for the main menu.",
+        [DefaultWhich] = "Press 1 to use the default unavailable greeting, or 2 to use the default busy greeting.",
+        [DefaultRestored] = "Callers now hear the default greeting.",
+        [RecordGreeting] = "Record your greeting after the tone. Press the hash key when you are done.",
+        [GreetingReview] = "Press 1 to keep this greeting, 2 to record it again, or star to cancel.",
+        [GreetingKept] = "Your greeting is saved.",
+        [GreetingCancelled] = "Your greeting is not changed.",
+        [GreetingRefused] = "That greeting was too short or silent, and was not kept.",
         [Invalid] = "That key is not on the menu.",
         [Goodbye] = "Goodbye.",
         ["digit-0"] = "zero",

@@ -4,6 +4,7 @@ using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Media;
+using HostedPbx.Data.Voicemail;
 using HostedPbx.Switch.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
@@ -245,6 +246,44 @@ internal sealed class MailboxStore(IDbContextFactory<PbxDbContext> contexts, Key
 
         File.Delete(Path.Combine(Root, message.StoragePath));
     }
+
+    /// <summary>
+    /// A greeting recorded by phone becomes the extension's greeting of <paramref name="kind"/> through the one store
+    /// function portal and API use (<see cref="MailboxChanges.ReplaceGreetingAsync"/>), with its audit event in the same commit.
+    /// </summary>
+    public async Task ReplaceGreetingAsync(Guid tenantId, Guid extensionId, GreetingKind kind, byte[] pcm, MailboxCaller caller, CancellationToken cancellationToken)
+    {
+        var files = new VoicemailFiles(Root);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var extension = await db.Extensions.AsNoTracking().SingleAsync(e => e.Id == extensionId && e.TenantId == tenantId, cancellationToken);
+        db.AuditEvents.Add(ByPhone(caller, tenantId, extensionId, "voicemail.greeting.record", $"{kind}, {pcm.Length / 16} ms"));
+        await MailboxChanges.ReplaceGreetingAsync(db, new VoicemailAudio(files, keys), files, extension, kind, pcm, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>The recorded greeting of <paramref name="kind"/> goes (callers hear the default again); false when there was none.</summary>
+    public async Task<bool> RemoveGreetingAsync(Guid tenantId, Guid extensionId, GreetingKind kind, MailboxCaller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var extension = await db.Extensions.AsNoTracking().SingleAsync(e => e.Id == extensionId && e.TenantId == tenantId, cancellationToken);
+        db.AuditEvents.Add(ByPhone(caller, tenantId, extensionId, "voicemail.greeting.delete", kind.ToString()));
+        return await MailboxChanges.RemoveGreetingAsync(db, new VoicemailFiles(Root), extension, kind, cancellationToken);
+    }
+
+    // The actor is the extension, by phone from its handset (whose certificate named it).
+    private AuditEvent ByPhone(MailboxCaller caller, Guid tenantId, Guid extensionId, string action, string reason) => new()
+    {
+        OccurredAt = time.GetUtcNow(),
+        TenantId = tenantId,
+        ActorKind = AuditActorKind.Device,
+        ActorId = caller.DeviceId.ToString(),
+        ActorName = $"extension {caller.Number} by phone ({caller.Mac})",
+        Action = action,
+        TargetKind = "extension",
+        TargetId = extensionId.ToString(),
+        Outcome = AuditOutcome.Success,
+        Reason = reason,
+        SourceAddress = caller.Source,
+    };
 
     // A recorded greeting is read whole (it is short) into 8 kHz samples; one the switch cannot read is not played.
     private short[]? ReadGreeting(Guid id, string relative, byte[] wrapped)

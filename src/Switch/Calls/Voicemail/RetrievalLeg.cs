@@ -14,12 +14,13 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// <summary>
 /// The caller's own mailbox, opened by the tenant's access number (issue 9 item 4): a callee inside the switch that
 /// answers over SRTP at once, asks for the PIN (unless the tenant lets the extension's own handset in without one),
-/// and runs the menu by DTMF (RFC 4733 or SIP INFO): 1 new messages, 2 saved ones, 8 change the PIN, * hang up; while a
-/// message plays, 4 repeats it, 7 deletes it, 9 saves it and # goes to the next. Any digit cuts the prompt playing
+/// and runs the menu by DTMF (RFC 4733 or SIP INFO): 1 new messages, 2 saved ones, 5 record greetings (the greetings
+/// part of this leg), 8 change the PIN, * hang up; while a message plays, 4 repeats it, 7 deletes it, 9 saves it and #
+/// goes to the next. Any digit cuts the prompt playing
 /// short, and digits typed ahead are kept. Five wrong PINs in a row lock the mailbox for 15 minutes, in the
 /// extension's row, with an audit event that says so.
 /// </summary>
-internal sealed class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
+internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
 {
     /// <summary>What a wait for a digit gives when none came in time.</summary>
     private const char NoDigit = '\0';
@@ -60,7 +61,11 @@ internal sealed class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
     /// <summary>Completes when the session is over and the leg has let go of everything.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>What the leg queued to play, in order, with its length in samples (a message is named <c>message:{id}</c>); the last 64 are kept.</summary>
+    /// <summary>
+    /// What the leg queued to play, in order, with its length in samples (a message is named <c>message:{id}</c>, a
+    /// greeting played back <c>greeting:{kind}</c>), and <c>record:{kind}</c> when the caller's audio starts going into a
+    /// greeting; the last 64 are kept.
+    /// </summary>
     public ChannelReader<(string Name, int Samples)> Played => _played.Reader;
 
     /// <summary>No SIP reaches an application: no connection may act on it.</summary>
@@ -252,6 +257,13 @@ internal sealed class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
                     }
 
                     announce = true;
+                    break;
+                case '5':
+                    if (!await GreetingsAsync(owner))
+                    {
+                        return;
+                    }
+
                     break;
                 case '8':
                     if (!await ChangePinAsync(owner))
