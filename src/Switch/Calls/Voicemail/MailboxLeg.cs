@@ -1,10 +1,9 @@
 using HostedPbx.Data.Entities;
+using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Media.Sdp;
-using HostedPbx.Switch.Sip.Messages;
-using HostedPbx.Switch.Sip.Transport;
 
 namespace HostedPbx.Switch.Calls.Voicemail;
 
@@ -15,7 +14,7 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// its prompt and takes nothing. The message's row is inserted when recording starts and completed at its end; a
 /// message of silence under two seconds is dropped.
 /// </summary>
-internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
+internal sealed class MailboxLeg : ApplicationLeg, IDigitReceiver, IDisposable
 {
     private static readonly TimeSpan s_shortest = TimeSpan.FromSeconds(2);
 
@@ -28,7 +27,6 @@ internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
     private readonly TaskCompletionSource<MailboxEnding> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _recording = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _greeting = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _answered;
 
     public MailboxLeg(
         DirectoryExtension owner, GreetingKind greeting, string? callerName, RelaySocketPair socket, bool ownsSocket, NegotiationResult media, Mailboxes mailboxes)
@@ -42,10 +40,6 @@ internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
         _endpoint = new ApplicationMedia(socket, ownsSocket, media.Media!, mailboxes.Time, OnDigit);
     }
 
-    public override LegKind Kind => LegKind.Application;
-
-    public override bool HasFinalAnswer => _answered;
-
     /// <summary>Completes when the message is stored (or dropped) and the leg has let go of everything.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
@@ -54,11 +48,6 @@ internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
 
     /// <summary>Completes once the caller's audio goes into the message (after the greeting and tone), or the leg is done.</summary>
     public Task Recording => _recording.Task;
-
-    /// <summary>No SIP reaches an application: no connection may act on it.</summary>
-    public override bool Admits(SipConnection connection) => false;
-
-    public override bool UsesConnection(long connectionId) => false;
 
     /// <summary>Answers at once (the caller's answer is its media); the call connects it.</summary>
     public override void Invite(SdesOffer? offer)
@@ -70,8 +59,7 @@ internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
     /// <summary>Marks the leg answered without telling the call, for a call that connects it in its own decision.</summary>
     public void Take()
     {
-        _answered = true;
-        Media = _media;
+        Answer(_media);
     }
 
     public override void OnConnected()
@@ -88,20 +76,6 @@ internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
         {
             _ended.TrySetResult(MailboxEnding.Hash);
         }
-    }
-
-    public override void Cancel() => Stop();
-
-    public override void Hangup() => Stop();
-
-    public override void Forget() => Stop();
-
-    public override void Reply(SipRequest request, int status, string? reason = null)
-    {
-    }
-
-    public override void AnswerReInvite(SipRequest invite, int status, string? reason, SessionDescription? answer)
-    {
     }
 
     /// <summary>The mailbox is part of the switch: no signalling leaves it, and the audio is stored encrypted at rest.</summary>
@@ -122,7 +96,7 @@ internal sealed class MailboxLeg : CallLeg, IDigitReceiver, IDisposable
         _endpoint.Dispose();
     }
 
-    private void Stop()
+    protected override void Stop()
     {
         _ended.TrySetResult(MailboxEnding.CallerHungUp);
         _endpoint.StopPlaying();

@@ -1,13 +1,12 @@
 using System.Text;
 using System.Threading.Channels;
 using HostedPbx.Data.Entities;
+using HostedPbx.Switch.Calls.Applications;
 using HostedPbx.Data.Voicemail;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Media.Sdp;
-using HostedPbx.Switch.Sip.Messages;
-using HostedPbx.Switch.Sip.Transport;
 
 namespace HostedPbx.Switch.Calls.Voicemail;
 
@@ -20,7 +19,7 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// short, and digits typed ahead are kept. Five wrong PINs in a row lock the mailbox for 15 minutes, in the
 /// extension's row, with an audit event that says so.
 /// </summary>
-internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposable
+internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDisposable
 {
     /// <summary>What a wait for a digit gives when none came in time.</summary>
     private const char NoDigit = '\0';
@@ -42,7 +41,6 @@ internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposabl
     private readonly Channel<(string Name, int Samples)> _played = Channel.CreateBounded<(string, int)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private bool _answered;
 
     public RetrievalLeg(DirectoryExtension? owner, MailboxCaller caller, RelaySocketPair socket, NegotiationResult media, Mailboxes mailboxes)
         : base(owner?.Number ?? caller.Number)
@@ -54,10 +52,6 @@ internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposabl
         _endpoint = new ApplicationMedia(socket, ownsSocket: true, media.Media!, mailboxes.Time, OnDigit);
     }
 
-    public override LegKind Kind => LegKind.Application;
-
-    public override bool HasFinalAnswer => _answered;
-
     /// <summary>Completes when the session is over and the leg has let go of everything.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
@@ -68,15 +62,9 @@ internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposabl
     /// </summary>
     public ChannelReader<(string Name, int Samples)> Played => _played.Reader;
 
-    /// <summary>No SIP reaches an application: no connection may act on it.</summary>
-    public override bool Admits(SipConnection connection) => false;
-
-    public override bool UsesConnection(long connectionId) => false;
-
     public override void Invite(SdesOffer? offer)
     {
-        _answered = true;
-        Media = _media;
+        Answer(_media);
         Call!.OnCalleeAnswered(this);
     }
 
@@ -95,20 +83,6 @@ internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposabl
             _digits.Writer.TryWrite(digit);
             _endpoint.StopPlaying();
         }
-    }
-
-    public override void Cancel() => Stop();
-
-    public override void Hangup() => Stop();
-
-    public override void Forget() => Stop();
-
-    public override void Reply(SipRequest request, int status, string? reason = null)
-    {
-    }
-
-    public override void AnswerReInvite(SipRequest invite, int status, string? reason, SessionDescription? answer)
-    {
     }
 
     /// <summary>The mailbox is part of the switch: no signalling leaves it; the audio is decrypted there and stored encrypted.</summary>
@@ -131,7 +105,7 @@ internal sealed partial class RetrievalLeg : CallLeg, IDigitReceiver, IDisposabl
 
     private bool Ended => _ended.Task.IsCompleted;
 
-    private void Stop()
+    protected override void Stop()
     {
         _ended.TrySetResult();
         _endpoint.StopPlaying();
