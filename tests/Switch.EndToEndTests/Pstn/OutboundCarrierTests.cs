@@ -67,6 +67,7 @@ public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifet
         var sent = Audio.ReadWav(speech);
         var atPhone = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(heardByPhone), 16000);
         var at201 = Audio.MaxNormalizedCorrelation(Audio.ReadWav(longer), Audio.ReadWav(heardBy201), 16000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"speech correlation: 201 → PSTN phone {atPhone:0.0000}, PSTN phone → 201 {at201:0.0000}");
         Assert.True(atPhone >= 0.9, $"201's speech at the PSTN phone: correlation {atPhone:0.000}");
         Assert.True(at201 >= 0.9, $"the PSTN phone's speech at 201: correlation {at201:0.000}");
 
