@@ -263,6 +263,8 @@ internal sealed class KamailioCarrier : IAsyncDisposable
         }
 
         _process.Dispose();
+        // Kept beside its configuration, for reading after a failed run.
+        await File.WriteAllTextAsync(Path.Combine(Directory, "kamailio.log"), Log);
         _certificate.Dispose();
         _phone?.Dispose();
         Ca.Dispose();

@@ -58,6 +58,7 @@ public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifet
         var heardByPhone = await RecordingAsync(phone, "the PSTN phone's recording");
         var heardBy201 = await RecordingAsync(alice, "201's recording");
         var packets = await capture.StopAsync(_cancel);
+        await File.WriteAllTextAsync(Path.Combine(work, "switch.log"), sut.Output, _cancel);
 
         Assert.True(record.Outcome == CallOutcome.Answered, $"outcome {record.Outcome}\n{sut.Output}\n{carrier.Log}");
         Assert.Equal(CallType.OutboundPstn, record.Type);
