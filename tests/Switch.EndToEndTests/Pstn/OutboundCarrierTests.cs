@@ -113,6 +113,44 @@ public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifet
         }
     }
 
+    [Fact]
+    public async Task Call_NumberTheCarrierDoesNotKnow_CallerGetsTheCarriersNotFoundNotTemporarilyUnavailable()
+    {
+        var work = Directory.CreateTempSubdirectory("hostedpbx-pstn-").FullName;
+        var issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
+        var (carrierCa, carrierCaFile) = KamailioCarrier.CreateCa(issuer, work);
+        await using var sut = await SwitchUnderTest.StartAsync(
+            database, new Dictionary<string, string?> { ["Switch__CarrierTrustAnchorPath"] = carrierCaFile }, null, _cancel);
+        var platformCa = sut.Root.Certificate.ExportCertificatePem();
+        await using var carrier = await KamailioCarrier.StartAsync(work, issuer, carrierCa, platformCa, _cancel);
+        await CarrierTrunk.SeedAsync(database, sut, carrier.TrunkPort, _cancel);
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.AnyAsync(_cancel) ? (object?)true : null;
+        }, TimeSpan.FromSeconds(30), () => "201 registered\n" + sut.Output + alice.Log);
+
+        // Routed by +49* to the carrier, where no phone has this number.
+        await alice.CommandAsync("dial", $"sip:+4930999888@127.0.0.1:{sut.SipPort}", _cancel);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
+        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log + carrier.Log);
+        // baresip prints the final answer as "session closed: <status> <reason>".
+        var refused = await Eventually.GetAsync(
+            () => Task.FromResult(alice.Log.Contains("session closed:", StringComparison.Ordinal) ? alice.Log : null),
+            TimeSpan.FromSeconds(20), () => "201's call to close\n" + alice.Log);
+
+        Assert.Matches(@"CARRIER INVITE sip:\+4930999888@", carrier.Log);
+        Assert.Equal(CallOutcome.NotFound, record.Outcome);
+        Assert.Equal(CallType.OutboundPstn, record.Type);
+        Assert.Null(record.AnsweredAt);
+        Assert.Contains("session closed: 404", refused, StringComparison.Ordinal);
+    }
+
     private static Task<string> RecordingAsync(BaresipPeer peer, string what) => Eventually.GetAsync(
         () => Task.FromResult(Directory.GetFiles(peer.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()), TimeSpan.FromSeconds(20), () => what + "\n" + peer.Log);
 }
