@@ -119,12 +119,12 @@ internal sealed class KamailioCarrier : IAsyncDisposable
 
     /// <summary>
     /// The "PSTN phone" behind the carrier: baresip registered to the phone port as <paramref name="number"/>, SRTP
-    /// (SDES) mandatory, answering at once, speaking <paramref name="audioSource"/> and recording what it hears.
+    /// (SDES) mandatory, answering at once (unless <paramref name="answerMode"/> is "manual"), speaking <paramref name="audioSource"/> and recording what it hears.
     /// </summary>
-    public BaresipPeer StartPhone(string root, string number, string audioSource, int seconds)
+    public BaresipPeer StartPhone(string root, string number, string audioSource, int seconds, string answerMode = "auto")
     {
         _phone = _issuer.IssueServer(Ca, ["pstn-phone.carrier.test"], alsoClientAuth: true);
-        return BaresipPeer.Start(root, "pstn-phone", number, PhonePort, _phone.CombinedPem(), Ca.Certificate.ExportCertificatePem(), audioSource, seconds);
+        return BaresipPeer.Start(root, "pstn-phone", number, PhonePort, _phone.CombinedPem(), Ca.Certificate.ExportCertificatePem(), audioSource, seconds, answerMode);
     }
 
     private static async Task<bool> AnswersAsync(int port)

@@ -151,6 +151,47 @@ public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifet
         Assert.Contains("session closed: 404", refused, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Call_CallerHangsUpWhileThePstnPhoneRings_CancelCrossesTheCarrierAndTheRingingStops()
+    {
+        var work = Directory.CreateTempSubdirectory("hostedpbx-pstn-").FullName;
+        var issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
+        var (carrierCa, carrierCaFile) = KamailioCarrier.CreateCa(issuer, work);
+        await using var sut = await SwitchUnderTest.StartAsync(
+            database, new Dictionary<string, string?> { ["Switch__CarrierTrustAnchorPath"] = carrierCaFile }, null, _cancel);
+        var platformCa = sut.Root.Certificate.ExportCertificatePem();
+        await using var carrier = await KamailioCarrier.StartAsync(work, issuer, carrierCa, platformCa, _cancel);
+        await CarrierTrunk.SeedAsync(database, sut, carrier.TrunkPort, _cancel);
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        await using var phone = carrier.StartPhone(work, Dialled, speech, 60, answerMode: "manual");
+        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.AnyAsync(_cancel) && phone.Log.Contains("200 OK", StringComparison.Ordinal) ? (object?)true : null;
+        }, TimeSpan.FromSeconds(30), () => "201 and the PSTN phone registered\n" + sut.Output + alice.Log + phone.Log + carrier.Log);
+
+        await alice.CommandAsync("dial", $"sip:{Dialled}@127.0.0.1:{sut.SipPort}", _cancel);
+        await Eventually.GetAsync(
+            () => Task.FromResult(phone.Log.Contains("Incoming call", StringComparison.Ordinal) ? (object?)true : null),
+            TimeSpan.FromSeconds(30), () => "the PSTN phone to ring\n" + phone.Log + sut.Output + carrier.Log);
+        await alice.CommandAsync("hangup", "", _cancel);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
+        }, TimeSpan.FromSeconds(30), () => "the call record\n" + sut.Output + carrier.Log);
+        // The phone stops ringing: its call closes without having been answered.
+        await Eventually.GetAsync(
+            () => Task.FromResult(phone.Log.Contains("session closed", StringComparison.Ordinal) ? (object?)true : null),
+            TimeSpan.FromSeconds(20), () => "the PSTN phone to stop ringing\n" + phone.Log + carrier.Log);
+
+        Assert.Matches($@"CARRIER CANCEL sip:\{Dialled}@127\.0\.0\.1:{carrier.TrunkPort}.* verified=\[1\]", carrier.Log);
+        Assert.Equal(CallOutcome.Cancelled, record.Outcome);
+        Assert.Null(record.AnsweredAt);
+        Assert.DoesNotContain("Call established", phone.Log, StringComparison.Ordinal);
+    }
+
     private static Task<string> RecordingAsync(BaresipPeer peer, string what) => Eventually.GetAsync(
         () => Task.FromResult(Directory.GetFiles(peer.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()), TimeSpan.FromSeconds(20), () => what + "\n" + peer.Log);
 }
