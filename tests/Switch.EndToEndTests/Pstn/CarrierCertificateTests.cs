@@ -47,8 +47,11 @@ public sealed class CarrierCertificateTests(PostgresFixture database) : IAsyncLi
         Assert.True(withCertificate?.StartsWith("SIP/2.0 484", StringComparison.Ordinal) == true, $"with the switch's certificate: {withCertificate}\n{carrier.Log}");
         Assert.Null(without);
         Assert.Null(withStranger);
-        Assert.Contains("did not return a certificate", carrier.Log, StringComparison.Ordinal);
-        Assert.Contains("certificate verify failed", carrier.Log, StringComparison.Ordinal);
+        // Kamailio's own reasons, which reach its log a moment after the connection closes.
+        await Eventually.GetAsync(
+            () => Task.FromResult(carrier.Log.Contains("did not return a certificate", StringComparison.Ordinal)
+                && carrier.Log.Contains("certificate verify failed", StringComparison.Ordinal) ? (object?)true : null),
+            TimeSpan.FromSeconds(10), () => "Kamailio to log both refusals\n" + carrier.Log);
     }
 
     [Fact]
