@@ -587,6 +587,14 @@ internal sealed class Call
             return deposited;
         }
 
+        // Issue 11: a carrier's answer that the number does not exist (RFC 3261 §21.4.5 404, §21.4.23 484, §21.6.4 604)
+        // reaches the caller as it is; "temporarily unavailable" would have them try again.
+        if (_callees is [Trunks.TrunkLeg { FinalStatus: 404 or 484 or 604 } unknown])
+        {
+            Caller.Refuse(unknown.FinalStatus!.Value);
+            return End(CallOutcome.NotFound, unknown.FinalStatus.Value);
+        }
+
         var status = busy ? SipStatusCodes.BusyHere : SipStatusCodes.TemporarilyUnavailable;
         Caller.Refuse(status);
         return End(busy ? CallOutcome.Busy : CallOutcome.Unavailable, status);
