@@ -84,6 +84,47 @@ internal sealed class RecordedCall : IMediaTap
         }
     }
 
+    /// <summary>
+    /// Starts an on-demand recording (the start/stop code when nothing records, or the API's start); false, and logged,
+    /// when the policy is not on demand, the call ended, or a recording is already running.
+    /// </summary>
+    public bool StartOnDemand(string by)
+    {
+        lock (_gate)
+        {
+            if ((OnDemandRefusal() ?? (_current is null ? null : "it is already being recorded")) is { } refusal)
+            {
+                SwitchLog.RecordingCodeIgnored(_logger, _callId, "start", by, refusal);
+                return false;
+            }
+
+            Begin();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Stops an on-demand recording (the start/stop code while recording, or the API's stop): the writer closes its file
+    /// and the store writes its manifest. False, and logged, when the policy is not on demand, the call ended, or nothing records.
+    /// </summary>
+    public bool StopOnDemand(string by)
+    {
+        lock (_gate)
+        {
+            if ((OnDemandRefusal() ?? (_current is null ? "nothing is being recorded" : null)) is { } refusal)
+            {
+                SwitchLog.RecordingCodeIgnored(_logger, _callId, "stop", by, refusal);
+                return false;
+            }
+
+            var recording = _current!;
+            Volatile.Write(ref _current, null);
+            _stop(recording);
+            SwitchLog.RecordingStoppedOnDemand(_logger, recording.Facts.RecordingId, by);
+            return true;
+        }
+    }
+
     /// <summary>A PCI pause (the API or <c>*2</c>); false when nothing records or it is already paused.</summary>
     public bool Pause(string by)
     {
@@ -147,26 +188,12 @@ internal sealed class RecordedCall : IMediaTap
         }
     }
 
+    // The start/stop code toggles: one decision under the lock, then the same path the API's start and stop take.
     private void StartOrStop(string by)
     {
         lock (_gate)
         {
-            if (Verdict.Mode != RecordingMode.OnDemand || _ended)
-            {
-                SwitchLog.RecordingCodeIgnored(_logger, _callId, "start/stop", by, _ended ? "the call ended" : $"the policy is {Verdict.Mode}, not on demand");
-                return;
-            }
-
-            if (_current is { } recording)
-            {
-                Volatile.Write(ref _current, null);
-                _stop(recording);
-                SwitchLog.RecordingStoppedOnDemand(_logger, recording.Facts.RecordingId, by);
-            }
-            else
-            {
-                Begin();
-            }
+            _ = _current is null ? StartOnDemand(by) : StopOnDemand(by);
         }
     }
 
@@ -184,6 +211,9 @@ internal sealed class RecordedCall : IMediaTap
             SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, recording.IsPaused ? "paused" : "resumed", by);
         }
     }
+
+    private string? OnDemandRefusal() =>
+        Verdict.Mode != RecordingMode.OnDemand ? $"the policy is {Verdict.Mode}, not on demand" : _ended ? "the call ended" : null;
 
     private void Begin()
     {
