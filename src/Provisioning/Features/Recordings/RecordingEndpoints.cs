@@ -21,5 +21,8 @@ internal static class RecordingEndpoints
         control.MapPost("/resume", ControlRecording.ResumeAsync).WithName("ResumeRecording");
         control.MapPost("/start", ControlRecording.StartAsync).WithName("StartRecording");
         control.MapPost("/stop", ControlRecording.StopAsync).WithName("StopRecording");
+        var codes = tenant.MapGroup("/recording-feature-codes").WithTags("Recordings");
+        codes.MapGet("/", RecordingFeatureCodesSettings.GetAsync).WithName("GetRecordingFeatureCodes");
+        codes.MapPut("/", RecordingFeatureCodesSettings.PutAsync).WithName("PutRecordingFeatureCodes");
     }
 }

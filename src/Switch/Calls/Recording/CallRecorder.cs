@@ -86,7 +86,8 @@ internal sealed class CallRecorder : IDisposable
         }
 
         var recorded = new RecordedCall(
-            verdict, call.CallId, fromCaller => fromCaller ? call.Caller.Party : call.Callee?.Party ?? "", () => Start(call, verdict), Stop, _logger);
+            verdict, call.CallId, fromCaller => fromCaller ? call.Caller.Party : call.Callee?.Party ?? "", () => Start(call, verdict), Stop, _logger,
+            Policies.Codes(call.TenantId));
         _byCall[call.Id] = recorded;
         call.Bridge.SetTap(recorded);
         if (verdict.RecordNow)

@@ -18,10 +18,10 @@ internal sealed class RecordedCall : IMediaTap
     private readonly Lock _gate = new();
     private readonly TelephoneEventReceiver _eventsA = new();
     private readonly TelephoneEventReceiver _eventsB = new();
-    private readonly FeatureCodeMatcher _codesA = new();
-    private readonly FeatureCodeMatcher _codesB = new();
-    private readonly FeatureCodeMatcher _infoA = new();
-    private readonly FeatureCodeMatcher _infoB = new();
+    private readonly FeatureCodeMatcher _codesA;
+    private readonly FeatureCodeMatcher _codesB;
+    private readonly FeatureCodeMatcher _infoA;
+    private readonly FeatureCodeMatcher _infoB;
     private readonly string _callId;
     private readonly Func<bool, string> _party;
     private readonly Func<CallRecording> _start;
@@ -37,8 +37,16 @@ internal sealed class RecordedCall : IMediaTap
     /// <param name="start">Starts a recording of the call from this moment (file, key, row).</param>
     /// <param name="stop">Ends a recording: the writer closes its file and the store writes its manifest.</param>
     /// <param name="logger">Where ignored codes and on-demand stops are told.</param>
-    public RecordedCall(RecordingVerdict verdict, string callId, Func<bool, string> party, Func<CallRecording> start, Action<CallRecording> stop, ILogger logger)
+    /// <param name="codes">The tenant's start/stop and pause/resume codes; <c>*1</c> and <c>*2</c> when not given.</param>
+    public RecordedCall(
+        RecordingVerdict verdict, string callId, Func<bool, string> party, Func<CallRecording> start, Action<CallRecording> stop, ILogger logger,
+        RecordingFeatureCodes? codes = null)
     {
+        codes ??= RecordingFeatureCodes.Default;
+        _codesA = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
+        _codesB = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
+        _infoA = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
+        _infoB = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
         Verdict = verdict;
         _callId = callId;
         _party = party;
