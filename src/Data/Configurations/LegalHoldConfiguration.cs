@@ -12,6 +12,7 @@ internal sealed class LegalHoldConfiguration : IEntityTypeConfiguration<LegalHol
         builder.Property(h => h.Reason).HasMaxLength(500);
         builder.Property(h => h.PlacedBy).HasMaxLength(200);
         builder.Property(h => h.LiftedBy).HasMaxLength(200);
+        builder.Property(h => h.LiftReason).HasMaxLength(500);
         builder.HasIndex(h => new { h.TenantId, h.LiftedAt });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(h => h.TenantId).OnDelete(DeleteBehavior.Cascade);
         // A hold names objects of its own tenant only (composite keys: another tenant's extension or recording cannot be named).

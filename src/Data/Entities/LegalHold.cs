@@ -18,6 +18,8 @@ public class LegalHold : ITenantOwned
     public DateTimeOffset PlacedAt { get; set; }
     public string? LiftedBy { get; set; }
     public DateTimeOffset? LiftedAt { get; set; }
+    /// <summary>Why the hold was lifted (required when lifting; holds lifted before it was asked have none).</summary>
+    public string? LiftReason { get; set; }
 
     public bool InForce => LiftedAt is null;
 }

@@ -32,6 +32,10 @@ public class Tenant
     /// <summary>When true, voicemail e-mails carry the audio; otherwise a notice with a link.</summary>
     public bool VoicemailEmailIncludesAudio { get; set; }
     public string[] AllowedSrtpSuites { get; set; } = [.. DefaultSrtpSuites];
+    /// <summary>The in-call code that starts and stops an on-demand recording (<c>*</c> and 1-3 digits; <c>*1</c> unless the tenant chose another).</summary>
+    public string RecordingStartStopCode { get; set; } = "*1";
+    /// <summary>The in-call code that pauses and resumes a recording for a card payment (<c>*2</c> unless the tenant chose another).</summary>
+    public string RecordingPauseCode { get; set; } = "*2";
     public Guid? DefaultRecordingPolicyId { get; set; }
     public RecordingPolicy? DefaultRecordingPolicy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

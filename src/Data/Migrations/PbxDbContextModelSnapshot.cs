@@ -972,6 +972,11 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("extension_id");
 
+                    b.Property<string>("LiftReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("lift_reason");
+
                     b.Property<DateTimeOffset?>("LiftedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lifted_at");
@@ -1762,6 +1767,22 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("RecordingPauseCode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasDefaultValue("*2")
+                        .HasColumnName("recording_pause_code");
+
+                    b.Property<string>("RecordingStartStopCode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasDefaultValue("*1")
+                        .HasColumnName("recording_start_stop_code");
+
                     b.Property<Guid>("ResellerId")
                         .HasColumnType("uuid")
                         .HasColumnName("reseller_id");
@@ -1827,6 +1848,8 @@ namespace HostedPbx.Data.Migrations
                             t.HasCheckConstraint("ck_tenants_max_extensions", "max_extensions BETWEEN 1 AND 100000");
 
                             t.HasCheckConstraint("ck_tenants_name", "length(btrim(name)) > 0");
+
+                            t.HasCheckConstraint("ck_tenants_recording_codes", "recording_start_stop_code ~ '^[*][0-9]{1,3}$' AND recording_pause_code ~ '^[*][0-9]{1,3}$' AND recording_start_stop_code <> recording_pause_code");
 
                             t.HasCheckConstraint("ck_tenants_status_values", "status IN ('Active', 'Suspended', 'Closed')");
 

@@ -22,4 +22,5 @@ public enum PortalAction
     ExportRecordings,
     ManagePersonalApiKeys,
     GrantRecordingListening,
+    ManageLegalHolds,
 }

@@ -37,12 +37,14 @@ public sealed record PortalCaller(Guid UserId, string Name, PortalRole Role, Gui
     /// downloading one would let them impersonate the handset.
     /// Recordings (view, export) are open to every role here; whether the caller may listen to a given tenant's is the
     /// one rule <see cref="Data.Recordings.RecordingListening"/>, asked as well. Personal API keys are the compliance
-    /// officer's alone, and only the tenant admin grants listening (the operator does not grant itself).
+    /// officer's alone, and only the tenant admin grants listening (the operator does not grant itself). Legal holds are
+    /// placed and lifted by the compliance officer, the reseller and the operator, not the tenant admin (as in the API).
     /// </summary>
     public bool May(PortalAction action) => (action, Role) switch
     {
         (PortalAction.ManagePersonalApiKeys, _) => Role == PortalRole.ComplianceOfficer,
         (PortalAction.GrantRecordingListening, _) => Role == PortalRole.TenantAdmin,
+        (PortalAction.ManageLegalHolds, _) => Role != PortalRole.TenantAdmin,
         (PortalAction.ViewRecordings or PortalAction.ExportRecordings, _) => true,
         (_, PortalRole.Operator) => true,
         (PortalAction.ManageTrustAnchors or PortalAction.ViewJobs, _) => false,

@@ -35,14 +35,19 @@ public sealed class LegalHoldApiTests(PostgresFixture database) : IAsyncLifetime
         var hold = await placed.Content.ReadFromJsonAsync<Hold>(_cancel);
         Assert.True(hold!.InForce);
 
-        var lifted = await _client.PostAsync(Url($"/{hold.Id}/lift"), null, _cancel);
-        var again = await _client.PostAsync(Url($"/{hold.Id}/lift"), null, _cancel);
+        var noReason = await _client.PostAsync(Url($"/{hold.Id}/lift"), null, _cancel);
+        var lifted = await _client.PostAsJsonAsync(Url($"/{hold.Id}/lift"), new { reason = "case closed" }, _cancel);
+        var again = await _client.PostAsJsonAsync(Url($"/{hold.Id}/lift"), new { reason = "case closed" }, _cancel);
         var list = await _client.GetFromJsonAsync<Hold[]>(Url(""), _cancel);
 
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("A reason for lifting the hold", await noReason.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
-        Assert.False(Assert.Single(list!).InForce);
+        var listed = Assert.Single(list!);
+        Assert.False(listed.InForce);
+        Assert.Equal("case closed", listed.LiftReason);
         await using var owner = database.CreateOwnerContext();
         var audited = await owner.AuditEvents.AsNoTracking().Where(a => a.TargetId == hold.Id.ToString()).Select(a => a.Action).ToListAsync(_cancel);
         Assert.Equal(["legal-hold.place", "legal-hold.lift"], audited.Order().Reverse());
@@ -71,5 +76,5 @@ public sealed class LegalHoldApiTests(PostgresFixture database) : IAsyncLifetime
 
     private string Url(string rest) => $"/api/v1/tenants/{_mine.Tenant.Id}/legal-holds{rest}";
 
-    private sealed record Hold(Guid Id, string Scope, bool InForce);
+    private sealed record Hold(Guid Id, string Scope, bool InForce, string? LiftReason);
 }

@@ -171,7 +171,7 @@ public sealed class RecordingApiTests(PostgresFixture database) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.NotNull(control);
-        Assert.True(control.Pause);
+        Assert.Equal(RecordingControlAction.Pause, control.Action);
         Assert.Equal(call.Id, control.CallId);
         Assert.Equal("API key test", control.By);
         Assert.Equal(recording.Id.ToString(), (await AuditAsync("recording.pause")).TargetId);
@@ -188,6 +188,106 @@ public sealed class RecordingApiTests(PostgresFixture database) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("Nothing is being recorded on this call", await response.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_OnDemandCallInProgress_TellsTheSwitchAndAuditsIt()
+    {
+        var call = await CallInProgressAsync(RecordingMode.OnDemand);
+        await using var listener = new Npgsql.NpgsqlConnection(database.OwnerConnectionString);
+        await listener.OpenAsync(_cancel);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Notification += (_, e) => heard.TrySetResult(e.Payload);
+        await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {RecordingControl.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync(_cancel);
+        }
+
+        var response = await _client.PostAsync(Control(call, "start"), null, _cancel);
+        await listener.WaitAsync(_cancel);
+        var control = RecordingControl.TryParse(await heard.Task);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(new RecordingControl(RecordingControlAction.Start, call.Id, "API key test"), control);
+        var audit = await AuditAsync("recording.start");
+        Assert.Equal((AuditOutcome.Success, "call", call.Id.ToString()), (audit.Outcome, audit.TargetKind, audit.TargetId));
+    }
+
+    [Fact]
+    public async Task Start_PolicyAlways_Returns409NamingThePolicyAndAuditsTheRefusal()
+    {
+        var call = await CallInProgressAsync(RecordingMode.Always);
+
+        var response = await _client.PostAsync(Control(call, "start"), null, _cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(_cancel);
+        Assert.Matches("^The call's recording policy \"Always policy [0-9a-f]{32}\" is Always, not on demand", problem!.Detail);
+        Assert.Equal(AuditOutcome.Denied, (await AuditAsync("recording.start")).Outcome);
+    }
+
+    [Fact]
+    public async Task Start_AlreadyRecording_Returns409()
+    {
+        var call = await CallInProgressAsync(RecordingMode.OnDemand, recording: true);
+
+        var response = await _client.PostAsync(Control(call, "start"), null, _cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("already being recorded", await response.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stop_NothingRecording_Returns409AndStopWhileRecordingIsAccepted()
+    {
+        var idle = await CallInProgressAsync(RecordingMode.OnDemand);
+        var recorded = await CallInProgressAsync(RecordingMode.OnDemand, recording: true);
+
+        var refused = await _client.PostAsync(Control(idle, "stop"), null, _cancel);
+        var accepted = await _client.PostAsync(Control(recorded, "stop"), null, _cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("nothing to stop", await refused.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task StartAndStop_CallEndedOrUnknown_Return409And404()
+    {
+        await using var owner = database.CreateOwnerContext();
+        var ended = await TestCalls.AddAsync(owner, _tenant.Tenant.Id);
+
+        var afterEnd = await _client.PostAsync(Control(ended, "start"), null, _cancel);
+        var unknown = await _client.PostAsync($"/api/v1/tenants/{_tenant.Tenant.Id}/calls/{Guid.NewGuid()}/recording/stop", null, _cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, afterEnd.StatusCode);
+        Assert.Contains("The call has ended", await afterEnd.Content.ReadAsStringAsync(_cancel), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    // A call the switch carries now (no end yet), answered under a policy of the given mode, and its recording running if asked.
+    private async Task<CallRecord> CallInProgressAsync(RecordingMode mode, bool recording = false)
+    {
+        await using var owner = database.CreateOwnerContext();
+        var call = await TestCalls.AddAsync(owner, _tenant.Tenant.Id);
+        var policy = new RecordingPolicy { TenantId = _tenant.Tenant.Id, Name = $"{mode} policy {Guid.NewGuid():N}", Mode = mode, CreatedAt = TestClock.Now };
+        owner.RecordingPolicies.Add(policy);
+        call.EndedAt = null;
+        call.Outcome = CallOutcome.InProgress;
+        call.RecordingPolicyId = policy.Id;
+        if (recording)
+        {
+            owner.Recordings.Add(new Recording
+            {
+                TenantId = _tenant.Tenant.Id, CallRecordId = call.Id, StoragePath = $"{Guid.NewGuid():N}.sealed", WrappedDataKey = [1], StartedAt = TestClock.Now,
+                RecordingPolicyId = policy.Id,
+            });
+        }
+
+        await owner.SaveChangesAsync(_cancel);
+        return call;
+    }
+
+    private string Control(CallRecord call, string action) => $"/api/v1/tenants/{_tenant.Tenant.Id}/calls/{call.Id}/recording/{action}";
 
     private string Url(string rest) => $"/api/v1/tenants/{_tenant.Tenant.Id}/recordings{rest}";
 

@@ -187,11 +187,11 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         var open = await Eventually.GetAsync(() => OpenRecordingAsync(recordings, 1), TimeSpan.FromSeconds(60), () => "a second recorded\n" + sut.Output);
         // What the API sends the switch for POST …/calls/{callId}/recording/pause and …/resume.
-        await NotifyAsync(new RecordingControl(Pause: true, open.CallRecordId, "API key payments"));
+        await NotifyAsync(new RecordingControl(RecordingControlAction.Pause, open.CallRecordId, "API key payments"));
         // Nothing reaches the recording while paused: the call's own progress is what 202's handset has received.
         var paused = Received(bob);
         await Eventually.GetAsync(() => Task.FromResult(Received(bob) >= paused + (2 * 16000) ? open : null), TimeSpan.FromSeconds(60), "two seconds of the call paused");
-        await NotifyAsync(new RecordingControl(Pause: false, open.CallRecordId, "API key payments"));
+        await NotifyAsync(new RecordingControl(RecordingControlAction.Resume, open.CallRecordId, "API key payments"));
         var recording = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();

@@ -26,10 +26,12 @@ internal sealed class RecordedCallScene : IDisposable
     private readonly Side _a = new(0x1111_0001);
     private readonly Side _b = new(0x2222_0002);
 
-    public RecordedCallScene(RecordingMode mode)
+    /// <param name="mode">The policy of the call.</param>
+    /// <param name="codes">The tenant's in-call codes; <c>*1</c> and <c>*2</c> when not given.</param>
+    public RecordedCallScene(RecordingMode mode, RecordingFeatureCodes? codes = null)
     {
         var verdict = new RecordingVerdict(Guid.CreateVersion7(), $"{mode} policy", mode, mode == RecordingMode.Always, false);
-        Call = new RecordedCall(verdict, "scene-call", fromCaller => fromCaller ? "201" : "202", Start, Stop, NullLogger.Instance);
+        Call = new RecordedCall(verdict, "scene-call", fromCaller => fromCaller ? "201" : "202", Start, Stop, NullLogger.Instance, codes);
         if (verdict.RecordNow)
         {
             Call.StartNow();

@@ -22,6 +22,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
         "ViewTenants", "ManageTenants", "ManageApiKeys", "ManageTrustAnchors", "ViewJobs", "ManageExtensions", "ManageHandsets",
         "IssueHandsetCertificate", "RevokeHandsetCertificate", "ViewCalls", "ViewLiveCalls", "ViewAuditLog",
         "ViewRecordings", "ExportRecordings", "ManagePersonalApiKeys", "GrantRecordingListening",
+        "ManageLegalHolds",
     ];
 
     private TestTenants.Arranged _acme = default!;
@@ -95,6 +96,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
             "ViewRecordings" => ($"/tenants/{tenant}/recordings", "main h1", $"tr[data-recording='{_recordingId}']"),
             "ManagePersonalApiKeys" => ("/recordings/api-keys", "main h1", "main form button[type=submit]"),
             "GrantRecordingListening" => ($"/tenants/{tenant}/recording-settings", "main h1", "#grant-listening"),
+            "ManageLegalHolds" => ($"/tenants/{tenant}/legal-holds", "main h1", "main button:has-text('Place hold')"),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no way to look at this cell"),
         };
 

@@ -1,34 +1,36 @@
 using HostedPbx.Data;
-using HostedPbx.Data.Queries;
+using HostedPbx.Data.Recordings;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Provisioning.Features.LegalHolds;
 
-/// <summary>Lifts a legal hold: what it covered may be deleted again under retention. A hold already lifted is a 409. Audited.</summary>
+/// <summary>
+/// Lifts a legal hold, with a reason: what it covered may be deleted again under retention. A hold already lifted is a
+/// 409. The rule is <see cref="LegalHolding"/> (the portal calls the same). Audited.
+/// </summary>
 public static class LiftLegalHold
 {
-    public static async Task<Results<Ok<LegalHoldResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> HandleAsync(
-        Guid tenantId, Guid holdId, HttpContext http, PbxDbContext db, TimeProvider time, CancellationToken ct)
+    public sealed record Request(string? Reason);
+
+    public static async Task<Results<Ok<LegalHoldResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> HandleAsync(
+        Guid tenantId, Guid holdId, Request? request, HttpContext http, PbxDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var hold = await db.LegalHolds.ForTenant(tenantId).SingleOrDefaultAsync(h => h.Id == holdId, ct);
-        if (hold is null)
+        var caller = ApiCaller.From(http);
+        var now = time.GetUtcNow();
+        var result = await LegalHolding.LiftAsync(db, tenantId, holdId, request?.Reason, $"API key {caller.KeyName}", now, ct);
+        if (result.NotFound)
         {
             return ApiErrors.NotFound("legal hold");
         }
 
-        if (hold.LiftedAt is not null)
+        if (result.Hold is not { } hold)
         {
-            return ApiErrors.Conflict("This legal hold has already been lifted.");
+            return result.Field is { } field ? ApiErrors.Invalid(field, result.Problem!) : ApiErrors.Conflict(result.Problem!);
         }
 
-        var caller = ApiCaller.From(http);
-        var now = time.GetUtcNow();
-        hold.LiftedAt = now;
-        hold.LiftedBy = $"API key {caller.KeyName}";
-        db.AuditEvents.Add(caller.Audit(now, "legal-hold.lift", "legal-hold", hold.Id, tenantId, reason: $"{hold.Scope}: {hold.Reason}"));
+        db.AuditEvents.Add(caller.Audit(now, "legal-hold.lift", "legal-hold", hold.Id, tenantId, reason: $"{hold.Scope}: {hold.LiftReason}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(LegalHoldResponse.From(hold));
     }

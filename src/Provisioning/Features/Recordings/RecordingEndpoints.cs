@@ -19,5 +19,10 @@ internal static class RecordingEndpoints
         var control = tenant.MapGroup("/calls/{callId:guid}/recording").WithTags("Recordings");
         control.MapPost("/pause", ControlRecording.PauseAsync).WithName("PauseRecording");
         control.MapPost("/resume", ControlRecording.ResumeAsync).WithName("ResumeRecording");
+        control.MapPost("/start", ControlRecording.StartAsync).WithName("StartRecording");
+        control.MapPost("/stop", ControlRecording.StopAsync).WithName("StopRecording");
+        var codes = tenant.MapGroup("/recording-feature-codes").WithTags("Recordings");
+        codes.MapGet("/", RecordingFeatureCodesSettings.GetAsync).WithName("GetRecordingFeatureCodes");
+        codes.MapPut("/", RecordingFeatureCodesSettings.PutAsync).WithName("PutRecordingFeatureCodes");
     }
 }

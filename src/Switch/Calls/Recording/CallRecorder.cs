@@ -86,7 +86,8 @@ internal sealed class CallRecorder : IDisposable
         }
 
         var recorded = new RecordedCall(
-            verdict, call.CallId, fromCaller => fromCaller ? call.Caller.Party : call.Callee?.Party ?? "", () => Start(call, verdict), Stop, _logger);
+            verdict, call.CallId, fromCaller => fromCaller ? call.Caller.Party : call.Callee?.Party ?? "", () => Start(call, verdict), Stop, _logger,
+            Policies.Codes(call.TenantId));
         _byCall[call.Id] = recorded;
         call.Bridge.SetTap(recorded);
         if (verdict.RecordNow)
@@ -110,7 +111,10 @@ internal sealed class CallRecorder : IDisposable
         recorded?.End();
     }
 
-    /// <summary>A PCI pause or resume for a call this node records; false when it records no such call or the pause is already so.</summary>
+    /// <summary>
+    /// A start, stop, pause or resume from the API for a call this node records; false when it records no such call or
+    /// the call's recording refuses it (not on demand, already so). Start and stop take the feature code's own path.
+    /// </summary>
     public bool Control(RecordingControl control)
     {
         ArgumentNullException.ThrowIfNull(control);
@@ -119,13 +123,25 @@ internal sealed class CallRecorder : IDisposable
             return false;
         }
 
-        var applied = control.Pause ? recorded.Pause(control.By) : recorded.Resume();
-        if (applied && recorded.Current is { } recording)
+        switch (control.Action)
         {
-            SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, control.Pause ? "paused" : "resumed", control.By);
-        }
+            case RecordingControlAction.Start:
+                return recorded.StartOnDemand(control.By);
+            case RecordingControlAction.Stop:
+                return recorded.StopOnDemand(control.By);
+            case RecordingControlAction.Pause:
+            case RecordingControlAction.Resume:
+                var pause = control.Action == RecordingControlAction.Pause;
+                var applied = pause ? recorded.Pause(control.By) : recorded.Resume();
+                if (applied && recorded.Current is { } recording)
+                {
+                    SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, pause ? "paused" : "resumed", control.By);
+                }
 
-        return applied;
+                return applied;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(control), control.Action, null);
+        }
     }
 
     /// <summary>Starts a recording of the call from this moment: a fresh data key wrapped by the master key, the row written, the file handed to the writer thread.</summary>

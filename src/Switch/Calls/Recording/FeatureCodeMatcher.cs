@@ -3,7 +3,8 @@ namespace HostedPbx.Switch.Calls.Recording;
 /// <summary>
 /// Recognizes the recording feature codes in the digits one party keys during a call (RFC 4733 events or SIP INFO
 /// dtmf-relay), allocating nothing: the last digits are kept in a fixed buffer and a code matches when they end with it.
-/// A code is consumed once matched, so <c>*1*1</c> is two presses.
+/// A code is consumed once matched, so <c>*1*1</c> is two presses. The codes are the tenant's
+/// (<see cref="Data.Recordings.RecordingFeatureCodes"/>, <c>*1</c> and <c>*2</c> by default).
 /// </summary>
 internal sealed class FeatureCodeMatcher
 {

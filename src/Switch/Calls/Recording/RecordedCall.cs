@@ -18,10 +18,10 @@ internal sealed class RecordedCall : IMediaTap
     private readonly Lock _gate = new();
     private readonly TelephoneEventReceiver _eventsA = new();
     private readonly TelephoneEventReceiver _eventsB = new();
-    private readonly FeatureCodeMatcher _codesA = new();
-    private readonly FeatureCodeMatcher _codesB = new();
-    private readonly FeatureCodeMatcher _infoA = new();
-    private readonly FeatureCodeMatcher _infoB = new();
+    private readonly FeatureCodeMatcher _codesA;
+    private readonly FeatureCodeMatcher _codesB;
+    private readonly FeatureCodeMatcher _infoA;
+    private readonly FeatureCodeMatcher _infoB;
     private readonly string _callId;
     private readonly Func<bool, string> _party;
     private readonly Func<CallRecording> _start;
@@ -37,8 +37,16 @@ internal sealed class RecordedCall : IMediaTap
     /// <param name="start">Starts a recording of the call from this moment (file, key, row).</param>
     /// <param name="stop">Ends a recording: the writer closes its file and the store writes its manifest.</param>
     /// <param name="logger">Where ignored codes and on-demand stops are told.</param>
-    public RecordedCall(RecordingVerdict verdict, string callId, Func<bool, string> party, Func<CallRecording> start, Action<CallRecording> stop, ILogger logger)
+    /// <param name="codes">The tenant's start/stop and pause/resume codes; <c>*1</c> and <c>*2</c> when not given.</param>
+    public RecordedCall(
+        RecordingVerdict verdict, string callId, Func<bool, string> party, Func<CallRecording> start, Action<CallRecording> stop, ILogger logger,
+        RecordingFeatureCodes? codes = null)
     {
+        codes ??= RecordingFeatureCodes.Default;
+        _codesA = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
+        _codesB = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
+        _infoA = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
+        _infoB = new FeatureCodeMatcher(codes.StartStop, codes.PauseResume);
         Verdict = verdict;
         _callId = callId;
         _party = party;
@@ -81,6 +89,47 @@ internal sealed class RecordedCall : IMediaTap
             {
                 Begin();
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts an on-demand recording (the start/stop code when nothing records, or the API's start); false, and logged,
+    /// when the policy is not on demand, the call ended, or a recording is already running.
+    /// </summary>
+    public bool StartOnDemand(string by)
+    {
+        lock (_gate)
+        {
+            if ((OnDemandRefusal() ?? (_current is null ? null : "it is already being recorded")) is { } refusal)
+            {
+                SwitchLog.RecordingCodeIgnored(_logger, _callId, "start", by, refusal);
+                return false;
+            }
+
+            Begin();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Stops an on-demand recording (the start/stop code while recording, or the API's stop): the writer closes its file
+    /// and the store writes its manifest. False, and logged, when the policy is not on demand, the call ended, or nothing records.
+    /// </summary>
+    public bool StopOnDemand(string by)
+    {
+        lock (_gate)
+        {
+            if ((OnDemandRefusal() ?? (_current is null ? "nothing is being recorded" : null)) is { } refusal)
+            {
+                SwitchLog.RecordingCodeIgnored(_logger, _callId, "stop", by, refusal);
+                return false;
+            }
+
+            var recording = _current!;
+            Volatile.Write(ref _current, null);
+            _stop(recording);
+            SwitchLog.RecordingStoppedOnDemand(_logger, recording.Facts.RecordingId, by);
+            return true;
         }
     }
 
@@ -147,26 +196,12 @@ internal sealed class RecordedCall : IMediaTap
         }
     }
 
+    // The start/stop code toggles: one decision under the lock, then the same path the API's start and stop take.
     private void StartOrStop(string by)
     {
         lock (_gate)
         {
-            if (Verdict.Mode != RecordingMode.OnDemand || _ended)
-            {
-                SwitchLog.RecordingCodeIgnored(_logger, _callId, "start/stop", by, _ended ? "the call ended" : $"the policy is {Verdict.Mode}, not on demand");
-                return;
-            }
-
-            if (_current is { } recording)
-            {
-                Volatile.Write(ref _current, null);
-                _stop(recording);
-                SwitchLog.RecordingStoppedOnDemand(_logger, recording.Facts.RecordingId, by);
-            }
-            else
-            {
-                Begin();
-            }
+            _ = _current is null ? StartOnDemand(by) : StopOnDemand(by);
         }
     }
 
@@ -184,6 +219,9 @@ internal sealed class RecordedCall : IMediaTap
             SwitchLog.RecordingPaused(_logger, recording.Facts.RecordingId, recording.IsPaused ? "paused" : "resumed", by);
         }
     }
+
+    private string? OnDemandRefusal() =>
+        Verdict.Mode != RecordingMode.OnDemand ? $"the policy is {Verdict.Mode}, not on demand" : _ended ? "the call ended" : null;
 
     private void Begin()
     {

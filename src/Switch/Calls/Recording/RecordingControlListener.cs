@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace HostedPbx.Switch.Calls.Recording;
 
-/// <summary>LISTENs for PCI pause and resume requests (<see cref="RecordingControl"/>) and applies them to this node's recordings.</summary>
+/// <summary>LISTENs for start, stop, pause and resume requests (<see cref="RecordingControl"/>) and applies them to this node's recordings.</summary>
 internal sealed class RecordingControlListener(NpgsqlDataSource dataSource, CallRecorder recorder, TimeProvider time, ILogger logger)
 {
     public Task RunAsync(CancellationToken cancellationToken) =>

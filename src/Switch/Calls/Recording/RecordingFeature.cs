@@ -5,9 +5,9 @@ internal enum RecordingFeature
 {
     None,
 
-    /// <summary><c>*1</c>: start or stop an on-demand recording.</summary>
+    /// <summary><c>*1</c> unless the tenant chose another: start or stop an on-demand recording.</summary>
     StartStop,
 
-    /// <summary><c>*2</c>: pause or resume the recording while a card number is spoken (PCI).</summary>
+    /// <summary><c>*2</c> unless the tenant chose another: pause or resume the recording while a card number is spoken (PCI).</summary>
     PauseResume,
 }
