@@ -708,7 +708,8 @@ internal sealed class CallController
         if (connection.Peer?.Current is { } peer)
         {
             _audit.Denied($"sip.{request.MethodName.ToLowerInvariant()}", $"{request.MethodName} in a dialog that is not {peer.Name}'s (Call-ID {PeerText.Bound(request.CallId)})",
-                peer.TenantId, peer.Name, peer.PeerId.ToString(), connection.Remote.Address, "trunk", peer.PeerId.ToString());
+                peer.TenantId, peer.Name, peer.PeerId.ToString(), connection.Remote.Address,
+                peer.Kind == Sip.Transport.Peers.PeerKind.Node ? "switch_node" : "trunk", peer.PeerId.ToString());
             return false;
         }
 

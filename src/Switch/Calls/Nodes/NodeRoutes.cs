@@ -52,6 +52,11 @@ internal sealed class NodeRoutes(
                 await ConnectAsync(node, cancellationToken);
             }
 
+            if (held.Count != Volatile.Read(ref _holders).Count)
+            {
+                SwitchLog.NodeRoutesChanged(logger, self, held.Count);
+            }
+
             Volatile.Write(ref _holders, held);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -96,7 +101,9 @@ internal sealed class NodeRoutes(
             return null;
         }
 
-        return HandsetLeg.Outbound(callerParty, number, $"sip:{number}@{open.SipAddress};transport=tls", open.Connection, sip, new NodeHop(node, tenantId));
+        var leg = HandsetLeg.Outbound(callerParty, number, $"sip:{number}@{open.SipAddress};transport=tls", open.Connection, sip, new NodeHop(node, tenantId));
+        SwitchLog.CallToNode(logger, leg.CallId, number, node);
+        return leg;
     }
 
     /// <summary>
