@@ -18,7 +18,7 @@ public sealed class NodeCallTests(PostgresFixture database) : IAsyncLifetime
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
-    public async Task Call_CalleeOnTheOtherNode_SpeechBothWaysAndSrtpOnEveryLeg()
+    public async Task Call_CalleeOnTheOtherNode_SpeechBothWaysAndSrtpOnEveryLeg_CalleeNodeStoppedMidCallLetsItFinish()
     {
         var fast = new Dictionary<string, string?> { ["Switch__NodeHeartbeatSeconds"] = "1" };
         await using var a = await SwitchUnderTest.StartAsync(database, fast, null, _cancel);
@@ -36,6 +36,7 @@ public sealed class NodeCallTests(PostgresFixture database) : IAsyncLifetime
             ["Switch__CertificatePath"] = nodeB.Certificate,
             ["Switch__PrivateKeyPath"] = nodeB.Key,
             ["Switch__MediaPortMin"] = (a.MediaPorts.Min + 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Switch__DrainGraceSeconds"] = "120",
         };
         a.Environment["Switch__CertificatePath"] = nodeA.Certificate;
         a.Environment["Switch__PrivateKeyPath"] = nodeA.Key;
@@ -53,6 +54,15 @@ public sealed class NodeCallTests(PostgresFixture database) : IAsyncLifetime
             () => Task.FromResult(a.Output.Contains("now routes 1 extensions to other switch nodes", StringComparison.Ordinal) ? (object)true : null),
             TimeSpan.FromSeconds(60), () => "node A routing 202 to node B\n" + a.Output + b.Output + alice.Log + bob.Log);
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{a.SipPort}", _cancel);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.CountAsync(c => c.AnsweredAt != null, _cancel) == 2 ? (object)true : null;
+        }, TimeSpan.FromSeconds(60), () => "the call answered on both nodes\n" + a.Output + b.Output + alice.Log + bob.Log);
+
+        // Node B is stopped (SIGTERM) mid-call: it takes no new calls, and this one goes on until alice hangs up.
+        var sigterm = TimeProvider.System.GetUtcNow();
+        var stopped = b.StopAsync();
         var records = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
@@ -60,8 +70,11 @@ public sealed class NodeCallTests(PostgresFixture database) : IAsyncLifetime
             return ended.Count == 2 ? ended : null;
         }, TimeSpan.FromSeconds(120), () => "both nodes' records of the ended call\n" + a.Output + b.Output + alice.Log + bob.Log);
 
+        Assert.Equal(0, await stopped);
+        Assert.Contains("drained: 0 calls still up", b.Output, StringComparison.Ordinal);
         foreach (var record in records)
         {
+            Assert.True(record.EndedAt > sigterm, $"the call ended at {record.EndedAt:O}, before SIGTERM at {sigterm:O}\n{b.Output}");
             Assert.Equal((CallType.AcrossNodes, CallOutcome.Answered), (record.Type, record.Outcome));
             Assert.All(record.Legs, l => Assert.Equal(MediaProtection.Srtp, l.MediaProtection));
             Assert.Single(record.Legs, l => l.Kind == LegKind.Node && l.PeerCertificateVerified);
