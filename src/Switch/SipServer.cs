@@ -52,6 +52,7 @@ internal sealed class SipServer(
     private NodeHeartbeat? _heartbeat;
     private NodeDrain? _drain;
     private CallController? _calls;
+    private Calls.Nodes.NodeRoutes? _nodeRoutes;
     private ConnectionTable? _connections;
     private Task? _recordsWritten;
 
@@ -113,6 +114,12 @@ internal sealed class SipServer(
         await mailboxStore.RecoverAsync(cancellationToken);
         var directory = _directory;
         var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger, audit);
+        // Issue 14: callees registered on other nodes, reached over connections the connector (made below) opens.
+        var nodeTable = _nodes;
+        _nodeRoutes = new Calls.Nodes.NodeRoutes(
+            o.NodeName, nodeTable.RemoteHoldersAsync, () => heartbeat.Live,
+            (target, ct) => connector?.GetOrConnectAsync(target, ct) ?? Task.FromResult(new PeerConnectOutcome(null, "the switch is not listening yet")),
+            TimeSpan.FromSeconds(n.NodeHeartbeatSeconds), time, _logger);
         var calls = _calls = new CallController(
             transactions, _scheduler, timers, connections, bindings, new MediaRelay(ports, time, _relayEngine, metrics.Relay), ports, prompts, _records, audit, time,
             new CallLimits(o.SipListen, TimeSpan.FromSeconds(o.NoAnswerSeconds), TimeSpan.FromSeconds(o.MediaTimeoutSeconds), TimeSpan.FromSeconds(5), o.MaxPendingInvitesPerDevice),
@@ -120,12 +127,17 @@ internal sealed class SipServer(
         {
             Recorder = recordings.Recorder,
             Drain = _drain,
+            NodeRoutes = _nodeRoutes,
         };
         _directory.OnSwapped(changed => _ = recordings.ReloadPoliciesAsync(CancellationToken.None));
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
         _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions,
-            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current) });
+            peers: new Dictionary<PeerKind, ISipConnectionHandler>
+            {
+                [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current),
+                [PeerKind.Node] = new Calls.Nodes.NodeRequests(transactions, _scheduler, timers, calls, () => directory.Current),
+            });
         metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(
@@ -174,6 +186,7 @@ internal sealed class SipServer(
             Guard(_registrations!.RunAsync(stoppingToken)),
             Guard(_recordsWritten = _records!.RunAsync(stoppingToken)),
             Guard(_heartbeat!.RunAsync(stoppingToken)),
+            Guard(_nodeRoutes!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
     }
 

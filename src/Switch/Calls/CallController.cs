@@ -82,7 +82,10 @@ internal sealed class CallController
     }
 
     /// <summary>A graceful stop of this node (issue 14): while it drains, new INVITEs are refused.</summary>
-    public Nodes.NodeDrain? Drain { get; init; }
+    public Switch.Nodes.NodeDrain? Drain { get; init; }
+
+    /// <summary>Where callees registered on other switch nodes are (issue 14); none on a switch alone.</summary>
+    public Nodes.NodeRoutes? NodeRoutes { get; init; }
 
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
     public DialogTable<CallLeg> Dialogs { get; } = new();
@@ -120,18 +123,52 @@ internal sealed class CallController
             // RFC 3261 §21.5.4: 503 with Retry-After; by then the handset has re-registered on another node.
             SwitchLog.InviteRefusedDraining(_logger, invite.CallId);
             transaction.SendResponse(SipResponses.Create(invite, SipStatusCodes.ServiceUnavailable, tag,
-                [("Retry-After", Nodes.NodeDrain.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))], reason: Nodes.NodeDrain.ReasonPhrase));
+                [("Retry-After", Switch.Nodes.NodeDrain.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))], reason: Switch.Nodes.NodeDrain.ReasonPhrase));
             return;
         }
 
-        var device = connection.Device;
-        var callerUser = UserOf(invite.TryGetFrom(out var from) ? from.Uri : default);
+        // Issue 14: an INVITE from another switch node is for one of our handsets; the node's word for the caller is
+        // taken only because the connection is a node's, and checked against our directory.
+        Nodes.NodeHop? hop = null;
+        string? callerUser;
+        if (connection.IsPeer)
+        {
+            hop = Nodes.NodeAssertion.Read(connection, invite, directory, out var asserted, out var refusal);
+            if (hop is null)
+            {
+                var node = connection.Peer!.Current;
+                _audit.Denied("sip.invite", refusal!, null, node.Name, node.PeerId.ToString(), connection.Remote.Address, "switch_node", node.Name);
+                Fail(transaction, SipStatusCodes.Forbidden, tag);
+                return;
+            }
+
+            callerUser = asserted;
+        }
+        else if (Nodes.NodeAssertion.IsPresent(invite))
+        {
+            var handset = connection.Device;
+            _audit.Denied("sip.invite", $"INVITE with the node-only header {Nodes.NodeAssertion.TenantHeader} from device {handset.Mac}, which is not a switch node",
+                handset.TenantId, handset.Mac, handset.DeviceId.ToString(), connection.Remote.Address, "device", handset.DeviceId.ToString());
+            Fail(transaction, SipStatusCodes.Forbidden, tag);
+            return;
+        }
+        else
+        {
+            callerUser = UserOf(invite.TryGetFrom(out var from) ? from.Uri : default);
+        }
+
+        var tenantId = hop?.TenantId ?? connection.Device.TenantId;
+        var device = hop is null ? connection.Device : null;
 
         // DESIGN "Identity of a handset" step 5: a handset calls only as one of its own lines (read afresh on every INVITE).
-        if (callerUser is null || !device.Extensions.Contains(callerUser))
+        if (callerUser is null || (device is not null && !device.Extensions.Contains(callerUser)))
         {
-            _audit.Denied("sip.invite", $"INVITE from '{PeerText.Bound(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
-                device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+            if (device is not null)
+            {
+                _audit.Denied("sip.invite", $"INVITE from '{PeerText.Bound(callerUser)}' which is not a line of device {device.Mac}", device.TenantId, device.Mac,
+                    device.DeviceId.ToString(), connection.Remote.Address, "device", device.DeviceId.ToString());
+            }
+
             Fail(transaction, SipStatusCodes.Forbidden, tag);
             return;
         }
@@ -151,15 +188,15 @@ internal sealed class CallController
 
         // The tenant's access number (*97) opens the caller's own mailbox (issue 9 item 4).
         var retrieval = false;
-        if (calleeUser is not null && _environment.Mailboxes is not null && directory.IsMailboxAccess(device.TenantId, calleeUser))
+        if (device is not null && calleeUser is not null && _environment.Mailboxes is not null && directory.IsMailboxAccess(tenantId, calleeUser))
         {
             // Nothing to route: the mailbox is the caller's own.
             retrieval = true;
         }
-        else if (calleeUser is not null && directory.TryFindExtension(device.TenantId, calleeUser, out var dialled))
+        else if (calleeUser is not null && directory.TryFindExtension(tenantId, calleeUser, out var dialled))
         {
             // The callee's "forward always" is followed before anything rings; a loop of forwards is refused.
-            forwarding = new CallForwarding(directory, device.TenantId, number => Forks(callerUser, device.TenantId, number));
+            forwarding = new CallForwarding(directory, tenantId, number => Forks(callerUser, tenantId, number, localOnly: hop is not null));
             if (!forwarding.TryRoute(dialled))
             {
                 Fail(transaction, SipStatusCodes.LoopDetected, tag, "Loop Detected");
@@ -168,7 +205,7 @@ internal sealed class CallController
 
             calleeUser = forwarding.Current!.Number;
         }
-        else if (calleeUser is not null && _pstn?.Admit(device.TenantId, calleeUser, callerUser, connection.Remote.Address) is { Kind: not PstnAdmissionKind.NotPstn } pstn)
+        else if (device is not null && calleeUser is not null && _pstn?.Admit(device.TenantId, calleeUser, callerUser, connection.Remote.Address) is { Kind: not PstnAdmissionKind.NotPstn } pstn)
         {
             // A number for the telephone network (issue 11): refused by a toll-fraud guard with its reason, or routed to a trunk leg.
             (TrunkLeg? Leg, int Status, string Reason) outbound = pstn.Kind == PstnAdmissionKind.Refused ? (null, pstn.Status, pstn.Reason)
@@ -186,14 +223,14 @@ internal sealed class CallController
         else
         {
             // "The number you dialled is not in service" instead of a bare 404, when the tenant asks for it.
-            if (calleeUser is null || !directory.AnnouncesUnknownNumbers(device.TenantId) || !_prompts.TryGet(PromptLibrary.NotInService, out announcement))
+            if (calleeUser is null || !directory.AnnouncesUnknownNumbers(tenantId) || !_prompts.TryGet(PromptLibrary.NotInService, out announcement))
             {
                 Fail(transaction, SipStatusCodes.NotFound, tag);
                 return;
             }
         }
 
-        var forks = pstnForks ?? (announcement is not null || retrieval ? [] : Forks(callerUser, device.TenantId, calleeUser));
+        var forks = pstnForks ?? (announcement is not null || retrieval ? [] : Forks(callerUser, tenantId, calleeUser, localOnly: hop is not null));
         DirectoryExtension? mailbox = null;
         if (forks.Count == 0 && announcement is null && !retrieval)
         {
@@ -225,13 +262,13 @@ internal sealed class CallController
             return;
         }
 
-        var caller = HandsetLeg.Inbound(callerUser, connection, transaction, _sip);
-        var suites = Suites(directory.SuitesOf(device.TenantId));
+        var caller = HandsetLeg.Inbound(callerUser, connection, transaction, _sip, hop);
+        var suites = Suites(directory.SuitesOf(tenantId));
         Call? call;
         List<CallLeg> callees;
         lock (_gate)
         {
-            if (Admit(caller, directory.CallLimitOf(device.TenantId)) is { } refusal)
+            if (Admit(caller, directory.CallLimitOf(tenantId)) is { } refusal)
             {
                 caller.Refuse(refusal.Status, refusal.Reason);
                 return;
@@ -519,13 +556,25 @@ internal sealed class CallController
     }
 
     /// <summary>A fork towards each live binding of <paramref name="number"/>, for a call forwarded there.</summary>
-    private List<CallLeg> Forks(string callerParty, Guid tenantId, string number) =>
-    [
-        .. _bindings.Find(tenantId, number, _time.GetUtcNow())
-            .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
-            .Where(t => t.Found && !t.Connection.IsClosed)
-            .Select(t => (CallLeg)HandsetLeg.Outbound(callerParty, number, t.Binding.ContactUri, t.Connection, _sip)),
-    ];
+    private List<CallLeg> Forks(string callerParty, Guid tenantId, string number, bool localOnly = false)
+    {
+        List<CallLeg> local =
+        [
+            .. _bindings.Find(tenantId, number, _time.GetUtcNow())
+                .Select(b => (Binding: b, Found: _connections.TryGet(b.ConnectionId, out var c), Connection: c))
+                .Where(t => t.Found && !t.Connection.IsClosed)
+                .Select(t => (CallLeg)HandsetLeg.Outbound(callerParty, number, t.Binding.ContactUri, t.Connection, _sip)),
+        ];
+
+        // Issue 14: no binding here, but another node holds one: a node leg there. A call that came from a node never
+        // goes on to a third one (no loops between nodes).
+        if (local.Count == 0 && !localOnly && NodeRoutes?.Fork(callerParty, tenantId, number, _sip) is { } node)
+        {
+            local.Add(node);
+        }
+
+        return local;
+    }
 
     /// <summary>A call to the announcement application: one port pair, the caller answered on it, no bridge.</summary>
     private (Call? Call, List<CallLeg> Callees) Announce(HandsetLeg caller, string dialled, SessionDescription offer, List<SrtpSuite> suites, Prompt prompt, string callId)
@@ -618,6 +667,19 @@ internal sealed class CallController
             }
         }
 
+        if (caller.Hop is { } hop)
+        {
+            // A call from another node: that node counted the caller's device; the tenant's limit holds here too.
+            if (tenantCalls < tenantLimit)
+            {
+                return null;
+            }
+
+            _audit.Denied("sip.invite", $"tenant has {tenantCalls} calls (MaxConcurrentCalls {tenantLimit}); call from switch node {hop.NodeName}",
+                caller.TenantId, hop.NodeName, caller.DeviceId.ToString(), caller.Connection.Remote.Address, "tenant", caller.TenantId.ToString());
+            return (SipStatusCodes.Forbidden, "Tenant call limit reached");
+        }
+
         var device = caller.Connection.Device;
         if (pendingFromDevice >= _limits.MaxPendingInvitesPerDevice)
         {
@@ -646,7 +708,8 @@ internal sealed class CallController
         if (connection.Peer?.Current is { } peer)
         {
             _audit.Denied($"sip.{request.MethodName.ToLowerInvariant()}", $"{request.MethodName} in a dialog that is not {peer.Name}'s (Call-ID {PeerText.Bound(request.CallId)})",
-                peer.TenantId, peer.Name, peer.PeerId.ToString(), connection.Remote.Address, "trunk", peer.PeerId.ToString());
+                peer.TenantId, peer.Name, peer.PeerId.ToString(), connection.Remote.Address,
+                peer.Kind == Sip.Transport.Peers.PeerKind.Node ? "switch_node" : "trunk", peer.PeerId.ToString());
             return false;
         }
 

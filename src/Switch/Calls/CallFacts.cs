@@ -17,6 +17,8 @@ internal static class CallFacts
                 Voicemail.MailboxLeg or Voicemail.RetrievalLeg => CallType.Voicemail,
                 Trunks.TrunkLeg => CallType.OutboundPstn,
                 _ when call.Callees.Any(c => c is Trunks.TrunkLeg) => CallType.OutboundPstn,
+                // Issue 14: the caller came from, or the callee is reached through, another of our switch nodes.
+                _ when call.Caller.Kind == LegKind.Node || call.Callee?.Kind == LegKind.Node => CallType.AcrossNodes,
                 _ => CallType.ExtensionToExtension,
             },
             FromParty = call.Caller.Party,

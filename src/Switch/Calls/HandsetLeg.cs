@@ -33,9 +33,11 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
     private int? _finalStatus;
     private ClientInviteTransaction? _reInvite;
     private SdesOffer? _reOffer;
+    private readonly Nodes.NodeHop? _hop;
 
     private HandsetLeg(
-        string party, SipConnection connection, LegSignalling sip, ServerInviteTransaction? inboundInvite, OutboundTarget? target, string localTag)
+        string party, SipConnection connection, LegSignalling sip, ServerInviteTransaction? inboundInvite, OutboundTarget? target, string localTag,
+        Nodes.NodeHop? hop = null)
         : base(party)
     {
         _connection = connection;
@@ -43,14 +45,19 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
         _inboundInvite = inboundInvite;
         _target = target;
         LocalTag = localTag;
-        DeviceId = connection.Device.DeviceId;
+        _hop = hop;
+        // Issue 14: over a node's connection the same dialog code is a node leg; the node stands where a device would.
+        DeviceId = hop is null ? connection.Device.DeviceId : connection.Peer!.Current.PeerId;
     }
 
-    public override LegKind Kind => LegKind.Handset;
+    public override LegKind Kind => _hop is null ? LegKind.Handset : LegKind.Node;
 
     public Guid DeviceId { get; }
 
-    public Guid TenantId => _connection.Device.TenantId;
+    public Guid TenantId => _hop?.TenantId ?? _connection.Device.TenantId;
+
+    /// <summary>Set when this leg goes to or comes from another switch node rather than a handset (issue 14).</summary>
+    public Nodes.NodeHop? Hop => _hop;
 
     public SipConnection Connection => Volatile.Read(ref _connection);
 
@@ -71,16 +78,17 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
     public int? FinalStatus => _finalStatus;
 
     /// <summary>The leg of a caller whose INVITE the controller accepted; the 100 Trying is already sent.</summary>
-    public static HandsetLeg Inbound(string party, SipConnection connection, ServerInviteTransaction invite, LegSignalling sip) =>
-        new(party, connection, sip, invite, null, SipRequests.NewTag());
+    public static HandsetLeg Inbound(string party, SipConnection connection, ServerInviteTransaction invite, LegSignalling sip, Nodes.NodeHop? hop = null) =>
+        new(party, connection, sip, invite, null, SipRequests.NewTag(), hop);
 
     /// <summary>A fork towards one binding of the callee, over the connection that binding registered on (RFC 5626 §5.3).</summary>
-    public static HandsetLeg Outbound(string callerParty, string party, string contactUri, SipConnection connection, LegSignalling sip)
+    public static HandsetLeg Outbound(string callerParty, string party, string contactUri, SipConnection connection, LegSignalling sip, Nodes.NodeHop? hop = null)
     {
         var host = sip.SentBy;
         var tag = SipRequests.NewTag();
-        var target = new OutboundTarget(contactUri, $"<sip:{callerParty}@{host}>;tag={tag}", $"<sip:{party}@{host}>", SipRequests.NewCallId(host.Split(':')[0]));
-        return new HandsetLeg(party, connection, sip, null, target, tag);
+        var target = new OutboundTarget(contactUri, $"<sip:{callerParty}@{host}>;tag={tag}", $"<sip:{party}@{host}>", SipRequests.NewCallId(host.Split(':')[0]),
+            hop is null ? [] : [.. Nodes.NodeAssertion.Headers(callerParty, host, hop.TenantId)]);
+        return new HandsetLeg(party, connection, sip, null, target, tag, hop);
     }
 
     /// <summary>RFC 3261 §8.1.1.8: an INVITE carries a Contact, where the caller's dialog goes.</summary>
@@ -103,6 +111,18 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
         var current = Connection;
         if (connection.Id == current.Id)
         {
+            return true;
+        }
+
+        // A node leg: the same node over another connection (it reconnected); never a handset or another node.
+        if (_hop is not null)
+        {
+            if (connection.IsClosed || connection.Peer?.Current is not { Kind: Sip.Transport.Peers.PeerKind.Node } peer || peer.PeerId != DeviceId)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _connection, connection);
             return true;
         }
 
@@ -155,7 +175,7 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
         _offer = offer;
         var target = _target!;
         var invite = SipRequests.Create(
-            "INVITE", target.ContactUri, _sip.SentBy, target.From, target.To, target.CallId, 1, _sip.Contact, SdpWriter.WriteUtf8(offer.Offer), "application/sdp");
+            "INVITE", target.ContactUri, _sip.SentBy, target.From, target.To, target.CallId, 1, _sip.Contact, SdpWriter.WriteUtf8(offer.Offer), "application/sdp", named: target.Asserted);
         _sentInvite = invite;
         _outboundTransaction = new ClientInviteTransaction(invite, Connection, this, _sip.Scheduler, _sip.Timers);
         _sip.Transactions.TryAddClient(_outboundTransaction);
@@ -366,6 +386,11 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
 
     public override CallLegRecord? Describe(CallRecord record, int position)
     {
+        if (_hop is not null)
+        {
+            return Nodes.NodeLegFacts.Describe(record, position, Connection, Media);
+        }
+
         var flow = Connection.Flow;
         var suite = Media?.Media?.Suite;
         return new CallLegRecord
@@ -473,5 +498,5 @@ internal sealed class HandsetLeg : CallLeg, ITransactionUser
     }
 
     /// <summary>Where a fork's INVITE goes and the dialog identifiers it starts with (RFC 3261 §8.1.1).</summary>
-    private sealed record OutboundTarget(string ContactUri, string From, string To, string CallId);
+    private sealed record OutboundTarget(string ContactUri, string From, string To, string CallId, IReadOnlyList<(string Name, string Value)> Asserted);
 }

@@ -10,7 +10,8 @@ internal static class SipRequests
 {
     public static SipRequest Create(
         string method, string requestUri, string viaSentBy, string from, string to, string callId, uint cseq,
-        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null, IEnumerable<(KnownHeader Header, string Value)>? extra = null)
+        string? contact, ReadOnlySpan<byte> body = default, string? contentType = null, IEnumerable<(KnownHeader Header, string Value)>? extra = null,
+        IEnumerable<(string Name, string Value)>? named = null)
     {
         var builder = new SipMessageBuilder();
         builder.OnRequestLine(Encoding.ASCII.GetBytes(method), Encoding.UTF8.GetBytes(requestUri));
@@ -29,6 +30,12 @@ internal static class SipRequests
         foreach (var (header, value) in extra ?? [])
         {
             Add(builder, header, value);
+        }
+
+        // Headers the switch has no name of its own for (P-Asserted-Identity between our nodes, issue 14).
+        foreach (var (name, value) in named ?? [])
+        {
+            builder.OnHeader(KnownHeader.Unknown, Encoding.ASCII.GetBytes(name), Encoding.UTF8.GetBytes(value));
         }
 
         if (contentType is not null)

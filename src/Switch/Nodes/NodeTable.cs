@@ -140,4 +140,24 @@ internal sealed class NodeTable(
             .AsNoTracking()
             .FirstOrDefaultAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Which other live, not draining node holds a live binding of each (tenant, extension number): the node legs' routes
+    /// (issue 14). Where two nodes hold the same extension, the one heard from last.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(Guid TenantId, string Number), string>> RemoteHoldersAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now - deadAfter;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Registrations
+            .Where(r => r.ExpiresAt > now && r.SwitchNode != name)
+            .Join(db.SwitchNodes, r => r.SwitchNode, n => n.Name, (r, n) => new { r.TenantId, r.ExtensionId, Node = n })
+            .Where(x => !x.Node.Draining && x.Node.LastHeartbeatAt >= cutoff)
+            .Join(db.Extensions, x => x.ExtensionId, e => e.Id, (x, e) => new { x.TenantId, e.Number, x.Node.Name, x.Node.LastHeartbeatAt })
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => (r.TenantId, r.Number))
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.LastHeartbeatAt).First().Name);
+    }
 }

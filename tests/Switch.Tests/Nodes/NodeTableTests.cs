@@ -130,6 +130,31 @@ public sealed class NodeTableTests
         Assert.Null(fromItself);
     }
 
+    [Fact]
+    public async Task RemoteHolders_RegistrationsHereOnAnotherLiveNodeAndOnADrainingOne_OnlyTheOtherLiveNodesExtensionIsRouted()
+    {
+        await using var database = await PostgresFixture.OwnAsync("switch_nodes_routes");
+        var contexts = SwitchContexts(database);
+        var a = new NodeTable(contexts, "node-a", "127.0.0.2:5061", Fingerprint, DeadAfter, _time);
+        var b = new NodeTable(contexts, "node-b", "127.0.0.3:5061", Fingerprint, DeadAfter, _time);
+        var c = new NodeTable(contexts, "node-c", "127.0.0.4:5061", Fingerprint, DeadAfter, _time);
+        await a.JoinAsync(Cancel);
+        await b.JoinAsync(Cancel);
+        await c.JoinAsync(Cancel);
+        var onB = await AddRegistrationAsync(database, "node-b", "0015651a2b05");
+        await AddRegistrationAsync(database, "node-a", "0015651a2b06");
+        await AddRegistrationAsync(database, "node-c", "0015651a2b07");
+        await c.MarkDrainingAsync(Cancel);
+
+        var routes = await a.RemoteHoldersAsync(Cancel);
+
+        await using var db = database.CreateOwnerContext();
+        var expected = await db.Registrations.Where(r => r.Id == onB)
+            .Join(db.Extensions, r => r.ExtensionId, e => e.Id, (r, e) => new { r.TenantId, e.Number }).SingleAsync(Cancel);
+        var route = Assert.Single(routes);
+        Assert.Equal(((expected.TenantId, expected.Number), "node-b"), (route.Key, route.Value));
+    }
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static PooledDbContextFactory<PbxDbContext> SwitchContexts(PostgresFixture database) =>

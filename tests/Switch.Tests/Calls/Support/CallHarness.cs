@@ -43,7 +43,7 @@ internal sealed class CallHarness : IAsyncDisposable
     // recorder: the calls' recording policies and recorder, made from this harness (its time); none by default.
     public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
         Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null,
-        PeerTrust? carrierTrust = null, KeyProtector? keys = null)
+        PeerTrust? carrierTrust = null, KeyProtector? keys = null, HostedPbx.Switch.Tests.Nodes.NodeSide? node = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -61,20 +61,27 @@ internal sealed class CallHarness : IAsyncDisposable
             carrierTrust is null || pstn is null ? null : Trunks = new TrunkServices(pstn, () => _connector!, new TrunkChannels(), keys, Audit, NullLogger.Instance))
         {
             Recorder = recorder?.Invoke(this),
+            // Issue 14: as a switch node, callees on the other nodes are reached through the node's link (routes set by the test).
+            NodeRoutes = node is null ? null : new HostedPbx.Switch.Calls.Nodes.NodeRoutes(
+                node.Name, _ => Task.FromResult<IReadOnlyDictionary<(Guid TenantId, string Number), string>>(new Dictionary<(Guid, string), string>()), node.Live,
+                (target, ct) => node.Link(_connector!, target, ct), TimeSpan.FromSeconds(5), Time, NullLogger.Instance),
         };
         var registrar = new HostedPbx.Switch.Sip.Registrar.Registrar(Bindings, new RegistrationStore(null!, "test", NullLogger.Instance), Audit, Time, new RegistrarLimits(60, 3600), NullLogger.Instance);
         Subscriptions = Mailboxes is null ? null
             : new MailboxSubscriptions(Mailboxes.Store, Transactions, Scheduler, Timers, Connections, "127.0.0.1:5061", Audit, Time, NullLogger.Instance);
         var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory, Subscriptions,
-            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(Transactions, Scheduler, Timers, Calls, () => _directory) });
+            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(Transactions, Scheduler, Timers, Calls, () => _directory),
+                [PeerKind.Node] = new HostedPbx.Switch.Calls.Nodes.NodeRequests(Transactions, Scheduler, Timers, Calls, () => _directory),
+            });
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
         var gate = new IdentityGate(dispatcher, Connections, () => _directory, Audit, NullLogger.Instance, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions),
             () => pstn?.Invoke().Peers ?? PeerDirectory.Empty);
-        var peers = carrierTrust is null ? null : new PeerAuthenticator(carrierTrust, Time);
+        var peers = carrierTrust is null && node is null ? null : new PeerAuthenticator(carrierTrust ?? new PeerTrust([_pki.Root.Certificate]), Time, node?.Recognizer);
+        var own = node?.Own ?? _pki.ServerContext;
         _connector = peers is null ? null
-            : new PeerConnector(_pki.ServerContext, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token);
+            : new PeerConnector(own, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token);
         _listener = new TlsListener(
-            _pki.ServerContext, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
+            own, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
             // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
             // than the switch writes, and the default write queue (256) would drop the connection the test is reading.
             new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64, MaxQueuedWrites: 2048),
@@ -115,6 +122,9 @@ internal sealed class CallHarness : IAsyncDisposable
     /// <summary>Message waiting (RFC 3842), when the harness has voicemail.</summary>
     public MailboxSubscriptions? Subscriptions { get; }
 
+    /// <summary>Serves one in-memory connection as the switch's listener does (another node's, in the node tests).</summary>
+    public Task ServeAsync(Stream stream, IPEndPoint remote) => _listener.ServeAsync(stream, remote, _stop.Token);
+
     /// <summary>The directory the switch reads now.</summary>
     public DeviceDirectory Directory => _directory;
 
@@ -143,7 +153,7 @@ internal sealed class CallHarness : IAsyncDisposable
         Publish();
 
         var phone = await OpenAsync(device, certificate, extension, cancellationToken);
-        var connection = Connections.All.Single(c => c.Device.DeviceId == device.Id);
+        var connection = Connections.All.Single(c => !c.IsPeer && c.Device.DeviceId == device.Id);
         var now = Time.GetUtcNow();
         Bindings.Upsert(new Binding(
             Guid.CreateVersion7(), tenant, Guid.CreateVersion7(), extension, device.Id, phone.ContactUri, connection.Id, "127.0.0.1", null, now, now.AddHours(1)));

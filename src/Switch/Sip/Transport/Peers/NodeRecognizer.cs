@@ -72,5 +72,5 @@ internal sealed class NodeRecognizer(PeerTrust platform, TimeProvider time, Func
     }
 
     /// <summary>A node has a name, not a row id: a stable id from the name, for logs and the audit.</summary>
-    private static Guid IdOf(string name) => new(SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 16));
+    public static Guid IdOf(string name) => new(SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 16));
 }

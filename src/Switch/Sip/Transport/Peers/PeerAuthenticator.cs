@@ -82,6 +82,31 @@ internal sealed class PeerAuthenticator(PeerTrust trust, TimeProvider time, INod
             : $"certificate {fingerprint} is not the pinned one";
     }
 
+    /// <summary>
+    /// Checks another switch node's server certificate when this node connects to it (issue 14): the node hook must
+    /// recognise it as the live node <paramref name="expectedName"/>; null when it holds, else why not.
+    /// </summary>
+    public string? VerifyNode(X509Certificate2? leaf, IReadOnlyList<X509Certificate2> presented, string expectedName)
+    {
+        if (leaf is null)
+        {
+            return "the switch node presented no certificate";
+        }
+
+        if (nodes is null)
+        {
+            return "node connections are not recognised by this switch (no platform CA in its certificate file)";
+        }
+
+        return nodes.Recognize(leaf, presented) switch
+        {
+            null => $"certificate {leaf.Subject} is not a switch node's",
+            { Succeeded: false } refused => refused.Refusal,
+            { Identity.Name: var name } when name != expectedName => $"certificate is switch node {name}'s, not {expectedName}'s",
+            _ => null,
+        };
+    }
+
     /// <summary>Null while <paramref name="peer"/> is still a known peer (checked on every request); otherwise why not.</summary>
     public string? StillHolds(PeerIdentity peer, PeerDirectory directory)
     {

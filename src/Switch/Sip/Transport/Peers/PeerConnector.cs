@@ -121,6 +121,7 @@ internal sealed class PeerConnector(
                 leaf = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
                 presented = [.. (chain?.ChainPolicy.ExtraStore ?? []).Select(c => X509CertificateLoader.LoadCertificate(c.RawData))];
                 refusal = leaf is null ? "the peer presented no certificate"
+                    : target.Kind == PeerKind.Node ? authenticator.VerifyNode(leaf, presented, target.Name)
                     : target.VerifyCertificate ? authenticator.VerifyServer(leaf, presented, target.CertificateName, target.PinnedFingerprint)
                     : null;
                 return refusal is null;
@@ -151,7 +152,8 @@ internal sealed class PeerConnector(
 
         var identity = new PeerIdentity(
             target.Kind, target.Name, target.PeerId, target.TenantId, leaf!.Subject, CertificateIdentity.Sha256Fingerprint(leaf), target.VerifyCertificate,
-            target.VerifyCertificate ? $"{authenticator.Trust.Name}, as {target.CertificateName}" : "not verified: the trunk is set not to verify its carrier");
+            target.Kind == PeerKind.Node ? NodeRecognizer.VerifiedBy
+            : target.VerifyCertificate ? $"{authenticator.Trust.Name}, as {target.CertificateName}" : "not verified: the trunk is set not to verify its carrier");
         var connection = new SipConnection(
             connections.NextId(), ssl, remote, new PeerConnectionIdentity(leaf, presented, identity, null, authenticator, time),
             ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), handler, time, limits, logger);
