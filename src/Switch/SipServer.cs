@@ -125,7 +125,7 @@ internal sealed class SipServer(
         var subscriptions = new MailboxSubscriptions(mailboxStore, transactions, _scheduler, timers, connections, o.SipListen, audit, time, _logger);
         _mailboxChanges = new MailboxChangeListener(dataSource, subscriptions, time, _logger);
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions,
-            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current) });
+            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current, trunks) });
         metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(
