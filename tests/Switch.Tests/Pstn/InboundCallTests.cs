@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
 using System.Text;
 using HostedPbx.Data.Calls;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
+using HostedPbx.Data.Recordings;
+using HostedPbx.Switch.Calls.Recording;
 using HostedPbx.Switch.Calls.Trunks;
 using HostedPbx.Switch.Media.Sdp;
 using HostedPbx.Switch.Sip.Messages;
@@ -10,6 +13,7 @@ using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transport.Peers;
 using HostedPbx.Switch.Tests.Calls.Support;
 using HostedPbx.Switch.Tests.Transport.Peers;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HostedPbx.Switch.Tests.Pstn;
 
@@ -273,6 +277,47 @@ public sealed class InboundCallTests : IDisposable
         Assert.StartsWith("<sip:201@", Encoding.UTF8.GetString(from), StringComparison.Ordinal);
         Assert.Equal(10, harness.Calls.ActiveCalls.Count(c => c.Caller is TrunkLeg));
         Assert.Contains(Drain(harness), e => e.Action == "pstn.inbound" && e.Reason!.Contains("already has 10 calls ringing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Invite_TenantRecordsExternalCallsOnly_TheCarriersCallIsRecorded()
+    {
+        var folder = Directory.CreateTempSubdirectory("hostedpbx-inbound-").FullName;
+        using var protector = new KeyProtector(RandomNumberGenerator.GetBytes(32));
+        var tenant = Guid.CreateVersion7();
+        CallRecorder? recorder = null;
+        try
+        {
+            await using var harness = new CallHarness(36520, 36559, pstn: () => _directory, carrierTrust: new PeerTrust(_carrier.Anchors), recorder: h =>
+            {
+                h.AddTenant(id: tenant);
+                var policy = new RecordingPolicyChoice(Guid.CreateVersion7(), "external calls", RecordingMode.ExternalOnly, Announce: false);
+                var store = new RecordingStore(null, protector, folder, "test", h.Time, NullLogger.Instance);
+                return recorder = new CallRecorder(protector, folder, store, h.Time, NullLogger.Instance)
+                {
+                    Policies = new RecordingPolicyBook(
+                        new Dictionary<Guid, RecordingPolicyChoice> { [policy.Id] = policy }, new Dictionary<Guid, Guid?> { [tenant] = policy.Id }, new Dictionary<(Guid, string), Guid?>()),
+                };
+            });
+            Publish(tenant);
+            var bob = await harness.ConnectAsync(tenant, "202", _ct);
+            var carrier = await CarrierAsync(harness, _carrier.Sbc);
+            var call = await carrier.InviteAsync(Number, _ct);
+            var (dialog, bobMedia) = await bob.AnswerAsync(_ct);
+            var carrierMedia = await carrier.CompleteAsync(call, _ct);
+            await AssertAudioFlowsAsync(carrier, carrierMedia, bob, bobMedia);
+
+            await bob.SendAsync(bob.InDialog("BYE", dialog), _ct);
+
+            var record = await EndedRecordAsync(harness);
+            Assert.True(record.Recorded);
+            Assert.Contains("The call was recorded under your policy \"external calls\"", SecurityStatement.Render(record), StringComparison.Ordinal);
+        }
+        finally
+        {
+            recorder?.Dispose();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
