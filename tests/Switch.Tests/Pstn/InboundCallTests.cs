@@ -191,6 +191,50 @@ public sealed class InboundCallTests : IDisposable
     }
 
     [Fact]
+    public async Task Invite_TrunkChannelsAllTaken_503UntilACallEnds()
+    {
+        await using var harness = Harness(36560);
+        var tenant = harness.AddTenant();
+        var trunk = Publish(tenant, channels: 1);
+        var bob = await harness.ConnectAsync(tenant, "202", _ct);
+        var carrier = await CarrierAsync(harness, _carrier.Sbc);
+        var first = await carrier.InviteAsync(Number, _ct);
+        await bob.RequestAsync("INVITE", _ct);
+
+        var second = await carrier.InviteAsync(Number, _ct);
+
+        var refused = await carrier.ResponseAsync(second.CallId, "INVITE", 503, _ct);
+        Assert.Equal("All Channels Busy", Encoding.ASCII.GetString(refused.ReasonPhrase));
+        await carrier.SendAsync(carrier.Request("CANCEL", first.RemoteTarget, first.CallId, first.Local, first.Remote, 1, branch: first.InviteBranch), _ct);
+        await carrier.ResponseAsync(first.CallId, "INVITE", 487, _ct);
+        await EndedRecordAsync(harness);
+        Assert.Equal(0, harness.Trunks!.Channels.InUse(trunk.Id));
+        var third = await carrier.InviteAsync(Number, _ct);
+        await bob.RequestAsync("INVITE", _ct);
+        Assert.Equal(1, harness.Trunks.Channels.InUse(trunk.Id));
+        Assert.Equal(third.CallId, Assert.Single(harness.Calls.ActiveCalls).CallId);
+    }
+
+    [Fact]
+    public async Task Connection_CarrierDropsDuringTheCall_TheHandsetHearsBye()
+    {
+        await using var harness = Harness(36600);
+        var tenant = harness.AddTenant();
+        Publish(tenant);
+        var bob = await harness.ConnectAsync(tenant, "202", _ct);
+        var carrier = await CarrierAsync(harness, _carrier.Sbc);
+        var call = await carrier.InviteAsync(Number, _ct);
+        var (dialog, _) = await bob.AnswerAsync(_ct);
+        await carrier.CompleteAsync(call, _ct);
+
+        await carrier.DisposeAsync();
+
+        Assert.Equal(dialog.CallId, (await bob.RequestAsync("BYE", _ct)).CallId);
+        await EndedRecordAsync(harness);
+        Assert.Empty(harness.Calls.ActiveCalls);
+    }
+
+    [Fact]
     public async Task Invite_PlainRtpOfferOnAnSrtpRequiredTrunk_488WithReason()
     {
         await using var harness = Harness(36280);
@@ -256,7 +300,7 @@ public sealed class InboundCallTests : IDisposable
     {
         await using var harness = Harness(36400, ports: 120);
         var tenant = harness.AddTenant(maxConcurrentCalls: 100);
-        Publish(tenant);
+        Publish(tenant, channels: 100);
         var alice = await harness.ConnectAsync(tenant, "201", _ct);
         await harness.ConnectAsync(tenant, "202", _ct);
         var carol = await harness.ConnectAsync(tenant, "203", _ct);
@@ -349,10 +393,10 @@ public sealed class InboundCallTests : IDisposable
     /// The operator's carrier "Carrier One" (its SBC's certificate name), the tenant's trunk to it, and the number that
     /// rings 202; "Carrier Two" is known to the switch too, but carries no trunk of this tenant.
     /// </summary>
-    private PstnTrunk Publish(Guid tenant, bool suspended = false)
+    private PstnTrunk Publish(Guid tenant, bool suspended = false, int channels = 4)
     {
         var endpoint = new TrunkEndpoint(CarrierPki.SbcName, 5061, TrunkTransport.Tls, CarrierPki.SbcName, true, SrtpMode.Required, null, null, "");
-        var trunk = new PstnTrunk(Guid.CreateVersion7(), tenant, "Main", endpoint, 4,
+        var trunk = new PstnTrunk(Guid.CreateVersion7(), tenant, "Main", endpoint, channels,
             new PeerTarget(PeerKind.Trunk, "Carrier One", s_carrierId, null, "127.0.0.1", 5061, CarrierPki.SbcName));
         var extension = new Extension { TenantId = tenant, Number = "202", DisplayName = "Bob" };
         _directory = new PstnDirectory(

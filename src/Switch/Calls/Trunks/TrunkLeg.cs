@@ -62,7 +62,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
 
     /// <summary>
     /// The caller's leg of a carrier's INVITE to <paramref name="tenantId"/>'s number, over the carrier's own connection;
-    /// the 100 Trying is already sent. <paramref name="callerNumber"/> is who called, as the carrier says.
+    /// the 100 Trying is already sent. <paramref name="callerNumber"/> is who called, as the carrier says. The leg holds
+    /// one of the trunk's channels, taken by the caller, until it is refused or its call ends.
     /// </summary>
     public static TrunkLeg Inbound(
         string callerNumber, Guid tenantId, PstnTrunk trunk, SipConnection connection, ServerInviteTransaction invite, TrunkServices services, LegSignalling sip) =>
@@ -72,6 +73,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
             _trunk = trunk,
             _connection = connection,
             _inboundInvite = invite,
+            _holdsChannel = true,
         };
 
     public override LegKind Kind => LegKind.Trunk;
@@ -207,6 +209,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         {
             _finalStatus = status;
             invite = _inboundInvite!;
+            // Refused before any call was made of it: nothing else gives its channel back.
+            ReleaseChannel();
         }
 
         invite.SendResponse(SipResponses.Create(invite.Request, status, LocalTag, reason: reason));

@@ -105,6 +105,13 @@ internal sealed class TrunkRequests(
             return;
         }
 
+        // The trunk's channels count calls both ways (Trunk.MaxChannels, and the carrier's when it is the operator's).
+        if (!services.Channels.TryTake(decision.Trunk!))
+        {
+            Refuse(transaction, SipStatusCodes.ServiceUnavailable, "All Channels Busy", carrier.Name);
+            return;
+        }
+
         var number = decision.Number!;
         var from = invite.TryGetFrom(out var address) ? UserOf(address.Uri) : null;
         var leg = TrunkLeg.Inbound(PeerText.Bound(from ?? "anonymous"), number.TenantId, decision.Trunk!, connection, transaction, services, calls.Signalling);
