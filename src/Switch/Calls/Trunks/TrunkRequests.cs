@@ -86,14 +86,14 @@ internal sealed class TrunkRequests(
                 services.Audit.Denied("pstn.inbound", why, carrier.TenantId, carrier.Name, carrier.PeerId.ToString(), connection.Remote.Address, "trunk", carrier.PeerId.ToString());
             }
 
-            Refuse(transaction, decision.Status, decision.Reason, carrier.Name);
+            Refuse(transaction, decision.Status, decision.Reason, carrier.Name, services.Logger);
             return;
         }
 
         // RFC 3261 §8.1.1.8: the INVITE must say where the carrier's dialog goes (its Contact).
         if (!HandsetLeg.HasContact(invite))
         {
-            Refuse(transaction, SipStatusCodes.BadRequest, "Missing Contact", carrier.Name);
+            Refuse(transaction, SipStatusCodes.BadRequest, "Missing Contact", carrier.Name, services.Logger);
             return;
         }
 
@@ -101,14 +101,14 @@ internal sealed class TrunkRequests(
         if (!SdpReader.TryRead(invite.Body, out var offer, out var sdpError))
         {
             SwitchLog.OfferRefused(services.Logger, invite.CallId, PeerText.Bound(sdpError));
-            Refuse(transaction, SipStatusCodes.NotAcceptableHere, "No usable SDP offer", carrier.Name);
+            Refuse(transaction, SipStatusCodes.NotAcceptableHere, "No usable SDP offer", carrier.Name, services.Logger);
             return;
         }
 
         // The trunk's channels count calls both ways (Trunk.MaxChannels, and the carrier's when it is the operator's).
         if (!services.Channels.TryTake(decision.Trunk!))
         {
-            Refuse(transaction, SipStatusCodes.ServiceUnavailable, "All Channels Busy", carrier.Name);
+            Refuse(transaction, SipStatusCodes.ServiceUnavailable, "All Channels Busy", carrier.Name, services.Logger);
             return;
         }
 
@@ -119,9 +119,9 @@ internal sealed class TrunkRequests(
         calls.OnTrunkInvite(leg, decision.Extension!, offer, directory());
     }
 
-    private void Refuse(ServerInviteTransaction transaction, int status, string reason, string carrier)
+    private static void Refuse(ServerInviteTransaction transaction, int status, string reason, string carrier, ILogger logger)
     {
-        SwitchLog.InboundRefused(trunks!.Logger, transaction.Request.CallId, carrier, status, reason);
+        SwitchLog.InboundRefused(logger, transaction.Request.CallId, carrier, status, reason);
         transaction.SendResponse(SipResponses.Create(transaction.Request, status, SipRequests.NewTag(), reason: reason));
     }
 
