@@ -216,6 +216,31 @@ public sealed class InboundCallTests : IDisposable
     }
 
     [Fact]
+    public async Task ReInvite_FromTheCarrierMidCall_FreshKeyAndAudioFlowsUnderIt()
+    {
+        await using var harness = Harness(36640);
+        var tenant = harness.AddTenant();
+        Publish(tenant);
+        var bob = await harness.ConnectAsync(tenant, "202", _ct);
+        var carrier = await CarrierAsync(harness, _carrier.Sbc);
+        var call = await carrier.InviteAsync(Number, _ct);
+        var (_, bobMedia) = await bob.AnswerAsync(_ct);
+        var carrierMedia = await carrier.CompleteAsync(call, _ct);
+
+        // A carrier's session refresh (RFC 3261 §14, RFC 4028) with a new offer: answered on the carrier's side alone.
+        var offer = SdesOfferAnswer.CreateOffer(carrier.LocalMedia);
+        await carrier.SendAsync(carrier.InDialog("INVITE", call, SdpWriter.Write(offer.Offer)), _ct);
+        var ok = await carrier.ResponseAsync(call.CallId, "INVITE", 200, _ct);
+        Assert.True(SdpReader.TryRead(ok.Body, out var answer, out _));
+        var rekeyed = SdesOfferAnswer.AcceptAnswer(offer, answer).Media!;
+        await carrier.SendAsync(carrier.Request("ACK", call.RemoteTarget, call.CallId, call.Local, call.Remote, call.CSeq), _ct);
+
+        Assert.False(rekeyed.RemoteCrypto.Keys.MasterKey.SequenceEqual(carrierMedia.RemoteCrypto.Keys.MasterKey));
+        await AssertAudioFlowsAsync(carrier, rekeyed, bob, bobMedia);
+        Assert.False(bob.HasReceived<SipRequest>(r => r.MethodName == "INVITE" && r.ToTag.Length > 0));
+    }
+
+    [Fact]
     public async Task Connection_CarrierDropsDuringTheCall_TheHandsetHearsBye()
     {
         await using var harness = Harness(36600);
