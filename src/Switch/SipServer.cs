@@ -135,7 +135,7 @@ internal sealed class SipServer(
         var dispatcher = new SipDispatcher(transactions, _scheduler, timers, registrar, calls, () => directory.Current, subscriptions,
             peers: new Dictionary<PeerKind, ISipConnectionHandler>
             {
-                [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current),
+                [PeerKind.Trunk] = new TrunkRequests(transactions, _scheduler, timers, calls, () => directory.Current, trunks),
                 [PeerKind.Node] = new Calls.Nodes.NodeRequests(transactions, _scheduler, timers, calls, () => directory.Current),
             });
         metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);

@@ -32,6 +32,11 @@ public static class SecurityStatement
         }
 
         var audioFlowed = call.AnsweredAt is not null;
+        if (call.Type == CallType.InboundPstn && legs.FirstOrDefault(l => l.Kind == LegKind.Trunk) is { } carrier)
+        {
+            text.Append(FromTelephoneNetwork(carrier, audioFlowed)).Append(' ');
+        }
+
         if (!audioFlowed)
         {
             text.Append("The call was not answered, so no audio was exchanged. ");
@@ -108,6 +113,27 @@ public static class SecurityStatement
         LegKind.Recorder => "the recorder",
         LegKind.Node => $"our switch node {leg.Party}",
     };
+
+    /// <summary>
+    /// Issue 11: how an inbound call reached us from its carrier, from that leg's own facts, and that the part of the
+    /// call before the carrier (the caller's phone and the telephone network) is beyond our protection.
+    /// </summary>
+    private static string FromTelephoneNetwork(CallLegRecord carrier, bool audioFlowed)
+    {
+        var connection = carrier.Transport switch
+        {
+            SignallingTransport.Tls when carrier.PeerCertificateVerified => $"a connection encrypted with {carrier.TlsVersion ?? "TLS"} from a carrier whose certificate we verified",
+            SignallingTransport.Tls => $"a connection encrypted with {carrier.TlsVersion ?? "TLS"} from a carrier that did not prove its identity with a certificate",
+            SignallingTransport.Tcp or SignallingTransport.Udp or SignallingTransport.Internal => "a connection that was NOT encrypted",
+        };
+        var audio = !audioFlowed ? ""
+            : carrier.MediaProtection switch
+            {
+                MediaProtection.Srtp => ", its audio encrypted (SRTP) between the carrier and our switch",
+                MediaProtection.None => ", its audio NOT encrypted between the carrier and our switch",
+            };
+        return $"The call from the telephone network reached our switch over {connection}{audio}; beyond the carrier it is not protected by us.";
+    }
 
     private static string Signalling(CallLegRecord leg)
     {

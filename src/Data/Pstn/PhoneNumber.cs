@@ -53,4 +53,36 @@ public static class PhoneNumber
         e164 = candidate;
         return true;
     }
+
+    /// <summary>
+    /// A called number as a carrier writes it in a Request-URI or To (issue 11, inbound) in E.164: "+4930…", the same
+    /// digits without the "+" ("4930…", international format), "00" for "+", or a <c>tel:</c> URI. RFC 3966 §3:
+    /// <c>telephone-subscriber = global-number / local-number</c>, <c>global-number-digits = "+" *phonedigit DIGIT *phonedigit</c>,
+    /// <c>phonedigit = DIGIT / visual-separator</c>, <c>visual-separator = "-" / "." / "(" / ")"</c>; parameters
+    /// (";npdi", ";rn=…") follow a ";" and are dropped. A national number (leading single 0) names no country and is refused.
+    /// </summary>
+    public static bool TryFromCarrier(string? called, out string e164)
+    {
+        e164 = "";
+        if (string.IsNullOrWhiteSpace(called))
+        {
+            return false;
+        }
+
+        var text = called.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ? called[4..] : called;
+        var parameters = text.IndexOf(';', StringComparison.Ordinal);
+        text = parameters < 0 ? text : text[..parameters];
+        var digits = new string([.. text.Where(c => c is not ('-' or '.' or '(' or ')'))]);
+        var candidate = digits.StartsWith('+') ? digits
+            : digits.StartsWith("00", StringComparison.Ordinal) ? "+" + digits[2..]
+            : digits.StartsWith('0') ? ""
+            : "+" + digits;
+        if (!IsE164(candidate))
+        {
+            return false;
+        }
+
+        e164 = candidate;
+        return true;
+    }
 }

@@ -86,12 +86,15 @@ internal sealed class Call
     private bool _deciding;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _ringing;
+    private readonly ICallerLeg _answering;
 
     public Call(
-        HandsetLeg caller, NegotiationResult callerAnswer, SdesOffer? calleeOffer, RelaySession? bridge,
+        CallLeg caller, NegotiationResult callerAnswer, SdesOffer? calleeOffer, RelaySession? bridge,
         LocalMediaOptions callerMedia, LocalMediaOptions? calleeMedia, CallEnvironment environment)
     {
         Caller = caller;
+        // The first leg is one the switch answers as UAS: a handset, or a carrier's trunk leg (issue 11).
+        _answering = (ICallerLeg)caller;
         CallerAnswer = callerAnswer;
         _calleeOffer = calleeOffer;
         Bridge = bridge;
@@ -99,9 +102,9 @@ internal sealed class Call
         _calleeMedia = calleeMedia;
         _environment = environment;
         StartedAt = environment.Time.GetUtcNow();
-        CallId = caller.CallId;
-        TenantId = caller.TenantId;
-        InviteKey = caller.InboundInvite?.Key;
+        CallId = _answering.CallId;
+        TenantId = _answering.TenantId;
+        InviteKey = _answering.InboundInvite?.Key;
         caller.Call = this;
         _parties.Add(caller);
     }
@@ -132,7 +135,7 @@ internal sealed class Call
     public State StateWithoutWaiting => _state;
 
     /// <summary>Side A of the bridge: the caller, or whoever a transfer by the caller put in its place.</summary>
-    public HandsetLeg Caller { get; private set; }
+    public CallLeg Caller { get; private set; }
 
     public Guid TenantId { get; }
 
@@ -496,7 +499,7 @@ internal sealed class Call
         if (!_ringing && status is 180 or 183)
         {
             _ringing = true;
-            Caller.Ring();
+            _answering.Ring();
         }
 
         return State.Ringing;
@@ -540,7 +543,7 @@ internal sealed class Call
 
         // Media is ready before the caller hears the 200, so its first packet is never early for the relay or the player.
         callee.OnConnected();
-        Caller.Answer(CallerAnswer);
+        _answering.Answer(CallerAnswer);
         SwitchLog.CallAnswered(_environment.Logger, CallId, Caller.Party, callee.Party);
         _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
         return State.Answered;
@@ -596,7 +599,7 @@ internal sealed class Call
         }
 
         var status = busy ? SipStatusCodes.BusyHere : SipStatusCodes.TemporarilyUnavailable;
-        Caller.Refuse(status);
+        _answering.Refuse(status);
         return End(busy ? CallOutcome.Busy : CallOutcome.Unavailable, status);
     }
 
@@ -617,7 +620,7 @@ internal sealed class Call
                 return null;
             case ForwardResult.Loop:
                 CancelCallees();
-                Caller.Refuse(SipStatusCodes.LoopDetected, "Loop Detected");
+                _answering.Refuse(SipStatusCodes.LoopDetected, "Loop Detected");
                 return End(CallOutcome.Failed, SipStatusCodes.LoopDetected);
             case ForwardResult.Forwarded:
                 break;
@@ -682,14 +685,14 @@ internal sealed class Call
     {
         Caller.Reply(cancel, SipStatusCodes.Ok);
         CancelCallees();
-        Caller.Refuse(SipStatusCodes.RequestTerminated);
+        _answering.Refuse(SipStatusCodes.RequestTerminated);
         return End(CallOutcome.Cancelled, SipStatusCodes.RequestTerminated);
     }
 
     private State GiveUp()
     {
         CancelCallees();
-        Caller.Refuse(SipStatusCodes.TemporarilyUnavailable, "No Answer");
+        _answering.Refuse(SipStatusCodes.TemporarilyUnavailable, "No Answer");
         return End(CallOutcome.NoAnswer, SipStatusCodes.TemporarilyUnavailable);
     }
 
@@ -699,7 +702,7 @@ internal sealed class Call
         if (fromCaller)
         {
             CancelCallees();
-            Caller.Refuse(SipStatusCodes.RequestTerminated);
+            _answering.Refuse(SipStatusCodes.RequestTerminated);
             return End(CallOutcome.Cancelled, SipStatusCodes.RequestTerminated);
         }
 

@@ -29,7 +29,7 @@ internal sealed class CallController
 {
     private readonly Lock _gate = new();
     private readonly HashSet<Call> _calls = [];
-    private readonly Dictionary<TransactionKey, HandsetLeg> _invites = [];
+    private readonly Dictionary<TransactionKey, CallLeg> _invites = [];
     private readonly TransactionTable _transactions;
     private readonly SipTimerScheduler _scheduler;
     private readonly SipTimers _timers;
@@ -86,6 +86,9 @@ internal sealed class CallController
 
     /// <summary>Where callees registered on other switch nodes are (issue 14); none on a switch alone.</summary>
     public Nodes.NodeRoutes? NodeRoutes { get; init; }
+
+    /// <summary>What a leg needs to talk SIP here; a carrier's call (issue 11) makes its trunk leg with it.</summary>
+    public LegSignalling Signalling => _sip;
 
     /// <summary>Every dialog of every leg, by Call-ID and both tags.</summary>
     public DialogTable<CallLeg> Dialogs { get; } = new();
@@ -294,12 +297,80 @@ internal sealed class CallController
     }
 
     /// <summary>
+    /// A carrier's call to one of the tenant's numbers (issue 11), admitted by the trunks' own checks: the first leg is
+    /// the carrier's trunk leg, and the number's extension rings as for any call (its forwards, its mailbox when nobody
+    /// takes it, the tenant's call limit, and per carrier the same bound on ringing calls as per device).
+    /// </summary>
+    public void OnTrunkInvite(TrunkLeg caller, string extension, SessionDescription offer, DeviceDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var tenantId = caller.TenantId;
+        if (!directory.TryFindExtension(tenantId, extension, out var dialled))
+        {
+            caller.Refuse(SipStatusCodes.NotFound, Trunks.InboundAdmission.NotAssigned);
+            return;
+        }
+
+        var forwarding = new CallForwarding(directory, tenantId, number => Forks(caller.Party, tenantId, number));
+        if (!forwarding.TryRoute(dialled))
+        {
+            caller.Refuse(SipStatusCodes.LoopDetected, "Loop Detected");
+            return;
+        }
+
+        var forks = Forks(caller.Party, tenantId, forwarding.Current!.Number);
+        DirectoryExtension? mailbox = null;
+        if (forks.Count == 0)
+        {
+            var decision = forwarding.Decide(ForwardReason.Unavailable);
+            switch (decision.Action == ForwardAction.Forward ? forwarding.Next(decision.Target!, out forks) : ForwardResult.Nowhere)
+            {
+                case ForwardResult.Loop:
+                    caller.Refuse(SipStatusCodes.LoopDetected, "Loop Detected");
+                    return;
+                case ForwardResult.Nowhere when _environment.Mailboxes is not null && forwarding.Current is { VoicemailEnabled: true } owner:
+                    mailbox = owner;
+                    break;
+                case ForwardResult.Nowhere:
+                    caller.Refuse(SipStatusCodes.TemporarilyUnavailable);
+                    return;
+                case ForwardResult.Forwarded:
+                    break;
+            }
+        }
+
+        var suites = Suites(directory.SuitesOf(tenantId));
+        Call? call;
+        List<CallLeg> callees;
+        lock (_gate)
+        {
+            if (AdmitCarrier(caller, directory.CallLimitOf(tenantId)) is { } refusal)
+            {
+                caller.Refuse(refusal.Status, refusal.Reason);
+                return;
+            }
+
+            (call, callees) = mailbox is not null ? Deposit(caller, mailbox, offer, suites, caller.CallId) : Bridge(caller, offer, suites, forks, caller.CallId);
+            if (call is null)
+            {
+                return;
+            }
+
+            _calls.Add(call);
+            _invites[caller.InboundInvite!.Key] = caller;
+        }
+
+        SwitchLog.CallStarted(_logger, caller.CallId, caller.Party, forwarding.Current!.Number, forks.Count);
+        call.Start(callees, forwarding);
+    }
+
+    /// <summary>
     /// RFC 3261 §9.2: a CANCEL matches the INVITE server transaction it names, and only the caller that sent that INVITE
     /// may cancel it.
     /// </summary>
     public void OnCancel(SipConnection connection, SipRequest cancel)
     {
-        HandsetLeg? caller = null;
+        CallLeg? caller = null;
         if (TransactionKey.TryCreateServerKey(cancel, out var key))
         {
             lock (_gate)
@@ -531,7 +602,8 @@ internal sealed class CallController
     };
 
     /// <summary>A call between handsets: one bridge (two port pairs), the caller answered on side A, each fork offered side B.</summary>
-    private (Call? Call, List<CallLeg> Callees) Bridge(HandsetLeg caller, SessionDescription offer, List<SrtpSuite> suites, List<CallLeg> forks, string callId)
+    private (Call? Call, List<CallLeg> Callees) Bridge<TLeg>(TLeg caller, SessionDescription offer, List<SrtpSuite> suites, List<CallLeg> forks, string callId)
+        where TLeg : CallLeg, ICallerLeg
     {
         var bridge = _relay.Open();
         if (bridge is null)
@@ -589,7 +661,8 @@ internal sealed class CallController
     }
 
     /// <summary>A call straight to a mailbox (nobody registered): one port pair of the mailbox's own, no bridge.</summary>
-    private (Call? Call, List<CallLeg> Callees) Deposit(HandsetLeg caller, DirectoryExtension owner, SessionDescription offer, List<SrtpSuite> suites, string callId)
+    private (Call? Call, List<CallLeg> Callees) Deposit<TLeg>(TLeg caller, DirectoryExtension owner, SessionDescription offer, List<SrtpSuite> suites, string callId)
+        where TLeg : CallLeg, ICallerLeg
     {
         if (AnswerAlone(caller, offer, suites, callId) is not (var call, var socket, var answer))
         {
@@ -617,8 +690,9 @@ internal sealed class CallController
     /// A call that an application answers alone (announcement, mailbox): one port pair of its own and the caller's offer
     /// answered on it, no bridge. Null when no port is free or the offer is refused (the caller has been answered).
     /// </summary>
-    private (Call Call, RelaySocketPair Socket, NegotiationResult Answer)? AnswerAlone(
-        HandsetLeg caller, SessionDescription offer, List<SrtpSuite> suites, string callId)
+    private (Call Call, RelaySocketPair Socket, NegotiationResult Answer)? AnswerAlone<TLeg>(
+        TLeg caller, SessionDescription offer, List<SrtpSuite> suites, string callId)
+        where TLeg : CallLeg, ICallerLeg
     {
         var socket = _ports.Rent();
         if (socket is null)
@@ -640,7 +714,7 @@ internal sealed class CallController
     }
 
     // The offer's own words never go back in the reason phrase (issue 12, "Bad input"); the log gets them bounded.
-    private void RefuseOffer(HandsetLeg caller, NegotiationResult answer, string callId)
+    private void RefuseOffer(ICallerLeg caller, NegotiationResult answer, string callId)
     {
         SwitchLog.OfferRefused(_logger, callId, PeerText.Bound(answer.NotAcceptableReason));
         caller.Refuse(SipStatusCodes.NotAcceptableHere, answer.ReasonPhrase);
@@ -661,7 +735,7 @@ internal sealed class CallController
                 tenantCalls++;
             }
 
-            if (call.StateWithoutWaiting == Call.State.Ringing && call.Caller.DeviceId == caller.DeviceId)
+            if (call.StateWithoutWaiting == Call.State.Ringing && call.Caller is HandsetLeg ringing && ringing.DeviceId == caller.DeviceId)
             {
                 pendingFromDevice++;
             }
@@ -692,6 +766,33 @@ internal sealed class CallController
         {
             _audit.Denied("sip.invite", $"tenant has {tenantCalls} calls (MaxConcurrentCalls {tenantLimit})",
                 device.TenantId, device.Mac, device.DeviceId.ToString(), caller.Connection.Remote.Address, "tenant", device.TenantId.ToString());
+            return (SipStatusCodes.Forbidden, "Tenant call limit reached");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A carrier's call counts against its tenant's limit as any call does, and a carrier may have no more calls ringing
+    /// at once than a device may, so a flood of INVITEs from it cannot take every place (issue 11, "Bad input").
+    /// </summary>
+    private (int Status, string Reason)? AdmitCarrier(TrunkLeg caller, int tenantLimit)
+    {
+        var carrier = caller.Trunk!.Target.PeerId;
+        var tenantCalls = _calls.Count(c => c.TenantId == caller.TenantId);
+        var pendingFromCarrier = _calls.Count(c =>
+            c.StateWithoutWaiting == Call.State.Ringing && c.Caller is TrunkLeg { Trunk: { } trunk } && trunk.Target.PeerId == carrier);
+        var (name, id) = (caller.Trunk.Target.Name, carrier.ToString());
+        if (pendingFromCarrier >= _limits.MaxPendingInvitesPerDevice)
+        {
+            _audit.Denied("pstn.inbound", $"carrier {name} already has {pendingFromCarrier} calls ringing (limit {_limits.MaxPendingInvitesPerDevice})",
+                caller.TenantId, name, id, null, "trunk", id);
+            return (SipStatusCodes.ServiceUnavailable, "Too Many Pending Calls From This Carrier");
+        }
+
+        if (tenantCalls >= tenantLimit)
+        {
+            _audit.Denied("pstn.inbound", $"tenant has {tenantCalls} calls (MaxConcurrentCalls {tenantLimit})", caller.TenantId, name, id, null, "tenant", caller.TenantId.ToString());
             return (SipStatusCodes.Forbidden, "Tenant call limit reached");
         }
 

@@ -14,6 +14,8 @@ internal static class CallFacts
             SipCallId = call.CallId,
             Type = call.Callee switch
             {
+                // A carrier's call to one of the tenant's numbers (issue 11): inbound PSTN, whoever answers it.
+                _ when call.Caller is Trunks.TrunkLeg => CallType.InboundPstn,
                 Voicemail.MailboxLeg or Voicemail.RetrievalLeg => CallType.Voicemail,
                 Trunks.TrunkLeg => CallType.OutboundPstn,
                 _ when call.Callees.Any(c => c is Trunks.TrunkLeg) => CallType.OutboundPstn,

@@ -16,7 +16,7 @@ namespace HostedPbx.Switch.Calls;
 /// owns one dialog, the transactions in it, and talks SIP; it decides nothing about the call. Not thread-safe: its call
 /// serializes every use.
 /// </summary>
-internal sealed class HandsetLeg : CallLeg, ITransactionUser
+internal sealed class HandsetLeg : CallLeg, ITransactionUser, ICallerLeg
 {
     private readonly LegSignalling _sip;
     private readonly ServerInviteTransaction? _inboundInvite;

@@ -16,4 +16,10 @@ internal static partial class SwitchLog
 
     [LoggerMessage(6004, LogLevel.Error, "PSTN: routes and guards could not be read; the last ones stay in force")]
     public static partial void PstnDirectoryNotLoaded(ILogger logger, Exception exception);
+
+    [LoggerMessage(6050, LogLevel.Information, "PSTN inbound: call {CallId} from carrier {Carrier} refused {Status}: {Reason}")]
+    public static partial void InboundRefused(ILogger logger, string callId, string carrier, int status, string reason);
+
+    [LoggerMessage(6051, LogLevel.Information, "PSTN inbound: call {CallId} from carrier {Carrier} to tenant {TenantId} rings extension {Extension}")]
+    public static partial void InboundAdmitted(ILogger logger, string callId, string carrier, Guid tenantId, string extension);
 }

@@ -49,7 +49,9 @@ internal sealed class CallRecorder : IDisposable
     public RecordingVerdict Decide(Call call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party);
+        // A call through the telephone network, either way, is an external call (issue 11).
+        var external = call.Caller is Trunks.TrunkLeg || call.Callee is Trunks.TrunkLeg;
+        return Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party, external);
     }
 
     /// <summary>

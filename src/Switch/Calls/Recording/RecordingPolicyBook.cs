@@ -22,9 +22,12 @@ internal sealed class RecordingPolicyBook(
 
     public static RecordingPolicyBook Empty { get; } = new(new Dictionary<Guid, RecordingPolicyChoice>(), new Dictionary<Guid, Guid?>(), new Dictionary<(Guid, string), Guid?>());
 
-    /// <summary>The policy for a call between two extensions of a tenant (internal: no trunk).</summary>
-    public RecordingVerdict Decide(Guid tenantId, string caller, string callee) =>
-        RecordingDecision.Decide(Policy(_tenantDefaults.GetValueOrDefault(tenantId)), [Extension(tenantId, caller), Extension(tenantId, callee)], null, external: false);
+    /// <summary>
+    /// The policy for a call between two parties of a tenant: two extensions (internal), or with a trunk on one side
+    /// (<paramref name="external"/>, issue 11: the "external calls only" policy records it).
+    /// </summary>
+    public RecordingVerdict Decide(Guid tenantId, string caller, string callee, bool external = false) =>
+        RecordingDecision.Decide(Policy(_tenantDefaults.GetValueOrDefault(tenantId)), [Extension(tenantId, caller), Extension(tenantId, callee)], null, external);
 
     /// <summary>The tenant's start/stop and pause/resume codes; <c>*1</c> and <c>*2</c> for a tenant the book does not know.</summary>
     public RecordingFeatureCodes Codes(Guid tenantId) => _featureCodes.GetValueOrDefault(tenantId) ?? RecordingFeatureCodes.Default;

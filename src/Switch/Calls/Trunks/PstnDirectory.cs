@@ -19,12 +19,14 @@ internal sealed class PstnDirectory
     private readonly Dictionary<(Guid TenantId, Guid ExtensionId), string> _numbersOfExtensions;
     private readonly Dictionary<Guid, string> _firstNumberOfTenant;
     private readonly Dictionary<string, InboundNumber> _inbound;
+    private readonly HashSet<Guid> _suspended;
 
     public PstnDirectory(
         IEnumerable<PstnSettings> settings, IEnumerable<OutboundRoute> routes, PeerDirectory? peers = null,
-        IEnumerable<PstnTrunk>? trunks = null, IEnumerable<InboundNumber>? numbers = null)
+        IEnumerable<PstnTrunk>? trunks = null, IEnumerable<InboundNumber>? numbers = null, IEnumerable<Guid>? suspendedTenants = null)
     {
         Peers = peers ?? PeerDirectory.Empty;
+        _suspended = [.. suspendedTenants ?? []];
         _trunks = (trunks ?? []).ToDictionary(t => t.Id);
         var ordered = (numbers ?? []).OrderBy(n => n.Number, StringComparer.Ordinal).ToList();
         _inbound = ordered.ToDictionary(n => n.Number, StringComparer.Ordinal);
@@ -57,4 +59,23 @@ internal sealed class PstnDirectory
 
     /// <summary>The inbound number <paramref name="e164"/>, with the tenant and extension it rings.</summary>
     public bool TryFindNumber(string e164, out InboundNumber number) => _inbound.TryGetValue(e164, out number!);
+
+    /// <summary>Whether the tenant is suspended: its numbers are not rung (issue 11, inbound).</summary>
+    public bool IsSuspended(Guid tenantId) => _suspended.Contains(tenantId);
+
+    /// <summary>
+    /// The trunk of <paramref name="number"/>'s tenant that the carrier <paramref name="peerId"/> (by its certificate)
+    /// serves: the number's own trunk when it names one, else any of the tenant's trunks to that carrier. Null when the
+    /// carrier is none of the tenant's, so a carrier can deliver only to numbers of tenants it carries.
+    /// </summary>
+    public PstnTrunk? InboundTrunkOf(InboundNumber number, Guid peerId)
+    {
+        ArgumentNullException.ThrowIfNull(number);
+        if (number.TrunkId is { } own)
+        {
+            return _trunks.GetValueOrDefault(own) is { } trunk && trunk.TenantId == number.TenantId && trunk.Target.PeerId == peerId ? trunk : null;
+        }
+
+        return _trunks.Values.Where(t => t.TenantId == number.TenantId && t.Target.PeerId == peerId).OrderBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault();
+    }
 }

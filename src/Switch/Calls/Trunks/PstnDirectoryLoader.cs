@@ -17,7 +17,9 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
         var carriers = await db.Carriers.AsNoTracking().Where(c => c.Enabled && c.Transport == TrunkTransport.Tls).ToListAsync(cancellationToken);
         var trunks = await db.Trunks.AsNoTracking().Include(t => t.Carrier).Where(t => t.Enabled).ToListAsync(cancellationToken);
         var ownTrunks = trunks.Where(t => t.CarrierId == null && t.Transport == TrunkTransport.Tls && t.Host != null).ToList();
-        var numbers = await db.InboundNumbers.AsNoTracking().ToListAsync(cancellationToken);
+        // The extension each number rings comes with it: inbound calls are routed by its number (issue 11).
+        var numbers = await db.InboundNumbers.AsNoTracking().Include(n => n.DestinationExtension).ToListAsync(cancellationToken);
+        var suspended = await db.Tenants.AsNoTracking().Where(t => t.Status != TenantStatus.Active).Select(t => t.Id).ToListAsync(cancellationToken);
         // A carrier is known by the name its certificate must carry: the configured certificate name, else its host.
         var peers = new PeerDirectory([
             .. carriers.Select(c => new KnownPeer(PeerKind.Trunk, c.Name, c.Id, null, c.CertificateName ?? c.Host)),
@@ -33,6 +35,6 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
                     endpoint.Host, endpoint.Port, endpoint.CertificateName, endpoint.VerifyCertificate);
                 return new PstnTrunk(t.Id, t.TenantId, t.Name, endpoint, Math.Min(t.MaxChannels, t.Carrier?.MaxChannels ?? int.MaxValue), target);
             });
-        return new PstnDirectory(settings, routes, peers, dialled, numbers);
+        return new PstnDirectory(settings, routes, peers, dialled, numbers, suspended);
     }
 }

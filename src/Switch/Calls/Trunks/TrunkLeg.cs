@@ -19,9 +19,10 @@ namespace HostedPbx.Switch.Calls.Trunks;
 /// connection to the carrier (mutual TLS). It tries the route's trunks in order, moving on when a trunk is full, cannot
 /// be reached, times out or answers 5xx (the route's failover), answers one digest challenge per trunk (RFC 3261 §22.2),
 /// and owns its dialog once answered. Its own lock guards its state because a connection is opened off the call's
-/// thread; it never calls into its <see cref="Call"/> while holding that lock.
+/// thread; it never calls into its <see cref="Call"/> while holding that lock. Inbound (issue 11), it is the caller: the
+/// carrier's INVITE to a tenant's number, which the switch answers as UAS on the carrier's own connection.
 /// </summary>
-internal sealed class TrunkLeg : CallLeg, ITransactionUser
+internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
 {
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<PstnTrunk> _trunks;
@@ -46,6 +47,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser
     private int _lastFailure = SipStatusCodes.ServiceUnavailable;
     private int _challengedBy;
     private bool _holdsChannel;
+    private ServerInviteTransaction? _inboundInvite;
+    private Guid? _tenantId;
 
     public TrunkLeg(string number, string callerId, IReadOnlyList<PstnTrunk> trunks, TrunkServices services, LegSignalling sip, bool emergency = false)
         : base(number)
@@ -57,7 +60,53 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser
         _callerId = callerId;
     }
 
+    /// <summary>
+    /// The caller's leg of a carrier's INVITE to <paramref name="tenantId"/>'s number, over the carrier's own connection;
+    /// the 100 Trying is already sent. <paramref name="callerNumber"/> is who called, as the carrier says. The leg holds
+    /// one of the trunk's channels, taken by the caller, until it is refused or its call ends.
+    /// </summary>
+    public static TrunkLeg Inbound(
+        string callerNumber, Guid tenantId, PstnTrunk trunk, SipConnection connection, ServerInviteTransaction invite, TrunkServices services, LegSignalling sip) =>
+        new(callerNumber, "", [trunk], services, sip)
+        {
+            _tenantId = tenantId,
+            _trunk = trunk,
+            _connection = connection,
+            _inboundInvite = invite,
+            _holdsChannel = true,
+        };
+
     public override LegKind Kind => LegKind.Trunk;
+
+    /// <summary>The tenant whose number a carrier called (inbound), or whose route this leg dials (outbound).</summary>
+    public Guid TenantId => _tenantId ?? (_trunks.Count > 0 ? _trunks[0].TenantId : Guid.Empty);
+
+    /// <summary>The Call-ID of the carrier's INVITE (inbound), or of ours on the trunk tried last (outbound).</summary>
+    public string CallId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inboundInvite?.Request.CallId ?? _callId;
+            }
+        }
+    }
+
+    /// <summary>The carrier's INVITE server transaction when this leg is the caller.</summary>
+    public ServerInviteTransaction? InboundInvite
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inboundInvite;
+            }
+        }
+    }
+
+    /// <summary>True when a carrier called in on this leg (the switch is its UAS).</summary>
+    public bool IsInbound => InboundInvite is not null;
 
     /// <summary>An emergency call: it takes a channel even from a full trunk (emergency goes ahead of every limit).</summary>
     public bool Emergency { get; }
@@ -120,6 +169,51 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser
         {
             return _connection?.Id == connectionId;
         }
+    }
+
+    /// <summary>RFC 3261 §13.3.1.1: tell the carrier the callee is being alerted.</summary>
+    public void Ring()
+    {
+        var invite = InboundInvite!;
+        invite.SendResponse(SipResponses.Create(invite.Request, SipStatusCodes.Ringing, LocalTag, [("Contact", _sip.Contact)]));
+    }
+
+    /// <summary>RFC 3261 §13.3.1.4: the 2xx with our SDP answer confirms the carrier's dialog (§12.1.1).</summary>
+    public void Answer(NegotiationResult media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        Media = media;
+        SipResponse ok;
+        lock (_lock)
+        {
+            var request = _inboundInvite!.Request;
+            ok = SipResponses.Create(
+                request, SipStatusCodes.Ok, LocalTag, [("Contact", _sip.Contact), ("Content-Type", "application/sdp")], SdpWriter.WriteUtf8(media.Answer!));
+            if (Dialog.TryCreateAsUas(request, ok, out var dialog))
+            {
+                _dialog = dialog;
+                _sip.Dialogs.TryAdd(dialog!, this);
+            }
+
+            _finalStatus = SipStatusCodes.Ok;
+        }
+
+        _inboundInvite.SendResponse(ok);
+    }
+
+    /// <summary>A final failure to the carrier's INVITE. The reason phrase is always our own fixed words.</summary>
+    public void Refuse(int status, string? reason = null)
+    {
+        ServerInviteTransaction invite;
+        lock (_lock)
+        {
+            _finalStatus = status;
+            invite = _inboundInvite!;
+            // Refused before any call was made of it: nothing else gives its channel back.
+            ReleaseChannel();
+        }
+
+        invite.SendResponse(SipResponses.Create(invite.Request, status, LocalTag, reason: reason));
     }
 
     public override void Invite(SdesOffer? offer)

@@ -70,7 +70,7 @@ internal sealed class CallHarness : IAsyncDisposable
         Subscriptions = Mailboxes is null ? null
             : new MailboxSubscriptions(Mailboxes.Store, Transactions, Scheduler, Timers, Connections, "127.0.0.1:5061", Audit, Time, NullLogger.Instance);
         var dispatcher = new SipDispatcher(Transactions, Scheduler, Timers, registrar, Calls, () => _directory, Subscriptions,
-            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(Transactions, Scheduler, Timers, Calls, () => _directory),
+            peers: new Dictionary<PeerKind, ISipConnectionHandler> { [PeerKind.Trunk] = new TrunkRequests(Transactions, Scheduler, Timers, Calls, () => _directory, Trunks),
                 [PeerKind.Node] = new HostedPbx.Switch.Calls.Nodes.NodeRequests(Transactions, Scheduler, Timers, Calls, () => _directory),
             });
         // As the switch wires it: identity is checked again on every message before the dispatcher sees it.
@@ -183,6 +183,29 @@ internal sealed class CallHarness : IAsyncDisposable
     {
         _extensions.Add(new DirectoryExtension(id, tenant, number, displayName ?? $"Ext {number}", false, null, null, VoicemailEnabled: voicemail));
         Publish();
+    }
+
+    /// <summary>
+    /// A carrier's SBC connecting to the switch with <paramref name="certificate"/> as its client certificate (issue 11,
+    /// inbound), as the phone <paramref name="number"/> calls from; and the listener's work on that connection, which ends
+    /// when the switch closes it (a certificate it does not admit).
+    /// </summary>
+    public async Task<(TestPhone Carrier, Task Served)> ConnectCarrierAsync(IssuedCertificate certificate, string number, CancellationToken cancellationToken)
+    {
+        var (client, server) = DuplexPipeStream.CreatePair();
+        var remote = new IPEndPoint(IPAddress.Loopback, Interlocked.Increment(ref _nextPort));
+        var served = Task.Run(() => _listener.ServeAsync(server, remote, _stop.Token), cancellationToken);
+        var ssl = new SslStream(client);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "127.0.0.1",
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateContext = SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true),
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null,
+        }, cancellationToken);
+        var carrier = new TestPhone(ssl, number, remote.Port);
+        _phones.Add(carrier);
+        return (carrier, served);
     }
 
     /// <summary>The same device (same certificate) over a second connection, as after a NAT rebinding.</summary>
