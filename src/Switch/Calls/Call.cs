@@ -594,7 +594,7 @@ internal sealed class Call
         // reaches the caller as it is; "temporarily unavailable" would have them try again.
         if (_callees is [Trunks.TrunkLeg { FinalStatus: 404 or 484 or 604 } unknown])
         {
-            Caller.Refuse(unknown.FinalStatus!.Value);
+            _answering.Refuse(unknown.FinalStatus!.Value);
             return End(CallOutcome.NotFound, unknown.FinalStatus.Value);
         }
 

@@ -57,7 +57,7 @@ public sealed class NodeCallTests : IAsyncDisposable
         Assert.StartsWith("<sip:201@", From(invite), StringComparison.Ordinal);
         await alice.ConverseAsync(aliceMedia, bob, bobMedia, _ct);
         var atA = Assert.IsType<HandsetLeg>(Assert.Single(a.Calls.ActiveCalls).Callee);
-        var atB = Assert.Single(b.Calls.ActiveCalls).Caller;
+        var atB = Assert.IsType<HandsetLeg>(Assert.Single(b.Calls.ActiveCalls).Caller);
         Assert.Equal((HostedPbx.Switch.Calls.LegKind.Node, "node-b"), (atA.Kind, atA.Hop!.NodeName));
         Assert.Equal((HostedPbx.Switch.Calls.LegKind.Node, "node-a", _tenant), (atB.Kind, atB.Hop!.NodeName, atB.TenantId));
 
