@@ -38,7 +38,7 @@ internal sealed class MailboxLeg : ApplicationLeg, IDigitReceiver, IDisposable
         _callerName = callerName;
         _media = media;
         _mailboxes = mailboxes;
-        _endpoint = new ApplicationMedia(socket, ownsSocket, media.Media!, mailboxes.Time, OnDigit);
+        _endpoint = new ApplicationMedia(socket, ownsSocket, media.Media!, mailboxes.Time, OnDigit, mailboxes.Drops);
     }
 
     /// <summary>Completes when the message is stored (or dropped) and the leg has let go of everything.</summary>

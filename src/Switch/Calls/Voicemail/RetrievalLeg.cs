@@ -49,7 +49,7 @@ internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDi
         _caller = caller;
         _media = media;
         _mailboxes = mailboxes;
-        _endpoint = new ApplicationMedia(socket, ownsSocket: true, media.Media!, mailboxes.Time, OnDigit);
+        _endpoint = new ApplicationMedia(socket, ownsSocket: true, media.Media!, mailboxes.Time, OnDigit, mailboxes.Drops);
     }
 
     /// <summary>Completes when the session is over and the leg has let go of everything.</summary>
