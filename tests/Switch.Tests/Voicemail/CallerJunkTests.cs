@@ -86,6 +86,24 @@ public sealed class CallerJunkTests(PostgresFixture database)
         Assert.True(drops.Unauthenticated >= 20, $"unauthenticated drops: {drops.Unauthenticated}");
     }
 
+    [Fact]
+    public async Task Deposit_FloodOfDigitsBeforeHash_IgnoredAndTheMessageKeepsTheSpeech()
+    {
+        // 30 RFC 4733 digits (120 event packets, back to back, the most a loopback socket buffer takes alongside the
+        // speech), none of them #: the mailbox neither ends the message nor records them as audio.
+        await DepositAroundAsync(36200, async (phone, media, outbound, to) =>
+        {
+            ushort sequence = 50;
+            for (var i = 0; i < 30; i++)
+            {
+                await MailboxScene.SendDigitAsync(phone, media, outbound, sequence, sequence * 160u, "0123456789*"[i % 11], _ct);
+                sequence += 4;
+            }
+
+            return sequence - 50;
+        });
+    }
+
     private static byte[] Protect(SrtpContext outbound, TestPhone phone, byte payloadType, ushort sequence, byte fill)
     {
         var packet = new byte[12 + 160 + 64];
