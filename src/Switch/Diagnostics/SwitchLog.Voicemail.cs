@@ -23,7 +23,7 @@ internal static partial class SwitchLog
     [LoggerMessage(7406, LogLevel.Error, "Call {CallId}: the mailbox failed")]
     public static partial void MailboxFailed(ILogger logger, string callId, Exception exception);
 
-    [LoggerMessage(7407, LogLevel.Warning, "Voicemail message {MessageId}: writing stopped ({Problem}); the message ends at its last whole second")]
+    [LoggerMessage(7407, LogLevel.Error, "Voicemail message {MessageId}: writing stopped ({Problem}); the message ends at its last whole second")]
     public static partial void MessageWriteFailed(ILogger logger, Guid messageId, string problem);
 
     [LoggerMessage(7408, LogLevel.Information, "Call {CallId}: the mailbox of {Extension} is full")]

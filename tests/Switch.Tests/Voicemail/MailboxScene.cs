@@ -8,6 +8,7 @@ using HostedPbx.Switch.Media.Sdp;
 using HostedPbx.Switch.Media.Srtp;
 using HostedPbx.Switch.Tests.Calls.Support;
 using HostedPbx.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HostedPbx.Switch.Tests.Voicemail;
@@ -18,6 +19,8 @@ namespace HostedPbx.Switch.Tests.Voicemail;
 /// </summary>
 internal sealed class MailboxScene : IAsyncDisposable
 {
+    private readonly List<string> _mounts = [];
+
     private MailboxScene(PostgresFixture database, KeyProtector keys, string root)
     {
         Database = database;
@@ -41,7 +44,7 @@ internal sealed class MailboxScene : IAsyncDisposable
 
     public Extension Callee { get; private set; } = null!;
 
-    public static async Task<MailboxScene> StartAsync(PostgresFixture database, int mediaPortMin, CancellationToken cancellationToken, int maxMessages = 100)
+    public static async Task<MailboxScene> StartAsync(PostgresFixture database, int mediaPortMin, CancellationToken cancellationToken, int maxMessages = 100, ILogger? logger = null)
     {
         await database.ResetAsync();
         var scene = new MailboxScene(database, new KeyProtector(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
@@ -58,8 +61,8 @@ internal sealed class MailboxScene : IAsyncDisposable
 
         scene.Harness = new CallHarness(mediaPortMin, mediaPortMin + 49, mailboxes: h =>
         {
-            scene.Store = new MailboxStore(new SwitchContexts(database), scene.Keys, scene.Root, h.Time, NullLogger.Instance);
-            return new Mailboxes(scene.Store, h.Prompts, () => h.Directory, h.Time, NullLogger.Instance, h.Audit);
+            scene.Store = new MailboxStore(new SwitchContexts(database), scene.Keys, scene.Root, h.Time, logger ?? NullLogger.Instance);
+            return new Mailboxes(scene.Store, h.Prompts, () => h.Directory, h.Time, logger ?? NullLogger.Instance, h.Audit);
         });
         await scene.Harness.Prompts.EnsureAsync(cancellationToken);
         scene.Harness.AddTenant(id: scene.Tenant.Id);
@@ -101,10 +104,41 @@ internal sealed class MailboxScene : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Puts the mailbox of <paramref name="extension"/> on a tmpfs of <paramref name="size"/> (e.g. "40k") of its own, a
+    /// disk that fills up; unmounted when the scene is disposed. Needs root (mount(8)).
+    /// </summary>
+    public async Task MountSmallDiskAsync(Extension extension, string size, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(Root, Tenant.Id.ToString("D"), extension.Id.ToString("D"));
+        Directory.CreateDirectory(folder);
+        await RunAsync("mount", ["-t", "tmpfs", "-o", $"size={size},mode=0700", "tmpfs", folder], cancellationToken);
+        _mounts.Add(folder);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Harness.DisposeAsync();
+        try
+        {
+            await Harness.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var folder in _mounts)
+            {
+                await RunAsync("umount", [folder], CancellationToken.None);
+            }
+        }
+
         Keys.Dispose();
         Directory.Delete(Root, recursive: true);
+    }
+
+    private static async Task RunAsync(string command, string[] arguments, CancellationToken cancellationToken)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        Assert.True(process.ExitCode == 0, $"{command} failed: {error}");
     }
 }

@@ -35,6 +35,7 @@ internal sealed class ApplicationMedia : IDisposable
     private readonly bool _aLaw;
     private readonly int? _eventPayloadType;
     private readonly TelephoneEventReceiver _events = new();
+    private readonly ApplicationDrops _drops;
     private IPEndPoint _destination;
     private ITimer? _pacer;
     private int _offset;
@@ -46,8 +47,9 @@ internal sealed class ApplicationMedia : IDisposable
     private long _clock;
     private long _ticks;
 
-    public ApplicationMedia(RelaySocketPair socket, bool ownsSocket, NegotiatedMedia media, TimeProvider time, Action<char> onDigit)
+    public ApplicationMedia(RelaySocketPair socket, bool ownsSocket, NegotiatedMedia media, TimeProvider time, Action<char> onDigit, ApplicationDrops? drops = null)
     {
+        _drops = drops ?? new ApplicationDrops();
         _socket = socket;
         _ownsSocket = ownsSocket;
         _time = time;
@@ -229,7 +231,25 @@ internal sealed class ApplicationMedia : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var received = await _socket.Rtp.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token);
+                SocketReceiveFromResult received;
+                try
+                {
+                    received = await _socket.Rtp.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
+                {
+                    // Windows reports a datagram larger than the buffer as an error: dropped, and the loop goes on.
+                    _drops.OnOversized();
+                    continue;
+                }
+
+                if (received.ReceivedBytes >= buffer.Length)
+                {
+                    // Linux hands over the first 2 KB of a larger datagram, cut: no 20 ms packet is that long. Dropped unread.
+                    _drops.OnOversized();
+                    continue;
+                }
+
                 Receive(buffer.AsSpan(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, samples);
             }
         }
@@ -247,6 +267,7 @@ internal sealed class ApplicationMedia : IDisposable
         // Only what authenticates under the caller's key counts (RFC 3711 §3.3); anything else is dropped unread.
         if (_inbound.UnprotectRtp(packet, out var length) != SrtpStatus.Ok || !RtpHeader.TryRead(packet[..length], out var header))
         {
+            _drops.OnUnauthenticated();
             return;
         }
 
@@ -275,6 +296,11 @@ internal sealed class ApplicationMedia : IDisposable
             }
 
             sink.Write(samples.AsSpan(0, payload.Length));
+        }
+        else if (header.PayloadType != _payloadType && header.PayloadType != 13)
+        {
+            // A payload type the offer and answer did not agree on (RFC 3264 §5.1): never decoded. 13 is comfort noise.
+            _drops.OnUnnegotiated();
         }
     }
 }

@@ -10,7 +10,8 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// <summary>
 /// The mailbox of one extension as a callee inside the switch (issue 9 item 1): it answers over SRTP at once, plays
 /// the greeting (the one the user recorded, or the default that says the extension's number) and a tone, then records
-/// the caller until the caller hangs up, presses #, or the tenant's longest message is reached. A full mailbox plays
+/// the caller until the caller hangs up, presses #, the tenant's longest message is reached, or the disk is full (the
+/// message then ends at its last whole second). A full mailbox plays
 /// its prompt and takes nothing. The message's row is inserted when recording starts and completed at its end; a
 /// message of silence under two seconds is dropped.
 /// </summary>
@@ -37,7 +38,7 @@ internal sealed class MailboxLeg : ApplicationLeg, IDigitReceiver, IDisposable
         _callerName = callerName;
         _media = media;
         _mailboxes = mailboxes;
-        _endpoint = new ApplicationMedia(socket, ownsSocket, media.Media!, mailboxes.Time, OnDigit);
+        _endpoint = new ApplicationMedia(socket, ownsSocket, media.Media!, mailboxes.Time, OnDigit, mailboxes.Drops);
     }
 
     /// <summary>Completes when the message is stored (or dropped) and the leg has let go of everything.</summary>
@@ -160,8 +161,11 @@ internal sealed class MailboxLeg : ApplicationLeg, IDigitReceiver, IDisposable
             _recording.TrySetResult();
             using (_mailboxes.Time.CreateTimer(static s => ((TaskCompletionSource<MailboxEnding>)s!).TrySetResult(MailboxEnding.MaxLength), _ended, maxMessage, Timeout.InfiniteTimeSpan))
             {
-                await _ended.Task;
+                await Task.WhenAny(_ended.Task, recorder.Failed);
             }
+
+            // The disk filled up: the message ends at its last whole second and the switch hangs up.
+            _ended.TrySetResult(MailboxEnding.StorageFull);
 
             _endpoint.Sink = null;
             var summary = await recorder.FinishAsync();

@@ -22,6 +22,9 @@ internal sealed class Mailboxes(MailboxStore store, PromptLibrary prompts, Func<
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>What the mailbox and retrieval legs dropped of what callers sent.</summary>
+    public ApplicationDrops Drops { get; } = new();
+
     public ILogger Logger { get; } = logger;
 
     /// <summary>Where a locked mailbox is audited, with the reason.</summary>

@@ -21,6 +21,7 @@ internal sealed class MessageRecorder : IAudioSink
     private readonly ILogger _logger;
     private readonly SealedAudioWriter _writer;
     private readonly Task _writing;
+    private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _peak;
     private bool _failed;
 
@@ -31,6 +32,9 @@ internal sealed class MessageRecorder : IAudioSink
         _writer = SealedAudioWriter.Create(file.Path, file.DataKey, AudioFormat.Mono8k);
         _writing = Task.Run(WriteAsync);
     }
+
+    /// <summary>Completes when a write failed (a full disk): nothing more goes into this message.</summary>
+    public Task Failed => _failure.Task;
 
     /// <summary>True when no sample so far rose above line noise.</summary>
     public bool IsSilent => Volatile.Read(ref _peak) < SilencePeak;
@@ -76,7 +80,15 @@ internal sealed class MessageRecorder : IAudioSink
             }
         }
 
-        _writer.Dispose();
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (IOException)
+        {
+            // What the file's buffer still held could not be written either; Recover cuts it.
+        }
+
         return SealedAudio.Recover(_file.Path, _file.DataKey);
     }
 
@@ -94,8 +106,10 @@ internal sealed class MessageRecorder : IAudioSink
             }
             catch (IOException ex)
             {
+                // A full disk (ENOSPC) ends the message: what is stored up to its last whole segment is kept.
                 _failed = true;
                 SwitchLog.MessageWriteFailed(_logger, _file.Id, ex.Message);
+                _failure.TrySetResult();
             }
             finally
             {

@@ -27,6 +27,9 @@ internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDi
     /// <summary>Menus asked this many times without an answer end the call.</summary>
     private const int SilentPrompts = 3;
 
+    /// <summary>Digits the menu queues before it takes them; more are a flood.</summary>
+    private const int DigitsWaiting = 32;
+
     private static readonly TimeSpan s_menuWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_digitWait = TimeSpan.FromSeconds(5);
 
@@ -37,7 +40,7 @@ internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDi
     private readonly ApplicationMedia _endpoint;
 
     // A flood of digits is dropped beyond what anyone types ahead, never queued without bound.
-    private readonly Channel<char> _digits = Channel.CreateBounded<char>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<char> _digits = Channel.CreateBounded<char>(new BoundedChannelOptions(DigitsWaiting) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<(string Name, int Samples)> _played = Channel.CreateBounded<(string, int)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
@@ -49,7 +52,7 @@ internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDi
         _caller = caller;
         _media = media;
         _mailboxes = mailboxes;
-        _endpoint = new ApplicationMedia(socket, ownsSocket: true, media.Media!, mailboxes.Time, OnDigit);
+        _endpoint = new ApplicationMedia(socket, ownsSocket: true, media.Media!, mailboxes.Time, OnDigit, mailboxes.Drops);
     }
 
     /// <summary>Completes when the session is over and the leg has let go of everything.</summary>
@@ -75,11 +78,19 @@ internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDi
         Completion = _mailboxes.Track(RunAsync());
     }
 
-    /// <summary>A digit from the caller: it cuts short what is playing and waits for the menu to take it.</summary>
+    /// <summary>
+    /// A digit from the caller: it cuts short what is playing and waits for the menu to take it. At most 32 wait; a
+    /// flood beyond that is dropped and counted, so the menu never runs away with digits nobody meant.
+    /// </summary>
     public void OnDigit(char digit)
     {
         lock (_gate)
         {
+            if (_digits.Reader.Count >= DigitsWaiting)
+            {
+                _mailboxes.Drops.OnDigitOverflow();
+            }
+
             _digits.Writer.TryWrite(digit);
             _endpoint.StopPlaying();
         }
