@@ -61,4 +61,7 @@ internal static partial class SwitchLog
 
     [LoggerMessage(7437, LogLevel.Information, "Call {CallId}: {Extension} recorded a {Greeting} greeting of {DurationMs} ms; playing it back")]
     public static partial void GreetingRecorded(ILogger logger, string callId, string extension, string greeting, int durationMs);
+
+    [LoggerMessage(7438, LogLevel.Error, "Voicemail message {MessageId}: its file could not be created ({Problem}); nothing is kept and the caller is hung up")]
+    public static partial void MessageNotStarted(ILogger logger, Guid messageId, string problem);
 }

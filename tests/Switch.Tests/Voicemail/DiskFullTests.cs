@@ -100,4 +100,48 @@ public sealed class DiskFullTests(PostgresFixture database)
         Assert.False(kept.CutShort);
         Assert.Equal(VoicemailStatus.New, kept.Status);
     }
+
+    [Fact]
+    public async Task Deposit_DiskAlreadyFull_NoMessageIsLeftBehindAndTheSwitchHangsUp()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Skip("Mounting a small tmpfs needs root (CI runs as root).");
+        }
+
+        var log = new LineLogger();
+        await using var scene = await MailboxScene.StartAsync(database, 36000, _ct, logger: log);
+        var folder = await scene.MountSmallDiskAsync(scene.Callee, "40k", _ct);
+        await using (var filler = File.Create(Path.Combine(folder, "filler")))
+        {
+            // Fill the disk to the last byte before the call: the message cannot even get its header.
+            var block = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    await filler.WriteAsync(block, _ct);
+                    await filler.FlushAsync(_ct);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        var alice = await scene.Harness.ConnectAsync(scene.Tenant.Id, "201", _ct);
+        var call = await alice.InviteAsync("202", _ct);
+        await alice.CompleteAsync(call, _ct);
+
+        // Taken before the greeting ends: once the message fails to start, the call may be over at once.
+        var mailbox = scene.Mailbox;
+        await scene.PassGreetingAsync(_ct);
+
+        // The caller is not left talking into nothing: the switch hangs up, and no message row is left to list.
+        Assert.Equal(call.CallId, (await alice.RequestAsync("BYE", _ct)).CallId);
+        await mailbox.Completion.WaitAsync(_ct);
+        await using var db = database.CreateOwnerContext();
+        Assert.DoesNotContain(await db.VoicemailMessages.AsNoTracking().ToListAsync(_ct), m => m.Status != VoicemailStatus.Deleted);
+        Assert.Contains(log.Lines, l => l.Contains("No space left on device", StringComparison.Ordinal));
+    }
 }

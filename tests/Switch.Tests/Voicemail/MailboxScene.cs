@@ -108,12 +108,13 @@ internal sealed class MailboxScene : IAsyncDisposable
     /// Puts the mailbox of <paramref name="extension"/> on a tmpfs of <paramref name="size"/> (e.g. "40k") of its own, a
     /// disk that fills up; unmounted when the scene is disposed. Needs root (mount(8)).
     /// </summary>
-    public async Task MountSmallDiskAsync(Extension extension, string size, CancellationToken cancellationToken)
+    public async Task<string> MountSmallDiskAsync(Extension extension, string size, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Root, Tenant.Id.ToString("D"), extension.Id.ToString("D"));
         Directory.CreateDirectory(folder);
         await RunAsync("mount", ["-t", "tmpfs", "-o", $"size={size},mode=0700", "tmpfs", folder], cancellationToken);
         _mounts.Add(folder);
+        return folder;
     }
 
     public async ValueTask DisposeAsync()

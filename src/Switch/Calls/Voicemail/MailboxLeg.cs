@@ -156,7 +156,19 @@ internal sealed class MailboxLeg : ApplicationLeg, IDigitReceiver, IDisposable
         var message = await _mailboxes.Store.BeginAsync(call.TenantId, _owner.Id, call.Id, call.Caller.Party, _callerName, CancellationToken.None);
         try
         {
-            var recorder = new MessageRecorder(message, _mailboxes.Logger);
+            MessageRecorder recorder;
+            try
+            {
+                recorder = new MessageRecorder(message, _mailboxes.Logger);
+            }
+            catch (IOException ex)
+            {
+                // A disk already full: no row may stay behind without its file, and the caller must not talk into nothing.
+                SwitchLog.MessageNotStarted(_mailboxes.Logger, message.Id, ex.Message);
+                await _mailboxes.Store.DropAsync(message, CancellationToken.None);
+                return MailboxEnding.StorageFull;
+            }
+
             _endpoint.Sink = recorder;
             _recording.TrySetResult();
             using (_mailboxes.Time.CreateTimer(static s => ((TaskCompletionSource<MailboxEnding>)s!).TrySetResult(MailboxEnding.MaxLength), _ended, maxMessage, Timeout.InfiniteTimeSpan))
