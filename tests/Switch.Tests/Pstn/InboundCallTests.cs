@@ -348,8 +348,14 @@ public sealed class InboundCallTests : IDisposable
         Assert.Contains(Drain(harness), e => e.Action == "pstn.inbound" && e.Reason!.Contains("already has 10 calls ringing", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Invite_TenantRecordsExternalCallsOnly_TheCarriersCallIsRecorded()
+    /// <summary>
+    /// Issue 10 item 1: a carrier's call is recorded under the tenant's "external calls only" policy, or, on a tenant
+    /// that never records, under its trunk's own policy, which overrides the tenant's.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "external calls")]
+    [InlineData(true, "carrier calls")]
+    public async Task Invite_ExternalOnlyForTheTenantOrAlwaysForTheTrunk_TheCarriersCallIsRecordedUnderThatPolicy(bool byTrunk, string expectedPolicy)
     {
         var folder = Directory.CreateTempSubdirectory("hostedpbx-inbound-").FullName;
         using var protector = new KeyProtector(RandomNumberGenerator.GetBytes(32));
@@ -360,15 +366,18 @@ public sealed class InboundCallTests : IDisposable
             await using var harness = new CallHarness(36520, 36559, pstn: () => _directory, carrierTrust: new PeerTrust(_carrier.Anchors), recorder: h =>
             {
                 h.AddTenant(id: tenant);
-                var policy = new RecordingPolicyChoice(Guid.CreateVersion7(), "external calls", RecordingMode.ExternalOnly, Announce: false);
                 var store = new RecordingStore(null, protector, folder, "test", h.Time, NullLogger.Instance);
-                return recorder = new CallRecorder(protector, folder, store, h.Time, NullLogger.Instance)
-                {
-                    Policies = new RecordingPolicyBook(
-                        new Dictionary<Guid, RecordingPolicyChoice> { [policy.Id] = policy }, new Dictionary<Guid, Guid?> { [tenant] = policy.Id }, new Dictionary<(Guid, string), Guid?>()),
-                };
+                return recorder = new CallRecorder(protector, folder, store, h.Time, NullLogger.Instance);
             });
-            Publish(tenant);
+            var trunk = Publish(tenant);
+            var tenantPolicy = byTrunk
+                ? new RecordingPolicyChoice(Guid.CreateVersion7(), "never", RecordingMode.Never, Announce: false)
+                : new RecordingPolicyChoice(Guid.CreateVersion7(), "external calls", RecordingMode.ExternalOnly, Announce: false);
+            var trunkPolicy = new RecordingPolicyChoice(Guid.CreateVersion7(), "carrier calls", RecordingMode.Always, Announce: false);
+            recorder!.Policies = new RecordingPolicyBook(
+                new Dictionary<Guid, RecordingPolicyChoice> { [tenantPolicy.Id] = tenantPolicy, [trunkPolicy.Id] = trunkPolicy },
+                new Dictionary<Guid, Guid?> { [tenant] = tenantPolicy.Id }, new Dictionary<(Guid, string), Guid?>(),
+                trunkPolicies: byTrunk ? new Dictionary<Guid, Guid?> { [trunk.Id] = trunkPolicy.Id } : null);
             var bob = await harness.ConnectAsync(tenant, "202", _ct);
             var carrier = await CarrierAsync(harness, _carrier.Sbc);
             var call = await carrier.InviteAsync(Number, _ct);
@@ -380,7 +389,7 @@ public sealed class InboundCallTests : IDisposable
 
             var record = await EndedRecordAsync(harness);
             Assert.True(record.Recorded);
-            Assert.Contains("The call was recorded under your policy \"external calls\"", SecurityStatement.Render(record), StringComparison.Ordinal);
+            Assert.Contains($"The call was recorded under your policy \"{expectedPolicy}\"", SecurityStatement.Render(record), StringComparison.Ordinal);
         }
         finally
         {
