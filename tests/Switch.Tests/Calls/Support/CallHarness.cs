@@ -84,7 +84,10 @@ internal sealed class CallHarness : IAsyncDisposable
             own, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
             // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
             // than the switch writes, and the default write queue (256) would drop the connection the test is reading.
-            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64, MaxQueuedWrites: 2048),
+            // The partial-message deadline is armed before a message is dispatched and lifted after: a test that advances
+            // fake time by a call's timeout while the reader is still dispatching would otherwise close the phone's
+            // connection as a slowloris (tests/Switch.Tests/Transport tests that deadline with its own harness).
+            new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64, MaxQueuedWrites: 2048),
             NullLogger.Instance, peers, () => pstn?.Invoke().Peers ?? PeerDirectory.Empty);
     }
 
