@@ -60,31 +60,7 @@ public sealed class AttendedTransferEndToEndTests(PostgresFixture database) : IA
 
         await alice.SendAsync("transfer 1 --to-call 2");
 
-        // 201's first call ends at once (its leg gets BYE); the joined call ends when 202's or 203's file does.
-        var records = await Eventually.GetAsync(async () =>
-        {
-            await using var db = database.CreateOwnerContext();
-            var ended = await db.CallRecords.AsNoTracking().Include(c => c.Legs).Where(c => c.EndedAt != null).ToListAsync(_cancel);
-            return ended.Count == 2 ? ended : null;
-        }, TimeSpan.FromSeconds(90), () => "both calls to end\n" + sut.Output + alice.Log + bob.Log + carol.Log);
-        var first = records.Single(r => r.ToParty == "202");
-        var joined = records.Single(r => r.ToParty == "203");
-        Assert.True(first.EndedAt < joined.EndedAt!.Value.AddSeconds(-5), "201's call with 202 ended when the transfer did, not with the joined call");
-        Assert.Equal(["201", "203", "202"], joined.Legs.OrderBy(l => l.Position).Select(l => l.Party));
-        Assert.All(joined.Legs, leg => Assert.Equal(MediaProtection.Srtp, leg.MediaProtection));
-
-        var sent = FromFirstSound(Audio.ReadWav(Path.Combine(sut.WorkDirectory, "speech_8k.wav")));
-        var atCarolFile = await Eventually.GetAsync(
-            () => Task.FromResult(Directory.GetFiles(carol.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()), TimeSpan.FromSeconds(10), "203's recording");
-        var atCarol = Audio.MaxNormalizedCorrelation(sent, FromFirstSound(Audio.ReadWav(atCarolFile)), 4000);
-        Assert.True(atCarol > 0.9, $"202's speech at 203: correlation {atCarol:0.000}\n{sut.Output}\n{carol.Log}");
-
-        // linphone writes its recording's WAV header when the call ends.
-        await bob.WaitForAsync(" ended (", TimeSpan.FromSeconds(20), "202's call to end");
-
-        // linphone's receive side adapts its jitter buffer after a stream (re)starts: compared per half second, as in LinphoneTests.
-        var atBob = Audio.MedianWindowCorrelation(sent, FromFirstSound(Audio.ReadWav(bob.RecordingPath)), 8000);
-        Assert.True(atBob > 0.9, $"203's speech at 202: median correlation {atBob:0.000} per half second\n{bob.Log}");
+        await AssertJoinedAsync(sut, bob, carol, () => alice.Log);
     }
 
     /// <summary>
@@ -133,12 +109,22 @@ public sealed class AttendedTransferEndToEndTests(PostgresFixture database) : IA
         var replaces = Uri.EscapeDataString($"{callId};to-tag={toTag};from-tag={fromTag}");
         await alice.CommandAsync("transfer", $"<sip:203@127.0.0.1:{sut.SipPort};transport=tls?Replaces={replaces}>", _cancel);
 
+        await AssertJoinedAsync(sut, bob, carol, () => alice.Log);
+    }
+
+    /// <summary>
+    /// After 201's transfer: 201's first call ended with the transfer, the joined call has 201's, 203's and 202's legs, all
+    /// SRTP, and 202 and 203 hear each other's speech.
+    /// </summary>
+    private async Task AssertJoinedAsync(SwitchUnderTest sut, LinphonePeer bob, BaresipPeer carol, Func<string> transferorLog)
+    {
+        // 201's first call ends at once (its leg gets BYE); the joined call ends when 202's or 203's file does.
         var records = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
             var ended = await db.CallRecords.AsNoTracking().Include(c => c.Legs).Where(c => c.EndedAt != null).ToListAsync(_cancel);
             return ended.Count == 2 ? ended : null;
-        }, TimeSpan.FromSeconds(90), () => "both calls to end\n" + sut.Output + alice.Log + bob.Log + carol.Log);
+        }, TimeSpan.FromSeconds(90), () => "both calls to end\n" + sut.Output + transferorLog() + bob.Log + carol.Log);
         var first = records.Single(r => r.ToParty == "202");
         var joined = records.Single(r => r.ToParty == "203");
         Assert.True(first.EndedAt < joined.EndedAt!.Value.AddSeconds(-5), "201's call with 202 ended when the transfer did, not with the joined call");
@@ -151,7 +137,10 @@ public sealed class AttendedTransferEndToEndTests(PostgresFixture database) : IA
         var atCarol = Audio.MaxNormalizedCorrelation(sent, FromFirstSound(Audio.ReadWav(atCarolFile)), 4000);
         Assert.True(atCarol > 0.9, $"202's speech at 203: correlation {atCarol:0.000}\n{sut.Output}\n{carol.Log}");
 
+        // linphone writes its recording's WAV header when the call ends.
         await bob.WaitForAsync(" ended (", TimeSpan.FromSeconds(20), "202's call to end");
+
+        // linphone's receive side adapts its jitter buffer after a stream (re)starts: compared per half second, as in LinphoneTests.
         var atBob = Audio.MedianWindowCorrelation(sent, FromFirstSound(Audio.ReadWav(bob.RecordingPath)), 8000);
         Assert.True(atBob > 0.9, $"203's speech at 202: median correlation {atBob:0.000} per half second\n{bob.Log}");
     }
