@@ -113,7 +113,7 @@ internal sealed class SipServer(
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
         await mailboxStore.RecoverAsync(cancellationToken);
         var directory = _directory;
-        var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger, audit);
+        var mailboxes = new Mailboxes(mailboxStore, prompts, () => directory.Current, time, _logger, audit, metrics.ApplicationDrops);
         // Issue 14: callees registered on other nodes, reached over connections the connector (made below) opens.
         var nodeTable = _nodes;
         _nodeRoutes = new Calls.Nodes.NodeRoutes(

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transport;
 
@@ -40,12 +41,16 @@ internal sealed class SwitchMetrics : IDisposable
         _meter.CreateObservableCounter("hostedpbx.switch.relay.packets", ObservePackets, "{packet}", "Media packets received and relayed, by direction.");
         _meter.CreateObservableCounter("hostedpbx.switch.relay.drops", ObserveDrops, "{packet}", "Media packets dropped, by reason.");
         _meter.CreateObservableCounter("hostedpbx.switch.srtp.auth_failures", () => Relay.Snapshot().AuthFailures, "{packet}", "SRTP and SRTCP packets that failed authentication (RFC 3711 §3.3 step 5).");
+        _meter.CreateObservableCounter("hostedpbx.switch.application.drops", ObserveApplicationDrops, "{packet}", "What callers sent to a mailbox or the voicemail menu and was dropped, by reason.");
     }
 
     /// <summary>Spans per call (INVITE → call record); created only while a tracer listens.</summary>
     public ActivitySource Source { get; }
 
     public RelayTotals Relay { get; } = new();
+
+    /// <summary>What the application legs (mailbox, voicemail menu) dropped of what callers sent.</summary>
+    public ApplicationDrops ApplicationDrops { get; } = new();
 
     /// <summary>What the gauges read, once the SIP service has built it.</summary>
     public void Observe(BindingTable bindings, ConnectionTable connections, CallController calls, DateTimeOffset certificateNotAfter, TimeProvider time) =>
@@ -159,6 +164,14 @@ internal sealed class SwitchMetrics : IDisposable
             new(c.WrongSource, new KeyValuePair<string, object?>("reason", "wrong_source")),
         ];
     }
+
+    private IEnumerable<Measurement<long>> ObserveApplicationDrops() =>
+    [
+        new(ApplicationDrops.Oversized, new KeyValuePair<string, object?>("reason", "oversized")),
+        new(ApplicationDrops.Unauthenticated, new KeyValuePair<string, object?>("reason", "srtp_auth")),
+        new(ApplicationDrops.Unnegotiated, new KeyValuePair<string, object?>("reason", "unnegotiated_payload")),
+        new(ApplicationDrops.DigitOverflow, new KeyValuePair<string, object?>("reason", "digit_overflow")),
+    ];
 
     private sealed record Observed(Func<int> Registrations, ConnectionTable Connections, CallController Calls, Func<double> CertificateExpiry);
 }

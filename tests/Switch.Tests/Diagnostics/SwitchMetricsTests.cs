@@ -68,6 +68,20 @@ public sealed class SwitchMetricsTests : IDisposable
         Assert.DoesNotContain(_measured.SelectMany(m => m.Tags.Values), v => v is string s && s.Contains("0015651a2b3c", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ApplicationDrops_CountedByReason_ReadOnTheNextScrape()
+    {
+        Metrics.ApplicationDrops.OnOversized();
+        Metrics.ApplicationDrops.OnUnnegotiated();
+        Metrics.ApplicationDrops.OnUnnegotiated();
+        Metrics.ApplicationDrops.OnDigitOverflow();
+
+        _listener.RecordObservableInstruments();
+
+        var drops = _measured.Where(m => m.Name == "hostedpbx.switch.application.drops").ToDictionary(m => (string)m.Tags["reason"]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, long> { ["oversized"] = 1, ["srtp_auth"] = 0, ["unnegotiated_payload"] = 2, ["digit_overflow"] = 1 }, drops);
+    }
+
     public void Dispose()
     {
         _listener.Dispose();

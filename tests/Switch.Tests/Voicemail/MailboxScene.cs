@@ -62,7 +62,7 @@ internal sealed class MailboxScene : IAsyncDisposable
         scene.Harness = new CallHarness(mediaPortMin, mediaPortMin + 49, mailboxes: h =>
         {
             scene.Store = new MailboxStore(new SwitchContexts(database), scene.Keys, scene.Root, h.Time, logger ?? NullLogger.Instance);
-            return new Mailboxes(scene.Store, h.Prompts, () => h.Directory, h.Time, logger ?? NullLogger.Instance, h.Audit);
+            return new Mailboxes(scene.Store, h.Prompts, () => h.Directory, h.Time, logger ?? NullLogger.Instance, h.Audit, new ApplicationDrops());
         });
         await scene.Harness.Prompts.EnsureAsync(cancellationToken);
         scene.Harness.AddTenant(id: scene.Tenant.Id);

@@ -11,7 +11,7 @@ namespace HostedPbx.Switch.Calls.Voicemail;
 /// The switch's voicemail: opens a mailbox leg for a call that goes to voicemail, or a retrieval leg for a call to the
 /// access number, and keeps count of the sessions still running so a stop (or a test) can wait for them.
 /// </summary>
-internal sealed class Mailboxes(MailboxStore store, PromptLibrary prompts, Func<DeviceDirectory> directory, TimeProvider time, ILogger logger, SwitchAudit audit)
+internal sealed class Mailboxes(MailboxStore store, PromptLibrary prompts, Func<DeviceDirectory> directory, TimeProvider time, ILogger logger, SwitchAudit audit, ApplicationDrops drops)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _running = [];
@@ -23,7 +23,7 @@ internal sealed class Mailboxes(MailboxStore store, PromptLibrary prompts, Func<
     public TimeProvider Time { get; } = time;
 
     /// <summary>What the mailbox and retrieval legs dropped of what callers sent.</summary>
-    public ApplicationDrops Drops { get; } = new();
+    public ApplicationDrops Drops { get; } = drops;
 
     public ILogger Logger { get; } = logger;
 
