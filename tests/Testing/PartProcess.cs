@@ -8,11 +8,9 @@ namespace HostedPbx.Testing;
 /// <summary>A built part (Switch, Provisioning, Web, Admin) started as its own process, as ./pbx starts it.</summary>
 public sealed class PartProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan s_exitLimit = TimeSpan.FromSeconds(60);
-
     // A part's first start JITs and migrates on a machine that may be running a build beside the tests: a bound, not a
-    // pace. The loop ends as soon as the part answers or exits.
-    private static readonly TimeSpan s_healthyLimit = TimeSpan.FromMinutes(3);
+    // pace. Each wait ends as soon as the part answers or exits.
+    private static readonly TimeSpan s_exitLimit = TimeSpan.FromMinutes(3);
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
@@ -81,7 +79,7 @@ public sealed class PartProcess : IAsyncDisposable
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var started = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(started) < s_healthyLimit)
+        while (TimeProvider.System.GetElapsedTime(started) < s_exitLimit)
         {
             if (_process.HasExited)
             {
