@@ -27,10 +27,12 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
-    public async Task Call_PstnPhoneToTheTenantsNumber_202RingsAndAnswersWithSpeechBothWaysAndTheStatementSaysHowTheCallReachedUs()
+    public async Task Call_PstnPhoneToTheTenantsNumber_202RingsAndAnswersWithSpeechBothWaysAndTheStatementMatchesTheWire()
     {
         await using var scene = await Scene.StartAsync(database, KamailioCarrier.CertificateName, "auto", _cancel);
         var (sut, carrier, phone, callee) = (scene.Sut, scene.Carrier, scene.Phone, scene.Callee);
+        // Both legs' media on the switch's ports; signalling on the switch's port (202's and the carrier's connections) and the carrier's phone port.
+        await using var capture = await LoopbackCapture.StartAsync(sut.WorkDirectory, EncryptedWire.Filter(sut.MediaPorts, sut.SipPort, carrier.PhonePort), _cancel);
 
         await phone.CommandAsync("dial", $"sip:{TenantNumber}@127.0.0.1:{carrier.PhonePort}", _cancel);
         var record = await Eventually.GetAsync(async () =>
@@ -40,6 +42,7 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
         }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + phone.Log + callee.Log + carrier.Log);
         var heardBy202 = await RecordingAsync(callee, "202's recording");
         var heardByPhone = await RecordingAsync(phone, "the PSTN phone's recording");
+        var packets = await capture.StopAsync(_cancel);
 
         Assert.True(record.Outcome == CallOutcome.Answered, $"outcome {record.Outcome}\n{sut.Output}\n{carrier.Log}");
         Assert.Equal((CallType.InboundPstn, PhoneNumber, "202"), (record.Type, record.FromParty, record.ToParty));
@@ -71,6 +74,9 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
             + "its audio encrypted (SRTP) between the carrier and our switch; beyond the carrier it is not protected by us.",
             record.SecurityStatement, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT encrypted", record.SecurityStatement, StringComparison.Ordinal);
+
+        // The wire agrees with the statement: SRTP on the carrier's leg and 202's (none of it decodes as the speech), TLS everywhere.
+        await EncryptedWire.AssertEncryptedAsync(packets, sut.MediaPorts, scene.CalleeSpeech, [sut.SipPort, carrier.PhonePort], capture.Log, _cancel);
     }
 
     [Fact]
