@@ -29,7 +29,7 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
     [Fact]
     public async Task Call_PstnPhoneToTheTenantsNumber_202RingsAndAnswersWithSpeechBothWaysAndTheStatementMatchesTheWire()
     {
-        await using var scene = await Scene.StartAsync(database, KamailioCarrier.CertificateName, "auto", _cancel);
+        await using var scene = await Scene.StartAsync(database, KamailioCarrier.CertificateName, true, "auto", _cancel);
         var (sut, carrier, phone, callee) = (scene.Sut, scene.Carrier, scene.Phone, scene.Callee);
         // Both legs' media on the switch's ports; signalling on the switch's port (202's and the carrier's connections) and the carrier's phone port.
         await using var capture = await LoopbackCapture.StartAsync(sut.WorkDirectory, EncryptedWire.Filter(sut.MediaPorts, sut.SipPort, carrier.PhonePort), _cancel);
@@ -79,19 +79,22 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
         await EncryptedWire.AssertEncryptedAsync(packets, sut.MediaPorts, scene.CalleeSpeech, [sut.SipPort, carrier.PhonePort], capture.Log, _cancel);
     }
 
-    [Fact]
-    public async Task Call_CarrierPresentingACertificateForAnotherName_RefusedAtTheSwitchsHandshakeAuditedAnd202NeverRings()
+    [Theory]
+    [InlineData("rogue.carrier.test", true, "are no carrier's or trunk's")]
+    [InlineData(KamailioCarrier.CertificateName, false, "does not verify against")]
+    public async Task Call_CarrierPresentingACertificateThatIsNotTheTrunks_RefusedAtTheSwitchsHandshakeAuditedAnd202NeverRings(
+        string certificateName, bool fromTrustedCa, string auditedWhy)
     {
-        // From the CA the switch trusts for carriers, but for a name no carrier or trunk is configured with; 202 answers
-        // by hand, so a call that reached it would show as ringing.
-        await using var scene = await Scene.StartAsync(database, "rogue.carrier.test", "manual", _cancel);
+        // Another name from the CA the switch trusts for carriers, or the trunk's name from a CA it does not trust; 202
+        // answers by hand, so a call that reached it would show as ringing.
+        await using var scene = await Scene.StartAsync(database, certificateName, fromTrustedCa, "manual", _cancel);
         var (sut, carrier, phone, callee) = (scene.Sut, scene.Carrier, scene.Phone, scene.Callee);
 
         await phone.CommandAsync("dial", $"sip:{TenantNumber}@127.0.0.1:{carrier.PhonePort}", _cancel);
         var refusal = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
-            return await db.AuditEvents.AsNoTracking().FirstOrDefaultAsync(a => a.Action == "sip.tls.handshake" && a.Reason!.Contains("rogue.carrier.test"), _cancel);
+            return await db.AuditEvents.AsNoTracking().FirstOrDefaultAsync(a => a.Action == "sip.tls.handshake" && a.Reason!.Contains(certificateName), _cancel);
         }, TimeSpan.FromSeconds(30), () => "the audited refusal\n" + sut.Output + carrier.Log);
         // The carrier gives up on the switch and the phone's call ends unanswered.
         await Eventually.GetAsync(
@@ -99,7 +102,7 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
             TimeSpan.FromSeconds(60), () => "the PSTN phone's call to end\n" + phone.Log + carrier.Log);
 
         Assert.Equal(AuditOutcome.Denied, refusal.Outcome);
-        Assert.Contains("no carrier's or trunk's", refusal.Reason, StringComparison.Ordinal);
+        Assert.Contains(auditedWhy, refusal.Reason, StringComparison.Ordinal);
         Assert.Contains($"CARRIER to switch sip:{TenantNumber}@127.0.0.1:{sut.SipPort};transport=tls", carrier.Log, StringComparison.Ordinal);
         Assert.Contains("CARRIER switch failed", carrier.Log, StringComparison.Ordinal);
         Assert.DoesNotContain("Incoming call", callee.Log, StringComparison.Ordinal);
@@ -113,13 +116,15 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
 
     /// <summary>
     /// The switch with the operator's carrier, the tenant's trunk and <see cref="TenantNumber"/> pointed at 202; the
-    /// carrier (Kamailio) presenting a certificate for <c>certificateName</c> from the CA the switch trusts for carriers;
+    /// carrier (Kamailio) presenting a certificate for <c>certificateName</c> from the CA the switch trusts for carriers
+    /// (or, not <c>fromTrustedCa</c>, from a CA of its own that the switch does not know);
     /// the PSTN phone registered to the carrier and 202 to the switch (answering in <c>calleeAnswerMode</c>), and the switch
     /// admitting the genuine carrier's identity.
     /// </summary>
     private sealed class Scene : IAsyncDisposable
     {
         private readonly List<IAsyncDisposable> _started = [];
+        private CertificateAuthority? _unusedCa;
 
         public required SwitchUnderTest Sut { get; init; }
 
@@ -136,7 +141,8 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
 
         public string CalleeSpeech { get; private set; } = "";
 
-        public static async Task<Scene> StartAsync(PostgresFixture database, string certificateName, string calleeAnswerMode, CancellationToken cancellationToken)
+        public static async Task<Scene> StartAsync(
+            PostgresFixture database, string certificateName, bool fromTrustedCa, string calleeAnswerMode, CancellationToken cancellationToken)
         {
             var work = Directory.CreateTempSubdirectory("hostedpbx-pstn-").FullName;
             var issuer = new CertificateIssuer(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
@@ -148,7 +154,10 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
             try
             {
                 var platformCa = sut.Root.Certificate.ExportCertificatePem();
-                scene.Carrier = await KamailioCarrier.StartAsync(work, issuer, carrierCa, platformCa, sut.SipPort, certificateName, cancellationToken);
+                // A stranger's CA and directory of its own: the file the switch trusts stays the carrier CA's.
+                var (kamailioCa, kamailioRoot) = fromTrustedCa ? (carrierCa, work) : (issuer.CreateRoot(), Path.Combine(work, "stranger"));
+                scene._unusedCa = fromTrustedCa ? null : carrierCa;
+                scene.Carrier = await KamailioCarrier.StartAsync(kamailioRoot, issuer, kamailioCa, platformCa, sut.SipPort, certificateName, cancellationToken);
                 scene._started.Add(scene.Carrier);
                 scene.Trunk = await CarrierTrunk.SeedAsync(database, sut, scene.Carrier.TrunkPort, cancellationToken);
                 await SeedNumberAsync(database, sut, scene.Trunk, cancellationToken);
@@ -198,6 +207,8 @@ public sealed class InboundCarrierTests(PostgresFixture database) : IAsyncLifeti
             {
                 await _started[i].DisposeAsync();
             }
+
+            _unusedCa?.Dispose();
         }
     }
 }
