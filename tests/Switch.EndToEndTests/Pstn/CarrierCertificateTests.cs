@@ -1,8 +1,4 @@
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.EndToEndTests.Support;
@@ -88,45 +84,13 @@ public sealed class CarrierCertificateTests(PostgresFixture database) : IAsyncLi
     }
 
     /// <summary>An OPTIONS over TLS (to the carrier unless <paramref name="serverName"/> says otherwise); the first line of its answer, or null when the connection was refused or closed.</summary>
-    private Task<string?> OptionsAsync(int port, X509Certificate2? client, X509Certificate2 serverCa, string serverName = KamailioCarrier.CertificateName) => ExchangeAsync(
-        port, client, serverCa, serverName,
-        $"OPTIONS sip:127.0.0.1:{port};transport=tls SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bK{Guid.NewGuid():N}\r\nMax-Forwards: 70\r\n"
-        + $"From: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1:{port}>\r\nCall-ID: {Guid.NewGuid():N}@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+    private Task<string?> OptionsAsync(int port, X509Certificate2? client, X509Certificate2 serverCa, string serverName = KamailioCarrier.CertificateName) =>
+        SipOverTls.ExchangeAsync(port, client, serverCa, serverName, SipOverTls.Options(port), _cancel);
 
     /// <summary>An INVITE to a number as a carrier would send it to the switch; the first line of the answer, or null when refused.</summary>
-    private Task<string?> InviteAsync(int port, X509Certificate2 client, X509Certificate2 serverCa) => ExchangeAsync(
+    private Task<string?> InviteAsync(int port, X509Certificate2 client, X509Certificate2 serverCa) => SipOverTls.ExchangeAsync(
         port, client, serverCa, "127.0.0.1",
         $"INVITE sip:{CarrierTrunk.CallerNumber}@127.0.0.1:{port};transport=tls SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bK{Guid.NewGuid():N}\r\n"
         + $"Max-Forwards: 70\r\nFrom: <sip:+4930999999@{KamailioCarrier.CertificateName}>;tag=1\r\nTo: <sip:{CarrierTrunk.CallerNumber}@127.0.0.1>\r\n"
-        + $"Call-ID: {Guid.NewGuid():N}@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:+4930999999@127.0.0.1:5999;transport=tls>\r\nContent-Length: 0\r\n\r\n");
-
-    private async Task<string?> ExchangeAsync(int port, X509Certificate2? client, X509Certificate2 serverCa, string serverName, string request)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", port, _cancel);
-        await using var tls = new SslStream(tcp.GetStream(), false, (_, presented, _, _) => presented is not null && presented.Issuer == serverCa.Subject);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
-        limit.CancelAfter(TimeSpan.FromSeconds(15));
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = serverName,
-                // Always offered, even to a server that names CAs the certificate is not from.
-                LocalCertificateSelectionCallback = client is null ? null : (_, _, _, _, _) => client,
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            }, limit.Token);
-            await tls.WriteAsync(Encoding.ASCII.GetBytes(request), limit.Token);
-            await tls.FlushAsync(limit.Token);
-            // TLS 1.3 finishes the client's handshake before the server has checked the client's certificate: its
-            // refusal arrives as an alert on the first read.
-            var buffer = new byte[4096];
-            var read = await tls.ReadAsync(buffer, limit.Token);
-            return read == 0 ? null : Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
-        }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !_cancel.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
+        + $"Call-ID: {Guid.NewGuid():N}@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:+4930999999@127.0.0.1:5999;transport=tls>\r\nContent-Length: 0\r\n\r\n", _cancel);
 }

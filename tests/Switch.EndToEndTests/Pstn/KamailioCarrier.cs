@@ -11,7 +11,9 @@ namespace HostedPbx.Switch.EndToEndTests.Pstn;
 /// A telephone carrier's SBC: Debian's Kamailio (kamailio, kamailio-tls-modules; shared/peers/README.md §6) in the
 /// foreground on two free loopback TLS ports, with a certificate for <see cref="CertificateName"/> from a carrier CA of
 /// its own. The trunk port requires a client certificate from the platform's CA (the switch's); the phone port requires
-/// one from the carrier's CA (the PSTN phone's). It routes INVITEs to whoever registered the dialled number.
+/// one from the carrier's CA (the PSTN phone's). It routes INVITEs to whoever registered the dialled number; started with
+/// the switch's port, it delivers its phones' calls to numbers it has no phone for to the switch, over TLS with its own
+/// certificate as the client's, verifying the switch's against the platform's CA.
 /// </summary>
 internal sealed class KamailioCarrier : IAsyncDisposable
 {
@@ -54,7 +56,7 @@ internal sealed class KamailioCarrier : IAsyncDisposable
 
     /// <summary>
     /// Writes the carrier's CA before the switch starts (the switch reads its trust anchors once, at start), so the
-    /// carrier itself is started later with <see cref="StartAsync"/>.
+    /// carrier itself is started later with <see cref="StartAsync(string, CertificateIssuer, CertificateAuthority, string, CancellationToken)"/>.
     /// </summary>
     public static (CertificateAuthority Ca, string CaFile) CreateCa(CertificateIssuer issuer, string root)
     {
@@ -67,22 +69,33 @@ internal sealed class KamailioCarrier : IAsyncDisposable
     }
 
     /// <summary>Starts Kamailio with its runtime directory under <paramref name="root"/>; it trusts <paramref name="platformCaPem"/> for trunks.</summary>
+    public static Task<KamailioCarrier> StartAsync(
+        string root, CertificateIssuer issuer, CertificateAuthority ca, string platformCaPem, CancellationToken cancellationToken) =>
+        StartAsync(root, issuer, ca, platformCaPem, null, CertificateName, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(string, CertificateIssuer, CertificateAuthority, string, CancellationToken)"/>, and its phones'
+    /// calls to numbers no phone of its own registered go to the switch on <paramref name="switchPort"/> (issue 11, inbound),
+    /// the carrier presenting a certificate from <paramref name="ca"/> for <paramref name="certificateName"/> (and 127.0.0.1).
+    /// </summary>
     public static async Task<KamailioCarrier> StartAsync(
-        string root, CertificateIssuer issuer, CertificateAuthority ca, string platformCaPem, CancellationToken cancellationToken)
+        string root, CertificateIssuer issuer, CertificateAuthority ca, string platformCaPem, int? switchPort, string certificateName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(ca);
         var directory = Path.Combine(root, "carrier");
         var run = Path.Combine(directory, "run");
         System.IO.Directory.CreateDirectory(run);
-        var certificate = issuer.IssueServer(ca, [CertificateName, "127.0.0.1"], alsoClientAuth: true);
+        var certificate = issuer.IssueServer(ca, [certificateName, "127.0.0.1"], alsoClientAuth: true);
         await File.WriteAllTextAsync(Path.Combine(directory, "carrier.crt"), certificate.CertificatePem() + "\n" + certificate.ChainPem(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "carrier.key"), certificate.PrivateKeyPem(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "platform-ca.crt"), platformCaPem + "\n", cancellationToken);
+        // The PSTN phone's certificate is checked against the carrier's own CA, wherever CreateCa put it.
+        await File.WriteAllTextAsync(Path.Combine(directory, "carrier-ca.crt"), ca.Certificate.ExportCertificatePem() + "\n", cancellationToken);
         var (trunkPort, phonePort) = (PartProcess.FreePort(), PartProcess.FreePort());
-        await File.WriteAllTextAsync(Path.Combine(directory, "tls.cfg"), TlsConfig(directory, phonePort), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "tls.cfg"), TlsConfig(directory, phonePort, toSwitch: switchPort is not null), cancellationToken);
         var config = Path.Combine(directory, "kamailio.cfg");
-        await File.WriteAllTextAsync(config, Config(Path.Combine(directory, "tls.cfg"), trunkPort, phonePort), cancellationToken);
+        await File.WriteAllTextAsync(config, Config(Path.Combine(directory, "tls.cfg"), trunkPort, phonePort, ToSwitch(switchPort, phonePort)), cancellationToken);
 
         var info = new ProcessStartInfo(Tool.Require("kamailio"))
         {
@@ -141,7 +154,14 @@ internal sealed class KamailioCarrier : IAsyncDisposable
         }
     }
 
-    private static string TlsConfig(string directory, int phonePort) => $"""
+    /// <summary>
+    /// The carrier's TLS profiles. Its client profile is used only towards the switch (issue 11, inbound): then it
+    /// presents the carrier's certificate (the switch requires one) and verifies the switch's against the platform's CA,
+    /// as a carrier checks its customer's SBC. The default profile is the one that verifies: with a separate
+    /// <c>[client:127.0.0.1:port]</c> profile for the switch's address, Kamailio 5.6 still showed the switch's requests on
+    /// that connection as <c>$tls_peer_verified</c> 0 (the default profile's, which verifies nothing) and refused them.
+    /// </summary>
+    private static string TlsConfig(string directory, int phonePort, bool toSwitch) => $"""
         [server:default]
         method = TLSv1.2+
         verify_certificate = yes
@@ -160,16 +180,36 @@ internal sealed class KamailioCarrier : IAsyncDisposable
 
         [client:default]
         method = TLSv1.2+
-        verify_certificate = no
-        require_certificate = no
+        verify_certificate = {(toSwitch ? "yes" : "no")}
+        require_certificate = {(toSwitch ? "yes" : "no")}
         private_key = {directory}/carrier.key
         certificate = {directory}/carrier.crt
-        ca_list = {directory}/carrier-ca.crt
+        ca_list = {directory}/{(toSwitch ? "platform-ca.crt" : "carrier-ca.crt")}
 
         """;
 
-    /// <summary>shared/peers/kamailio/kamailio.cfg on the test's ports: a TLS-only registrar and proxy that logs each peer's certificate.</summary>
-    private static string Config(string tlsConfig, int trunkPort, int phonePort) => $$"""
+    /// <summary>
+    /// Issue 11, inbound: a call from a phone of the carrier (on the phone port) to a number none of its phones has is for
+    /// the switch, the number as the Request-URI's user at the switch's address; a call in on the trunk port never goes back.
+    /// The route's answers and failures are logged as <c>CARRIER reply</c> and <c>CARRIER switch failed</c>.
+    /// </summary>
+    private static string ToSwitch(int? switchPort, int phonePort) => switchPort is not { } port ? "" : $$"""
+        if ($Rp == {{phonePort}}) {
+                    $ru = "sip:" + $rU + "@127.0.0.1:{{port}};transport=tls";
+                    xlog("L_NOTICE", "CARRIER to switch $ru from $fu\n");
+                    t_on_reply("R_REPLY");
+                    t_on_failure("F_SWITCH");
+                    if (!t_relay()) { xlog("L_NOTICE", "CARRIER switch failed to relay\n"); sl_reply_error(); }
+                    exit;
+                }
+
+        """;
+
+    /// <summary>
+    /// shared/peers/kamailio/kamailio.cfg on the test's ports: a TLS-only registrar and proxy that logs each peer's
+    /// certificate; <paramref name="toSwitch"/> decides a call to a number no phone registered, before its 404.
+    /// </summary>
+    private static string Config(string tlsConfig, int trunkPort, int phonePort, string toSwitch) => $$"""
         #!KAMAILIO
         debug=2
         log_stderror=yes
@@ -240,7 +280,9 @@ internal sealed class KamailioCarrier : IAsyncDisposable
             if (is_method("INVITE|SUBSCRIBE")) { record_route(); }
             if (is_method("INVITE")) { add_contact_alias(); }
             if ($rU == $null) { sl_send_reply("484", "Address Incomplete"); exit; }
-            if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
+            if (!lookup("location")) {
+                {{toSwitch}}sl_send_reply("404", "Not Found"); exit;
+            }
             handle_ruri_alias();
             t_on_reply("R_REPLY");
             if (!t_relay()) { sl_reply_error(); }
@@ -249,6 +291,9 @@ internal sealed class KamailioCarrier : IAsyncDisposable
         onreply_route[R_REPLY] {
             xlog("L_NOTICE", "CARRIER reply $rs $rr to $rm\n");
             if (is_method("INVITE") && status =~ "2[0-9][0-9]") { add_contact_alias(); xlog("L_NOTICE", "CARRIER SDP $rb\n"); }
+        }
+        failure_route[F_SWITCH] {
+            xlog("L_NOTICE", "CARRIER switch failed $T_reply_code $T_reply_reason\n");
         }
 
         """;

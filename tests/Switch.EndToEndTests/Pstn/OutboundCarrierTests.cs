@@ -15,8 +15,6 @@ namespace HostedPbx.Switch.EndToEndTests.Pstn;
 public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifetime
 {
     private const string Dialled = "+4930123456";
-    private const int RtpHeaderLength = 12;
-    private const int AuthenticationTagLength = 10;
     private readonly CancellationToken _cancel = TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => await database.ResetAsync();
@@ -39,7 +37,7 @@ public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifet
         var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
         var (min, max) = sut.MediaPorts;
         await using var capture = await LoopbackCapture.StartAsync(
-            sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (tcp port {carrier.TrunkPort})", _cancel);
+            sut.WorkDirectory, EncryptedWire.Filter((min, max), sut.SipPort, carrier.TrunkPort), _cancel);
         await using var phone = carrier.StartPhone(work, Dialled, longer, 60);
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
         await Eventually.GetAsync(async () =>
@@ -88,29 +86,8 @@ public sealed class OutboundCarrierTests(PostgresFixture database) : IAsyncLifet
         Assert.Contains("the telephone carrier and anyone with access to its network", record.SecurityStatement, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT encrypted", record.SecurityStatement, StringComparison.Ordinal);
 
-        // The wire agrees: RTP on two switch ports (the handset's leg and the carrier's), none of it decodable as the speech.
-        bool InRange(int port) => port >= min && port <= max;
-        var rtp = packets.Where(p => p.IsUdp && p.Payload.Length > RtpHeaderLength + AuthenticationTagLength
-            && p.Payload[0] >> 6 == 2 && (p.Payload[1] & 0x7f) == 0 && (InRange(p.SourcePort) || InRange(p.DestinationPort))).ToList();
-        var streams = rtp.GroupBy(p => InRange(p.DestinationPort) ? $"→ switch port {p.DestinationPort}" : $"switch port {p.SourcePort} →").ToList();
-        Assert.True(streams.Count == 4, $"expected four RTP streams (to and from the switch on two legs), saw {string.Join(", ", streams.Select(s => $"{s.Key}:{s.Count()}"))}\n{capture.Log}");
-        var plain = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(await Audio.EncodeMuLawAsync(speech, _cancel)), 1600);
-        Assert.True(plain > 0.9, $"plain PCMU of the speech correlates only {plain:0.000}: the check below could not tell");
-        foreach (var stream in streams)
-        {
-            Assert.True(stream.Count() > 100, $"only {stream.Count()} packets {stream.Key}");
-            var samples = Audio.DecodeMuLaw(stream.SelectMany(p => p.Payload[RtpHeaderLength..^AuthenticationTagLength]));
-            var correlation = Audio.MaxNormalizedCorrelation(sent, samples, 1600);
-            Assert.True(correlation < 0.3, $"RTP {stream.Key} decodes as speech (correlation {correlation:0.000}): not encrypted");
-        }
-
-        // Signalling on both legs is TLS: data flowed on the switch's port and the carrier's, and none of it is plain SIP.
-        foreach (var port in new[] { sut.SipPort, carrier.TrunkPort })
-        {
-            var segments = packets.Where(p => !p.IsUdp && (p.SourcePort == port || p.DestinationPort == port) && p.Payload.Length > 0).ToList();
-            Assert.True(segments.Count > 4, $"only {segments.Count} TCP segments with data on port {port}");
-            Assert.DoesNotContain(segments, p => System.Text.Encoding.ASCII.GetString(p.Payload).Contains("SIP/2.0", StringComparison.Ordinal));
-        }
+        // The wire agrees: SRTP on both legs (none of it decodes as the speech), and TLS on the switch's port and the carrier's.
+        await EncryptedWire.AssertEncryptedAsync(packets, (min, max), speech, [sut.SipPort, carrier.TrunkPort], capture.Log, _cancel);
     }
 
     [Fact]
