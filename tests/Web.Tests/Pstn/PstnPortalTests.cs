@@ -102,6 +102,33 @@ public sealed class PstnPortalTests(Portal portal) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reseller_PlainUdpTrunk_RefusedAsOnlyTheOperatorMayAllowIt_TlsTrunkAddedAndListed()
+    {
+        var (page, _) = await SignInResellerAsync(_acme.Reseller.Id);
+        await Portal.OpenAsync(page, $"/tenants/{_acme.Tenant.Id}/trunks");
+        await page.FillAsync("#trunk-name", "Legacy");
+        await page.FillAsync("#trunk-host", "192.0.2.10");
+        await page.SelectOptionAsync("#trunk-transport", "Udp");
+        await page.CheckAsync("#trunk-plain");
+        await page.ClickAsync("main button:has-text('Add trunk')");
+        await Assertions.Expect(page.GetByTestId("problem-PlainTransportAllowed")).ToHaveTextAsync("Only the operator may allow TCP or UDP for a trunk.");
+        await Assertions.Expect(page.Locator("table[data-testid=trunks] tbody tr")).ToHaveCountAsync(1);
+
+        await page.UncheckAsync("#trunk-plain");
+        await page.SelectOptionAsync("#trunk-transport", "Tls");
+        await page.ClickAsync("main button:has-text('Add trunk')");
+        var added = page.Locator("table[data-testid=trunks] tbody tr:has-text('Legacy')");
+        await Assertions.Expect(added).ToContainTextAsync("own: 192.0.2.10:5061");
+        await Assertions.Expect(added).ToContainTextAsync("TLS");
+        await Assertions.Expect(added.GetByTestId("trunk-state")).ToHaveTextAsync("—");
+
+        await using var owner = portal.Database.CreateOwnerContext();
+        var saved = await owner.Trunks.AsNoTracking().SingleAsync(t => t.Name == "Legacy", _cancel);
+        Assert.Equal((TrunkTransport.Tls, false, _acme.Tenant.Id), (saved.Transport, saved.PlainTransportAllowed, saved.TenantId));
+        Assert.Equal(1, await owner.AuditEvents.CountAsync(e => e.Action == "trunk.create" && e.TargetId == saved.Id.ToString(), _cancel));
+    }
+
+    [Fact]
     public async Task AnotherTenantsReseller_GetsNotFoundOnTrunksNumbersAndRoutes_AndCannotOpenCarriers()
     {
         await using (var owner = portal.Database.CreateOwnerContext())
