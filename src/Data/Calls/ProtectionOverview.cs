@@ -6,12 +6,17 @@ namespace HostedPbx.Data.Calls;
 /// <summary>
 /// "How your calls are protected": for each kind of call a tenant can make today, the statement its calls will carry,
 /// made by <see cref="SecurityStatement"/> itself from the facts such a call would have under the tenant's settings.
-/// One function says what is protected, for past calls and for this page alike.
+/// One function says what is protected, for past calls and for this page alike, and the page's picture of each kind
+/// (<see cref="ProtectionOverviewHops"/>) is drawn from the very record the words come from.
 /// </summary>
 public static class ProtectionOverview
 {
-    /// <summary>One kind of call and what it would be told.</summary>
-    public sealed record Entry(string Title, string Statement);
+    /// <summary>One kind of call, what it would be told, and its hops to draw: both from the one exemplar record.</summary>
+    public sealed record Entry(string Title, string Statement, IReadOnlyList<ProtectionOverviewHop> Hops)
+    {
+        public static Entry Of(string title, CallRecord exemplar) =>
+            new(title, SecurityStatement.Render(exemplar, headline: false), ProtectionOverviewHops.Of(exemplar));
+    }
 
     public static IReadOnlyList<Entry> For(Tenant tenant, RecordingPolicy? defaultPolicy, IReadOnlyList<Trunk> trunks)
     {
@@ -22,8 +27,8 @@ public static class ProtectionOverview
         var weakest = suites[^1];
         var entries = new List<Entry>
         {
-            new("Calls between your extensions", SecurityStatement.Render(Exemplar(CallType.ExtensionToExtension,
-                defaultPolicy is { Mode: RecordingMode.Always }, Handset(1, "the caller", weakest), Handset(2, "the person called", weakest)), headline: false)),
+            Entry.Of("Calls between your extensions", Exemplar(CallType.ExtensionToExtension,
+                defaultPolicy is { Mode: RecordingMode.Always }, Handset(1, "the caller", weakest), Handset(2, "the person called", weakest))),
         };
         foreach (var trunk in trunks.Where(t => t.Enabled))
         {
@@ -44,9 +49,16 @@ public static class ProtectionOverview
                 LeavesNetwork = true,
             };
             var recorded = (trunk.RecordingPolicy ?? defaultPolicy)?.Mode is RecordingMode.Always or RecordingMode.ExternalOnly;
-            entries.Add(new($"Calls with outside numbers through {trunk.Name}", SecurityStatement.Render(Exemplar(
-                CallType.OutboundPstn, recorded, Handset(1, "your extension", weakest), carrier), headline: false)));
+            entries.Add(Entry.Of($"Calls with outside numbers through {trunk.Name}", Exemplar(
+                CallType.OutboundPstn, recorded, Handset(1, "your extension", weakest), carrier)));
         }
+
+        // A message left for an extension: the switch's mailbox stores it (issue 9); never recorded as a call.
+        entries.Add(Entry.Of("Messages left in voicemail", Exemplar(CallType.Voicemail, false, Handset(1, "the caller", weakest), new CallLegRecord
+        {
+            Position = 2, Kind = LegKind.Voicemail, Party = "the extension called", Transport = SignallingTransport.Internal,
+            MediaProtection = MediaProtection.None,
+        })));
 
         return entries;
     }

@@ -10,6 +10,7 @@ internal sealed class OutboundRouteConfiguration : IEntityTypeConfiguration<Outb
     {
         builder.Property(r => r.Name).HasMaxLength(100);
         builder.Property(r => r.Pattern).HasMaxLength(20);
+        builder.Property(r => r.CallerId).HasMaxLength(16);
         builder.HasIndex(r => new { r.TenantId, r.Priority }).IsUnique();
         builder.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.ToTable(t =>

@@ -17,4 +17,10 @@ public class OutboundRoute : ITenantOwned
     /// <summary>The tenant's trunks to try, first to last.</summary>
     public Guid[] TrunkIds { get; set; } = [];
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The number (E.164) calls on this route present, instead of the caller's own; the switch presents it only while the
+    /// tenant still owns it.
+    /// </summary>
+    public string? CallerId { get; set; }
 }

@@ -23,4 +23,6 @@ public enum PortalAction
     ManagePersonalApiKeys,
     GrantRecordingListening,
     ManageLegalHolds,
+    ManageCarriers,
+    ManagePstn,
 }

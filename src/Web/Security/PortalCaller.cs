@@ -39,6 +39,8 @@ public sealed record PortalCaller(Guid UserId, string Name, PortalRole Role, Gui
     /// one rule <see cref="Data.Recordings.RecordingListening"/>, asked as well. Personal API keys are the compliance
     /// officer's alone, and only the tenant admin grants listening (the operator does not grant itself). Legal holds are
     /// placed and lifted by the compliance officer, the reseller and the operator, not the tenant admin (as in the API).
+    /// Carriers are the operator's alone; a tenant's trunks, numbers and routes are managed by the operator and the
+    /// tenant's reseller, as in the API.
     /// </summary>
     public bool May(PortalAction action) => (action, Role) switch
     {
@@ -47,6 +49,9 @@ public sealed record PortalCaller(Guid UserId, string Name, PortalRole Role, Gui
         (PortalAction.ManageLegalHolds, _) => Role != PortalRole.TenantAdmin,
         (PortalAction.ViewRecordings or PortalAction.ExportRecordings, _) => true,
         (_, PortalRole.Operator) => true,
+        // Issue 11, as the API: carriers are the operator's; a tenant's trunks, numbers and routes its reseller's too.
+        (PortalAction.ManageCarriers, _) => false,
+        (PortalAction.ManagePstn, _) => Role == PortalRole.ResellerAdmin,
         (PortalAction.ManageTrustAnchors or PortalAction.ViewJobs, _) => false,
         (PortalAction.ViewTenants or PortalAction.ViewCalls or PortalAction.ViewLiveCalls or PortalAction.ViewAuditLog, _) => true,
         (PortalAction.ManageTenants or PortalAction.ManageApiKeys, PortalRole.ResellerAdmin) => true,

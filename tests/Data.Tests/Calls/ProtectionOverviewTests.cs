@@ -8,11 +8,14 @@ namespace HostedPbx.Data.Tests.Calls;
 public sealed class ProtectionOverviewTests
 {
     [Fact]
-    public void For_TenantWithoutTrunks_OneEntryNamingItsWeakestAllowedSuite()
+    public void For_TenantWithoutTrunks_ExtensionsAndVoicemail_NamingItsWeakestAllowedSuite()
     {
         var tenant = new Tenant { Name = "Acme", CreatedAt = TestClock.Now, AllowedSrtpSuites = ["AEAD_AES_256_GCM", "AES_CM_128_HMAC_SHA1_32"] };
 
-        var entry = Assert.Single(ProtectionOverview.For(tenant, null, []));
+        var entries = ProtectionOverview.For(tenant, null, []);
+
+        Assert.Equal(["Calls between your extensions", "Messages left in voicemail"], entries.Select(e => e.Title));
+        var entry = entries[0];
 
         Assert.Equal("Calls between your extensions", entry.Title);
         Assert.Contains("SRTP, AES_CM_128_HMAC_SHA1_32", entry.Statement, StringComparison.Ordinal);
@@ -30,7 +33,7 @@ public sealed class ProtectionOverviewTests
 
         var entries = ProtectionOverview.For(tenant, policy, [trunk]);
 
-        Assert.Equal(2, entries.Count);
+        Assert.Equal(3, entries.Count);
         Assert.Contains("The call was not recorded", entries[0].Statement, StringComparison.Ordinal);
         var external = entries[1];
         Assert.Equal("Calls with outside numbers through Carrier One", external.Title);

@@ -76,6 +76,7 @@ public sealed class PstnApiTests(PostgresFixture database) : IAsyncLifetime
     [InlineData("routes", """{"name":"Bad","pattern":"+44[0-9]*","priority":1,"trunkIds":["TRUNK"]}""", "Pattern", "'[' at position 4")]
     [InlineData("routes", """{"name":"Theirs","pattern":"+44*","priority":1,"trunkIds":["OTHER_TRUNK"]}""", "TrunkIds", "No such trunk in this tenant")]
     [InlineData("routes", """{"name":"None","pattern":"+44*","priority":1,"trunkIds":[]}""", "TrunkIds", "Give 1 to 8")]
+    [InlineData("routes", """{"name":"Spoof","pattern":"+44*","priority":1,"trunkIds":["TRUNK"],"callerId":"+4930999999"}""", "CallerId", "not one of this tenant's numbers")]
     [InlineData("fraud-settings", """{"country":"XX"}""", "Country", "No dial plan for XX")]
     [InlineData("fraud-settings", """{"country":"DE","blockedPrefixes":["4990"]}""", "BlockedPrefixes", "not an E.164 prefix")]
     [InlineData("fraud-settings", """{"country":"DE","allowedCountries":["GB",null]}""", "AllowedCountries", "'null' is not an ISO 3166 code")]

@@ -80,6 +80,24 @@ public sealed class TrunkCallTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Invite_RouteWithACallerIdTheTenantOwns_PresentsItInsteadOfTheExtensionsNumber()
+    {
+        const string RouteNumber = "+4930999111";
+        await using var harness = Harness(31860);
+        var trunk = Trunk("Main");
+        _directory = Directory([trunk], routeCallerId: RouteNumber,
+            extraNumber: new InboundNumber { TenantId = _tenant, Number = RouteNumber, DestinationExtensionId = Guid.CreateVersion7() });
+        var alice = await harness.ConnectAsync(_tenant, "201", _ct);
+
+        await alice.InviteAsync("030123456", _ct);
+        var carrier = await AcceptCarrierAsync();
+        var invite = await carrier.RequestAsync("INVITE", _ct);
+
+        Assert.True(invite.TryGetHeader(KnownHeader.From, out var from));
+        Assert.StartsWith($"<sip:{RouteNumber}@", Encoding.UTF8.GetString(from), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invite_FirstTrunkAnswers503_SecondTrunkOfTheRouteCarriesTheCall()
     {
         await using var harness = Harness(31780);
@@ -196,12 +214,12 @@ public sealed class TrunkCallTests : IAsyncDisposable
         return new PstnTrunk(id, _tenant, name, endpoint, 2, new PeerTarget(PeerKind.Trunk, name, id, _tenant, "127.0.0.1", Port, CarrierPki.SbcName));
     }
 
-    private PstnDirectory Directory(IReadOnlyList<PstnTrunk> trunks) => new(
+    private PstnDirectory Directory(IReadOnlyList<PstnTrunk> trunks, string? routeCallerId = null, InboundNumber? extraNumber = null) => new(
         [new PstnSettings { TenantId = _tenant, Country = "DE" }],
-        [new OutboundRoute { TenantId = _tenant, Name = "All", Pattern = "+*", Priority = 1, TrunkIds = [.. trunks.Select(t => t.Id)] }],
+        [new OutboundRoute { TenantId = _tenant, Name = "All", Pattern = "+*", Priority = 1, TrunkIds = [.. trunks.Select(t => t.Id)], CallerId = routeCallerId }],
         new PeerDirectory(trunks.Select(t => new KnownPeer(PeerKind.Trunk, t.Name, t.Id, _tenant, CarrierPki.SbcName))),
         trunks,
-        [new InboundNumber { TenantId = _tenant, Number = TenantNumber, DestinationExtensionId = Guid.CreateVersion7() }]);
+        [new InboundNumber { TenantId = _tenant, Number = TenantNumber, DestinationExtensionId = Guid.CreateVersion7() }, .. new[] { extraNumber }.OfType<InboundNumber>()]);
 
     /// <summary>The carrier's SBC accepts the switch's connection, requiring its client certificate (platform root, clientAuth).</summary>
     private async Task<TestPhone> AcceptCarrierAsync()

@@ -45,6 +45,48 @@ public sealed class ProtectionPageTests(Portal portal) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProtectionPage_Pictures_PlainCarrierHopNotEncrypted_TlsSrtpCarrierHopEncrypted_NothingBeyondACarrierEncrypted()
+    {
+        TestTenants.Arranged acme;
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            acme = await TestTenants.AddAsync(owner, "Acme", "0015650000f4");
+            owner.Trunks.Add(new Trunk
+            {
+                TenantId = acme.Tenant.Id, Name = "Old Carrier", Host = "sip.old-carrier.example", Transport = TrunkTransport.Udp, PlainTransportAllowed = true, SrtpMode = SrtpMode.Off,
+                CreatedAt = TestClock.Now,
+            });
+            owner.Trunks.Add(new Trunk
+            {
+                TenantId = acme.Tenant.Id, Name = "Good Carrier", Host = "sip.good-carrier.example", Transport = TrunkTransport.Tls, SrtpMode = SrtpMode.Required,
+                CreatedAt = TestClock.Now,
+            });
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync($"/protection/{acme.Tenant.Id}");
+
+        var old = page.Locator("dd[data-kind='Calls with outside numbers through Old Carrier'] svg[role=img]");
+        var good = page.Locator("dd[data-kind='Calls with outside numbers through Good Carrier'] svg[role=img]");
+        await Assertions.Expect(old.Locator("g.hop[data-to='carrier Old Carrier']")).ToHaveAttributeAsync("data-encrypted", "no");
+        await Assertions.Expect(old.Locator("g.hop[data-to='carrier Old Carrier'] > title")).ToContainTextAsync("NOT encrypted");
+        await Assertions.Expect(good.Locator("g.hop[data-to='carrier Good Carrier']")).ToHaveAttributeAsync("data-encrypted", "yes");
+        await Assertions.Expect(good.Locator("g.hop[data-to='carrier Good Carrier'] > title")).ToContainTextAsync("keys: our switch and the carrier");
+        await Assertions.Expect(page.Locator("g.hop[data-from^='carrier ']")).ToHaveCountAsync(2);
+        foreach (var beyond in await page.Locator("g.hop[data-from^='carrier ']").AllAsync())
+        {
+            await Assertions.Expect(beyond).ToHaveAttributeAsync("data-encrypted", "no");
+            await Assertions.Expect(beyond).ToHaveAttributeAsync("data-to", "the far party");
+        }
+
+        // The text alternative says what the picture draws, for screen readers.
+        await Assertions.Expect(good.Locator("desc")).ToContainTextAsync("our switch to carrier Good Carrier: encrypted");
+        await Assertions.Expect(old).ToHaveAttributeAsync("aria-labelledby", new System.Text.RegularExpressions.Regex("-title .*-desc$"));
+        await Portal.ScreenshotAsync(page, "protection-pictures");
+    }
+
+    [Fact]
     public async Task ProtectionPage_SuspendedOrUnknownTenant_NotFound()
     {
         TestTenants.Arranged acme;

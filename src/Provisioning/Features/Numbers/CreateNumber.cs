@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Data.Entities;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,14 +12,9 @@ public static class CreateNumber
     public static async Task<Results<Created<NumberResponse>, ValidationProblem, Conflict<ProblemDetails>>> HandleAsync(
         Guid tenantId, NumberSettings request, HttpContext http, PbxDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (await NumberChanges.InvalidAsync(db, tenantId, request, ct) is { } invalid)
+        if (await NumberChanges.CheckAsync(db, tenantId, request, null, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await NumberChanges.ConflictAsync(db, request, null, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         var now = time.GetUtcNow();
@@ -31,7 +27,7 @@ public static class CreateNumber
         db.AuditEvents.Add(ApiCaller.From(http).Audit(now, "number.create", "number", number.Id, tenantId));
         if (await NumberChanges.SaveAsync(db, request.Number, ct) is { } taken)
         {
-            return taken;
+            return ApiErrors.Conflict(taken.Message);
         }
 
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/numbers/{number.Id}", NumberResponse.From(number));

@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Data.Queries;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,14 +19,9 @@ public static class UpdateNumber
             return ApiErrors.NotFound("number");
         }
 
-        if (await NumberChanges.InvalidAsync(db, tenantId, request, ct) is { } invalid)
+        if (await NumberChanges.CheckAsync(db, tenantId, request, numberId, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await NumberChanges.ConflictAsync(db, request, numberId, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         number.Number = request.Number;
@@ -34,7 +30,7 @@ public static class UpdateNumber
         db.AuditEvents.Add(ApiCaller.From(http).Audit(time.GetUtcNow(), "number.update", "number", numberId, tenantId));
         if (await NumberChanges.SaveAsync(db, request.Number, ct) is { } taken)
         {
-            return taken;
+            return ApiErrors.Conflict(taken.Message);
         }
 
         return TypedResults.Ok(NumberResponse.From(number));

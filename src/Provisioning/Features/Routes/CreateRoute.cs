@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Data.Entities;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,14 +12,9 @@ public static class CreateRoute
     public static async Task<Results<Created<RouteResponse>, ValidationProblem, Conflict<ProblemDetails>>> HandleAsync(
         Guid tenantId, RouteSettings request, HttpContext http, PbxDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (await RouteChanges.InvalidAsync(db, tenantId, request, ct) is { } invalid)
+        if (await RouteChanges.CheckAsync(db, tenantId, request, null, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await RouteChanges.ConflictAsync(db, tenantId, request, null, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         var route = new OutboundRoute { TenantId = tenantId, Name = request.Name, Pattern = request.Pattern };

@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Data.Queries;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,14 +19,9 @@ public static class UpdateRoute
             return ApiErrors.NotFound("route");
         }
 
-        if (await RouteChanges.InvalidAsync(db, tenantId, request, ct) is { } invalid)
+        if (await RouteChanges.CheckAsync(db, tenantId, request, routeId, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await RouteChanges.ConflictAsync(db, tenantId, request, routeId, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         RouteChanges.Apply(route, request);

@@ -1,6 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,14 +13,9 @@ public static class CreateCarrier
     public static async Task<Results<Created<CarrierResponse>, ValidationProblem, Conflict<ProblemDetails>>> HandleAsync(
         CarrierSettings request, HttpContext http, PbxDbContext db, KeyProtector protector, TimeProvider time, CancellationToken ct)
     {
-        if (CarrierChanges.Invalid(request) is { } invalid)
+        if (await CarrierChanges.CheckAsync(db, request, null, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await CarrierChanges.ConflictAsync(db, request, null, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         var now = time.GetUtcNow();

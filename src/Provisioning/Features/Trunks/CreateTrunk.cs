@@ -1,6 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,14 +14,9 @@ public static class CreateTrunk
         Guid tenantId, TrunkSettings request, HttpContext http, PbxDbContext db, KeyProtector protector, TimeProvider time, CancellationToken ct)
     {
         var caller = ApiCaller.From(http);
-        if (await TrunkChanges.InvalidAsync(db, request, caller, null, ct) is { } invalid)
+        if (await TrunkChanges.CheckAsync(db, tenantId, request, caller.IsOperator, null, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await TrunkChanges.ConflictAsync(db, tenantId, request, null, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         var now = time.GetUtcNow();

@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -17,9 +18,9 @@ public static class DeleteCarrier
             return ApiErrors.NotFound("carrier");
         }
 
-        if (await db.Trunks.AnyAsync(t => t.CarrierId == carrierId, ct))
+        if (await CarrierChanges.DeleteProblemAsync(db, carrierId, ct) is { } problem)
         {
-            return ApiErrors.Conflict("Tenants' trunks use this carrier; move them to another first.");
+            return ApiErrors.Conflict(problem.Message);
         }
 
         db.Carriers.Remove(carrier);

@@ -1,4 +1,5 @@
 using HostedPbx.Data;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Data.Queries;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,11 +19,9 @@ public static class DeleteTrunk
             return ApiErrors.NotFound("trunk");
         }
 
-        // Routes keep their trunks in an array (no foreign key), so this check is what keeps them whole.
-        if (await db.OutboundRoutes.ForTenant(tenantId).AnyAsync(r => r.TrunkIds.Contains(trunkId), ct)
-            || await db.InboundNumbers.ForTenant(tenantId).AnyAsync(n => n.TrunkId == trunkId, ct))
+        if (await TrunkChanges.DeleteProblemAsync(db, tenantId, trunkId, ct) is { } problem)
         {
-            return ApiErrors.Conflict("Routes or numbers use this trunk; change them first.");
+            return ApiErrors.Conflict(problem.Message);
         }
 
         db.Trunks.Remove(trunk);

@@ -1,5 +1,6 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,14 +19,9 @@ public static class UpdateCarrier
             return ApiErrors.NotFound("carrier");
         }
 
-        if (CarrierChanges.Invalid(request) is { } invalid)
+        if (await CarrierChanges.CheckAsync(db, request, carrierId, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await CarrierChanges.ConflictAsync(db, request, carrierId, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         CarrierChanges.Apply(carrier, request, protector);

@@ -1,5 +1,6 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Pstn;
 using HostedPbx.Data.Queries;
 using HostedPbx.Provisioning.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,14 +22,9 @@ public static class UpdateTrunk
         }
 
         var caller = ApiCaller.From(http);
-        if (await TrunkChanges.InvalidAsync(db, request, caller, trunk, ct) is { } invalid)
+        if (await TrunkChanges.CheckAsync(db, tenantId, request, caller.IsOperator, trunk, ct) is { } problem)
         {
-            return invalid;
-        }
-
-        if (await TrunkChanges.ConflictAsync(db, tenantId, request, trunkId, ct) is { } conflict)
-        {
-            return conflict;
+            return problem.IsConflict ? ApiErrors.Conflict(problem.Message) : ApiErrors.Invalid(problem.Field, problem.Message);
         }
 
         TrunkChanges.Apply(trunk, request, protector);

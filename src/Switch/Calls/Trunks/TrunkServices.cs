@@ -40,7 +40,10 @@ internal sealed class TrunkServices(
         }
 
         // A tenant presents only numbers it owns; an emergency call goes out even from a tenant that owns none.
-        var callerId = current.CallerIdOf(tenantId, callerExtensionId);
+        // A route's own caller ID goes first, while the tenant still owns that number (RouteChanges checked it when set).
+        var callerId = admission.Route!.CallerId is { } routeCallerId && current.TryFindNumber(routeCallerId, out var owned) && owned.TenantId == tenantId
+            ? routeCallerId
+            : current.CallerIdOf(tenantId, callerExtensionId);
         var emergency = admission.Destination!.Kind == HostedPbx.Data.Pstn.DialledKind.Emergency;
         if (callerId is null && !emergency)
         {

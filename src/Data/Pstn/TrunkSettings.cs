@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using HostedPbx.Data.Entities;
 
-namespace HostedPbx.Provisioning.Features.Trunks;
+namespace HostedPbx.Data.Pstn;
 
 /// <summary>
 /// A tenant's trunk as the API takes it: <see cref="CarrierId"/> for one of the operator's carriers, or the tenant's own

@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace HostedPbx.Provisioning.Features.Trunks;
+namespace HostedPbx.Data.Pstn;
 
 /// <summary>What a carrier's host may be: an IP literal, or a DNS name (RFC 1123 labels) the switch resolves per RFC 3263.</summary>
-internal static class TrunkHost
+public static class TrunkHost
 {
     public static string? Problem(string? host)
     {

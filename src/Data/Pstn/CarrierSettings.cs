@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using HostedPbx.Data.Entities;
 
-namespace HostedPbx.Provisioning.Features.Trunks;
+namespace HostedPbx.Data.Pstn;
 
 /// <summary>An operator's carrier as the API takes it. The password is write-only: null keeps the stored one, "" clears it.</summary>
 public sealed record CarrierSettings(
