@@ -14,13 +14,14 @@ internal static class AdminCommands
     private const string Usage = "usage: HostedPbx.Admin migrate --connection CS"
         + " | ensure-ca --connection CS --master-key-file F --out DIR [--hosts 127.0.0.1,localhost]"
         + " | seed-demo --connection CS --master-key-file F --out DIR"
+        + " | issue-node-cert --connection CS --master-key-file F --name NODE --address IP[,IP] --out DIR"
         + " | verify-recordings --connection CS --master-key-file F --tenant ID [--recordings DIR]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
     {
         var command = args.Length > 0 ? args[0] : "";
         var connection = Option(args, "--connection");
-        if (command is not ("migrate" or "seed-demo" or "ensure-ca" or "verify-recordings") || connection is null)
+        if (command is not ("migrate" or "seed-demo" or "ensure-ca" or "verify-recordings" or "issue-node-cert") || connection is null)
         {
             await error.WriteLineAsync(Usage);
             return 2;
@@ -33,6 +34,7 @@ internal static class AdminCommands
                 "migrate" => await MigrateAsync(connection, output, cancellationToken),
                 "ensure-ca" => await EnsureCaAsync(connection, args, output, error, time, cancellationToken),
                 "verify-recordings" => await VerifyRecordingsAsync(connection, args, output, error, cancellationToken),
+                "issue-node-cert" => await IssueNodeCertificateAsync(connection, args, output, error, time, cancellationToken),
                 _ => await SeedDemoAsync(connection, args, output, error, time, cancellationToken),
             };
         }
@@ -132,6 +134,19 @@ internal static class AdminCommands
         var recordings = Option(args, "--recordings")
             ?? new Data.Recordings.RecordingOptions().Resolve(Environment.GetEnvironmentVariable("HostedPbx__DataDirectory"));
         return await RecordingCommands.VerifyAsync(connection, tenantId, keyFile, recordings, output, cancellationToken);
+    }
+
+    private static async Task<int> IssueNodeCertificateAsync(string connection, string[] args, TextWriter output, TextWriter error,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (keyFile, name, addresses, outDir) = (Option(args, "--master-key-file"), Option(args, "--name"), Option(args, "--address"), Option(args, "--out"));
+        if (keyFile is null || name is null || addresses is null || outDir is null)
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        return await NodeCertificateCommand.RunAsync(connection, keyFile, name, addresses, outDir, output, error, time, cancellationToken);
     }
 
     private static string? Option(string[] args, string name)

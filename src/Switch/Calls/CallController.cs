@@ -624,6 +624,7 @@ internal sealed class CallController
         // Each leg gets its own fresh keys: the callee never sees the caller's (DESIGN "Calls").
         var calleeMedia = Local(bridge.SideB, suites);
         var call = new Call(caller, answer, SdesOfferAnswer.CreateOffer(calleeMedia), bridge, callerMedia, calleeMedia, _environment);
+        bridge.LegKinds = () => (SwitchMetrics.LegKindLabel(call.Caller.Kind), SwitchMetrics.LegKindLabel(call.Callee?.Kind));
         return (call, forks);
     }
 

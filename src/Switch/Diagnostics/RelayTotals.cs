@@ -11,6 +11,7 @@ internal sealed class RelayTotals
 {
     private readonly Lock _gate = new();
     private readonly HashSet<RelaySession> _live = [];
+    private readonly Dictionary<string, RtcpReceptionTotals> _closedReception = new(StringComparer.Ordinal);
     private RelayLegCounters _closed;
 
     public int LiveSessions
@@ -50,6 +51,24 @@ internal sealed class RelayTotals
         }
     }
 
+    /// <summary>
+    /// The RTCP reception reports read so far (issue 14 item 3), summed by the kind of party that sent them: closed
+    /// sessions' and the current legs of live ones.
+    /// </summary>
+    public Dictionary<string, RtcpReceptionTotals> ReceptionByKind()
+    {
+        lock (_gate)
+        {
+            var sums = new Dictionary<string, RtcpReceptionTotals>(_closedReception, StringComparer.Ordinal);
+            foreach (var session in _live)
+            {
+                AddReception(sums, session);
+            }
+
+            return sums;
+        }
+    }
+
     private void Closed(RelaySession session)
     {
         lock (_gate)
@@ -57,6 +76,19 @@ internal sealed class RelayTotals
             if (_live.Remove(session))
             {
                 _closed = Add(Add(_closed, session.LegA), session.LegB);
+                AddReception(_closedReception, session);
+            }
+        }
+    }
+
+    private static void AddReception(Dictionary<string, RtcpReceptionTotals> sums, RelaySession session)
+    {
+        var (kindA, kindB) = session.LegKinds?.Invoke() ?? ("unknown", "unknown");
+        foreach (var (kind, leg) in new[] { (kindA, session.LegA), (kindB, session.LegB) })
+        {
+            if (leg is not null && leg.Reception is { Reports: > 0 } reception)
+            {
+                sums[kind] = sums.GetValueOrDefault(kind).Add(reception);
             }
         }
     }

@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Calls;
 using HostedPbx.Switch.Calls.Voicemail;
+using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transport;
 
@@ -40,6 +41,11 @@ internal sealed class SwitchMetrics : IDisposable
         _meter.CreateObservableGauge("hostedpbx.switch.relay.sessions", () => Relay.LiveSessions, "{session}", "Media relay sessions open.");
         _meter.CreateObservableCounter("hostedpbx.switch.relay.packets", ObservePackets, "{packet}", "Media packets received and relayed, by direction.");
         _meter.CreateObservableCounter("hostedpbx.switch.relay.drops", ObserveDrops, "{packet}", "Media packets dropped, by reason.");
+        // Issue 14 item 3: media quality as the handsets, nodes and carriers see it, from their RTCP reports (RFC 3550
+        // §6.4.1), as summary-style sums: mean jitter = rate(jitter) / rate(reports), mean loss likewise.
+        _meter.CreateObservableCounter("hostedpbx.switch.media.rtcp_reports", () => ObserveReception(r => r.Reports), "{report}", "RTCP reception reports read from the parties of calls, by leg kind.");
+        _meter.CreateObservableCounter("hostedpbx.switch.media.jitter", () => ObserveReception(r => r.JitterSeconds), "s", "Sum of the interarrival jitter the parties reported (RFC 3550 §6.4.1), by leg kind.");
+        _meter.CreateObservableCounter("hostedpbx.switch.media.fraction_lost", () => ObserveReception(r => r.FractionLost), "{fraction}", "Sum of the fraction of packets lost the parties reported (0-1 per report), by leg kind.");
         _meter.CreateObservableCounter("hostedpbx.switch.srtp.auth_failures", () => Relay.Snapshot().AuthFailures, "{packet}", "SRTP and SRTCP packets that failed authentication (RFC 3711 §3.3 step 5).");
         _meter.CreateObservableCounter("hostedpbx.switch.application.drops", ObserveApplicationDrops, "{packet}", "What callers sent to a mailbox or the voicemail menu and was dropped, by reason.");
     }
@@ -101,6 +107,17 @@ internal sealed class SwitchMetrics : IDisposable
         : reason.StartsWith("handshake failed", StringComparison.Ordinal) ? "tls_error"
         : "identity";
 
+    /// <summary>A bounded label for the kind of party on a side of the media relay.</summary>
+    internal static string LegKindLabel(Calls.LegKind? kind) => kind switch
+    {
+        Calls.LegKind.Handset => "handset",
+        Calls.LegKind.Trunk => "trunk",
+        Calls.LegKind.Node => "node",
+        Calls.LegKind.Application => "application",
+        null => "none",
+        _ => "other",
+    };
+
     internal static string OutcomeLabel(CallOutcome outcome) => outcome switch
     {
         CallOutcome.InProgress => "in_progress",
@@ -152,6 +169,10 @@ internal sealed class SwitchMetrics : IDisposable
             new(c.Relayed, new KeyValuePair<string, object?>("direction", "relayed")),
         ];
     }
+
+    private IEnumerable<Measurement<T>> ObserveReception<T>(Func<RtcpReceptionTotals, T> value)
+        where T : struct =>
+        Relay.ReceptionByKind().Select(k => new Measurement<T>(value(k.Value), new KeyValuePair<string, object?>("leg_kind", k.Key)));
 
     private IEnumerable<Measurement<long>> ObserveDrops()
     {

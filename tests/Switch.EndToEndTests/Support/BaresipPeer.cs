@@ -57,7 +57,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
     }
 
     public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto",
-        NetworkNamespace? network = null, bool messageWaiting = false, bool sipTrace = false)
+        NetworkNamespace? network = null, bool messageWaiting = false, bool sipTrace = false, SwitchDomain? domain = null)
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -93,7 +93,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
             "rtcp_mux no",
             "jitter_buffer_delay 5-10",
             "net_interface 127.0.0.1",
-            "dns_server 127.0.0.1:53",
+            $"dns_server {domain?.DnsServer ?? "127.0.0.1:53"}",
             "module_path /usr/lib/baresip/modules",
             "module cons.so",
             "module g711.so",
@@ -113,7 +113,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
             $"snd_path {Path.Combine(directory, "rec")}",
             ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{user}@127.0.0.1:{switchPort};transport=tls>;regint=600;mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu{(messageWaiting ? $";mwi=yes;outbound=\"sip:127.0.0.1:{switchPort};transport=tls\"" : "")}\n");
+            $"<sip:{user}@{domain?.Name ?? $"127.0.0.1:{switchPort}"};transport=tls>;regint={domain?.RegisterSeconds ?? 600};mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu{(messageWaiting ? $";mwi=yes;outbound=\"sip:127.0.0.1:{switchPort};transport=tls\"" : "")}\n");
 
         var info = new ProcessStartInfo(Tool.Require(network is null ? "baresip" : "ip"))
         {

@@ -21,6 +21,7 @@ public sealed class RelayLeg : IDisposable
     private readonly SocketAddress? _signalledRtcp;
     private SocketAddress? _latchedRtp;
     private SocketAddress? _latchedRtcp;
+    private readonly RtcpReception _reception;
     private OutboundStream _stream = OutboundStream.Create();
     private long _received;
     private long _relayed;
@@ -34,8 +35,10 @@ public sealed class RelayLeg : IDisposable
     /// <param name="rtcpMux">RTP and RTCP share one port (RFC 5761); RTCP is told apart by its packet type.</param>
     /// <param name="signalledRtp">The peer's address from SDP, used until the leg latches; null if unknown.</param>
     /// <param name="signalledRtcp">The peer's RTCP address from SDP; ignored with rtcp-mux.</param>
-    public RelayLeg(SrtpContext inbound, SrtpContext outbound, bool rtcpMux, SocketAddress? signalledRtp, SocketAddress? signalledRtcp)
+    /// <param name="clockRate">The RTP clock rate of the call's codec: the unit of the jitter the peer reports.</param>
+    public RelayLeg(SrtpContext inbound, SrtpContext outbound, bool rtcpMux, SocketAddress? signalledRtp, SocketAddress? signalledRtcp, int clockRate = 8000)
     {
+        _reception = new RtcpReception(clockRate);
         _inbound = inbound;
         _outbound = outbound;
         _rtcpMux = rtcpMux;
@@ -54,7 +57,8 @@ public sealed class RelayLeg : IDisposable
             rtcp = new IPEndPoint(address, media.RemoteRtcpPort).Serialize();
         }
 
-        return new RelayLeg(media.CreateInboundContext(), media.CreateOutboundContext(), media.RtcpMux, rtp, rtcp);
+        var clockRate = media.Codecs.FirstOrDefault(c => !c.IsTelephoneEvent)?.ClockRate ?? 8000;
+        return new RelayLeg(media.CreateInboundContext(), media.CreateOutboundContext(), media.RtcpMux, rtp, rtcp, clockRate);
     }
 
     /// <summary>Where RTP for this leg's peer goes: the latched source, else the SDP address.</summary>
@@ -68,6 +72,9 @@ public sealed class RelayLeg : IDisposable
     public int MaxOverhead => Math.Max(_outbound.SrtpOverhead, _outbound.SrtcpOverhead);
 
     public RelayLegCounters Counters => new(_received, _relayed, _authFailures, _replays, _malformed, _wrongSource);
+
+    /// <summary>What the peer's RTCP reports said so far about the media it receives (issue 14 item 3).</summary>
+    public RtcpReceptionTotals Reception => _reception.Totals;
 
     /// <summary>
     /// Relays a datagram that arrived from this leg's peer toward <paramref name="toward"/>. The datagram is
@@ -116,6 +123,11 @@ public sealed class RelayLeg : IDisposable
         if (!isRtcp)
         {
             tap?.OnAudio(fromA, buffer[..plainLength]);
+        }
+        else
+        {
+            // RFC 3550 §6.4: the peer's receiver report on what the switch sends it; read before the SSRCs are rewritten.
+            _reception.Read(buffer[..plainLength]);
         }
 
         var destination = isRtcp ? toward.RtcpDestination : toward.RtpDestination;

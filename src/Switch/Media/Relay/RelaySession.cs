@@ -45,6 +45,9 @@ internal sealed class RelaySession : IAsyncDisposable
     /// <summary>The relay thread's registration tokens of SideA.Rtp, SideA.Rtcp, SideB.Rtp, SideB.Rtcp (its own use).</summary>
     internal int[] Tokens { get; } = [-1, -1, -1, -1];
 
+    /// <summary>The kinds of party on side A and side B right now ("handset", "node", ...), for media quality metrics.</summary>
+    internal Func<(string A, string B)>? LegKinds { get; set; }
+
     /// <summary>Told once, when the session closes, while its legs still hold their final counts (metrics).</summary>
     internal Action<RelaySession>? Closing { get; set; }
 
