@@ -153,7 +153,10 @@ internal sealed class SipServer(
         var limits = new SipConnectionLimits(
             TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
             o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
-        connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token);
+        connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token)
+        {
+            Locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer),
+        };
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
             limits, _logger, peerAuthenticator, () => pstnDirectory.Current.Peers);

@@ -43,7 +43,8 @@ internal sealed class CallHarness : IAsyncDisposable
     // recorder: the calls' recording policies and recorder, made from this harness (its time); none by default.
     public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
         Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null,
-        PeerTrust? carrierTrust = null, KeyProtector? keys = null, HostedPbx.Switch.Tests.Nodes.NodeSide? node = null)
+        PeerTrust? carrierTrust = null, KeyProtector? keys = null, HostedPbx.Switch.Tests.Nodes.NodeSide? node = null,
+        HostedPbx.Switch.Sip.Transport.Resolution.SipServerLocator? locator = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -79,7 +80,11 @@ internal sealed class CallHarness : IAsyncDisposable
         var peers = carrierTrust is null && node is null ? null : new PeerAuthenticator(carrierTrust ?? new PeerTrust([_pki.Root.Certificate]), Time, node?.Recognizer);
         var own = node?.Own ?? _pki.ServerContext;
         _connector = peers is null ? null
-            : new PeerConnector(own, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token);
+            : new PeerConnector(own, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token)
+            {
+                // Issue 11: carriers' names through the test's own name server (dnsmasq) when it gives one.
+                Locator = locator ?? HostedPbx.Switch.Sip.Transport.Resolution.SipServerLocator.Create(null),
+            };
         _listener = new TlsListener(
             own, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
             // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
