@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Trunks.Keepalive;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Transport;
 
@@ -39,6 +40,8 @@ internal sealed class SwitchMetrics : IDisposable
         _meter.CreateObservableGauge("hostedpbx.switch.relay.sessions", () => Relay.LiveSessions, "{session}", "Media relay sessions open.");
         _meter.CreateObservableCounter("hostedpbx.switch.relay.packets", ObservePackets, "{packet}", "Media packets received and relayed, by direction.");
         _meter.CreateObservableCounter("hostedpbx.switch.relay.drops", ObserveDrops, "{packet}", "Media packets dropped, by reason.");
+        _meter.CreateObservableGauge("hostedpbx.switch.trunk.up", ObserveTrunks, "{trunk}", "1 when this node's OPTIONS keep-alive finds the trunk up, 0 when down, by trunk id.");
+        _meter.CreateObservableCounter("hostedpbx.switch.trunk.skipped", ObserveTrunkSkips, "{call}", "Calls whose route passed over the trunk because it was down, by trunk id.");
         _meter.CreateObservableCounter("hostedpbx.switch.srtp.auth_failures", () => Relay.Snapshot().AuthFailures, "{packet}", "SRTP and SRTCP packets that failed authentication (RFC 3711 §3.3 step 5).");
     }
 
@@ -46,6 +49,9 @@ internal sealed class SwitchMetrics : IDisposable
     public ActivitySource Source { get; }
 
     public RelayTotals Relay { get; } = new();
+
+    /// <summary>The trunk keep-alive whose states the trunk gauges read (issue 11), once the SIP service has built it.</summary>
+    public TrunkKeepalive? Keepalive { get; set; }
 
     /// <summary>What the gauges read, once the SIP service has built it.</summary>
     public void Observe(BindingTable bindings, ConnectionTable connections, CallController calls, DateTimeOffset certificateNotAfter, TimeProvider time) =>
@@ -120,6 +126,12 @@ internal sealed class SwitchMetrics : IDisposable
         Source.Dispose();
         _meter.Dispose();
     }
+
+    private IEnumerable<Measurement<int>> ObserveTrunks() =>
+        Keepalive?.States().Select(s => new Measurement<int>(s.Up ? 1 : 0, new KeyValuePair<string, object?>("trunk_id", s.TrunkId))) ?? [];
+
+    private IEnumerable<Measurement<long>> ObserveTrunkSkips() =>
+        Keepalive?.Skipped().Select(s => new Measurement<long>(s.Skipped, new KeyValuePair<string, object?>("trunk_id", s.TrunkId))) ?? [];
 
     private IEnumerable<Measurement<int>> ObserveActiveCalls()
     {
