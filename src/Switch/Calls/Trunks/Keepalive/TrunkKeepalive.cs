@@ -80,12 +80,22 @@ internal sealed class TrunkKeepalive(
         var target = trunks[0].Target;
         try
         {
-            var connected = await connector().GetOrConnectAsync(target, cancellationToken);
-            // The answer must come before the next round is due (and within RFC 3261's 64*T1).
-            var timeout = interval < sip.Timers.TransactionTimeout ? interval : sip.Timers.TransactionTimeout;
-            var outcome = connected.Succeeded
-                ? await OptionsProbe.SendAsync(connected.Connection, target, sip, timeout, time, cancellationToken)
-                : new ProbeOutcome(false, connected.Failure);
+            ProbeOutcome outcome;
+            try
+            {
+                var connected = await connector().GetOrConnectAsync(target, cancellationToken);
+                // The answer must come before the next round is due (and within RFC 3261's 64*T1).
+                var timeout = interval < sip.Timers.TransactionTimeout ? interval : sip.Timers.TransactionTimeout;
+                outcome = connected.Succeeded
+                    ? await OptionsProbe.SendAsync(connected.Connection, target, sip, timeout, time, cancellationToken)
+                    : new ProbeOutcome(false, connected.Failure);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                // A connection that closed under the probe is a miss, not the end of the keep-alive.
+                outcome = new ProbeOutcome(false, $"the connection failed: {ex.Message}");
+            }
+
             var health = _health.GetOrAdd(target.PeerId, _ => new TrunkHealth(missesToDown));
             TrunkStateChange[] changes;
             lock (health)
