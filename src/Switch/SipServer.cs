@@ -55,6 +55,7 @@ internal sealed class SipServer(
     private Calls.Nodes.NodeRoutes? _nodeRoutes;
     private ConnectionTable? _connections;
     private Task? _recordsWritten;
+    private Calls.Trunks.Keepalive.TrunkKeepalive? _keepalive;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -105,9 +106,13 @@ internal sealed class SipServer(
         var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
         // Trunk legs reach carriers through the peer connector, made below once the identity gate exists.
         PeerConnector? connector = null;
-        var trunks = new TrunkServices(
-            () => pstnDirectory.Current, () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens."),
-            new TrunkChannels(), keys, audit, _logger);
+        Func<PeerConnector> connectorMade = () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens.");
+        // Issue 11: each node probes every carrier with OPTIONS; routes put the trunks it finds down last.
+        _keepalive = new Calls.Trunks.Keepalive.TrunkKeepalive(
+            () => pstnDirectory.Current, connectorMade, new Calls.Trunks.Keepalive.KeepaliveSignalling(transactions, _scheduler, timers, o.SipListen),
+            TimeSpan.FromSeconds(o.TrunkKeepaliveSeconds), o.TrunkKeepaliveMisses, new Calls.Trunks.Keepalive.TrunkStateStore(contexts, o.NodeName, _logger).SaveAsync,
+            time, _logger);
+        var trunks = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
@@ -139,6 +144,7 @@ internal sealed class SipServer(
                 [PeerKind.Node] = new Calls.Nodes.NodeRequests(transactions, _scheduler, timers, calls, () => directory.Current),
             });
         metrics.Observe(bindings, connections, calls, certificate.TargetCertificate.NotAfter.ToUniversalTime(), time);
+        metrics.Keepalive = _keepalive;
         // Identity holds for the life of a connection: each message and each new directory re-checks it.
         var gate = new IdentityGate(
             dispatcher, connections, () => directory.Current, audit, _logger, (c, device) => registrar.OnLinesChanged(c.Id, device.Extensions), () => pstnDirectory.Current.Peers);
@@ -153,7 +159,10 @@ internal sealed class SipServer(
         var limits = new SipConnectionLimits(
             TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
             o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
-        connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token);
+        connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token)
+        {
+            Locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer),
+        };
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
             limits, _logger, peerAuthenticator, () => pstnDirectory.Current.Peers);
@@ -187,6 +196,7 @@ internal sealed class SipServer(
             Guard(_recordsWritten = _records!.RunAsync(stoppingToken)),
             Guard(_heartbeat!.RunAsync(stoppingToken)),
             Guard(_nodeRoutes!.RunAsync(stoppingToken)),
+            Guard(_keepalive!.RunAsync(stoppingToken)),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
     }
 

@@ -94,6 +94,20 @@ public sealed class SwitchOptions
     [Required]
     public string PromptsDirectory { get; set; } = ".data/prompts";
 
+    // Trunks (issue 11 item 1): how carriers are found and watched.
+
+    /// <summary>The name server ("address" or "address:port") asked for carriers' NAPTR/SRV/A records; empty: the system's.</summary>
+    [RegularExpression(@"^$|^\[?[0-9A-Fa-f:.]+\]?(:[0-9]{1,5})?$", ErrorMessage = "Switch:TrunkDnsServer must be an IP address, optionally with :port.")]
+    public string TrunkDnsServer { get; set; } = "";
+
+    /// <summary>How often each node sends OPTIONS to each trunk it may use (RFC 3261 §11).</summary>
+    [Range(5, 3600, ErrorMessage = "Switch:TrunkKeepaliveSeconds must be between 5 and 3600.")]
+    public int TrunkKeepaliveSeconds { get; set; } = 30;
+
+    /// <summary>Unanswered OPTIONS in a row after which a trunk is marked down (one answer marks it up again).</summary>
+    [Range(1, 100, ErrorMessage = "Switch:TrunkKeepaliveMisses must be between 1 and 100.")]
+    public int TrunkKeepaliveMisses { get; set; } = 3;
+
     /// <summary>Filled from Kestrel's default certificate when the switch's own paths are not set (set by SwitchServices).</summary>
     internal string ResolvedCertificatePath { get; set; } = "";
 

@@ -1980,6 +1980,51 @@ namespace HostedPbx.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HostedPbx.Data.Entities.TrunkState", b =>
+                {
+                    b.Property<Guid>("TrunkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trunk_id");
+
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("TrunkId", "NodeName")
+                        .HasName("pk_trunk_states");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_trunk_states_tenant_id");
+
+                    b.HasIndex("TenantId", "TrunkId")
+                        .HasDatabaseName("ix_trunk_states_tenant_id_trunk_id");
+
+                    b.ToTable("trunk_states", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_trunk_states_state_values", "state IN ('Up', 'Down')");
+                        });
+                });
+
             modelBuilder.Entity("HostedPbx.Data.Entities.TrustAnchor", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2692,6 +2737,17 @@ namespace HostedPbx.Data.Migrations
                     b.Navigation("Carrier");
 
                     b.Navigation("RecordingPolicy");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.TrunkState", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.Trunk", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TrunkId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trunk_states_trunks_tenant_id_trunk_id");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.TrustAnchor", b =>

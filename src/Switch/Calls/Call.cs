@@ -598,6 +598,13 @@ internal sealed class Call
             return End(CallOutcome.NotFound, unknown.FinalStatus.Value);
         }
 
+        // Issue 11: a carrier whose host does not resolve (RFC 3263) is named as the reason; the audit says which host.
+        if (_callees is [Trunks.TrunkLeg { FinalStatus: SipStatusCodes.ServiceUnavailable, Unresolved: true }])
+        {
+            _answering.Refuse(SipStatusCodes.ServiceUnavailable, "Carrier Unreachable");
+            return End(CallOutcome.Unavailable, SipStatusCodes.ServiceUnavailable);
+        }
+
         var status = busy ? SipStatusCodes.BusyHere : SipStatusCodes.TemporarilyUnavailable;
         _answering.Refuse(status);
         return End(busy ? CallOutcome.Busy : CallOutcome.Unavailable, status);

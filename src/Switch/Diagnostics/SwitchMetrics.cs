@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Calls;
+using HostedPbx.Switch.Calls.Trunks.Keepalive;
 using HostedPbx.Switch.Calls.Voicemail;
 using HostedPbx.Switch.Media.Relay;
 using HostedPbx.Switch.Sip.Registrar;
@@ -46,6 +47,8 @@ internal sealed class SwitchMetrics : IDisposable
         _meter.CreateObservableCounter("hostedpbx.switch.media.rtcp_reports", () => ObserveReception(r => r.Reports), "{report}", "RTCP reception reports read from the parties of calls, by leg kind.");
         _meter.CreateObservableCounter("hostedpbx.switch.media.jitter", () => ObserveReception(r => r.JitterSeconds), "s", "Sum of the interarrival jitter the parties reported (RFC 3550 §6.4.1), by leg kind.");
         _meter.CreateObservableCounter("hostedpbx.switch.media.fraction_lost", () => ObserveReception(r => r.FractionLost), "{fraction}", "Sum of the fraction of packets lost the parties reported (0-1 per report), by leg kind.");
+        _meter.CreateObservableGauge("hostedpbx.switch.trunk.up", ObserveTrunks, "{trunk}", "1 when this node's OPTIONS keep-alive finds the trunk up, 0 when down, by trunk id.");
+        _meter.CreateObservableCounter("hostedpbx.switch.trunk.skipped", ObserveTrunkSkips, "{call}", "Calls whose route passed over the trunk because it was down, by trunk id.");
         _meter.CreateObservableCounter("hostedpbx.switch.srtp.auth_failures", () => Relay.Snapshot().AuthFailures, "{packet}", "SRTP and SRTCP packets that failed authentication (RFC 3711 §3.3 step 5).");
         _meter.CreateObservableCounter("hostedpbx.switch.application.drops", ObserveApplicationDrops, "{packet}", "What callers sent to a mailbox or the voicemail menu and was dropped, by reason.");
     }
@@ -57,6 +60,9 @@ internal sealed class SwitchMetrics : IDisposable
 
     /// <summary>What the application legs (mailbox, voicemail menu) dropped of what callers sent.</summary>
     public ApplicationDrops ApplicationDrops { get; } = new();
+
+    /// <summary>The trunk keep-alive whose states the trunk gauges read (issue 11), once the SIP service has built it.</summary>
+    public TrunkKeepalive? Keepalive { get; set; }
 
     /// <summary>What the gauges read, once the SIP service has built it.</summary>
     public void Observe(BindingTable bindings, ConnectionTable connections, CallController calls, DateTimeOffset certificateNotAfter, TimeProvider time) =>
@@ -142,6 +148,12 @@ internal sealed class SwitchMetrics : IDisposable
         Source.Dispose();
         _meter.Dispose();
     }
+
+    private IEnumerable<Measurement<int>> ObserveTrunks() =>
+        Keepalive?.States().Select(s => new Measurement<int>(s.Up ? 1 : 0, new KeyValuePair<string, object?>("trunk_id", s.TrunkId))) ?? [];
+
+    private IEnumerable<Measurement<long>> ObserveTrunkSkips() =>
+        Keepalive?.Skipped().Select(s => new Measurement<long>(s.Skipped, new KeyValuePair<string, object?>("trunk_id", s.TrunkId))) ?? [];
 
     private IEnumerable<Measurement<int>> ObserveActiveCalls()
     {

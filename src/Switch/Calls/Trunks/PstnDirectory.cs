@@ -44,6 +44,9 @@ internal sealed class PstnDirectory
 
     public PeerDirectory Peers { get; }
 
+    /// <summary>Every trunk the switch may dial (the keep-alive probes their carriers).</summary>
+    public IEnumerable<PstnTrunk> AllTrunks => _trunks.Values;
+
     public bool TryGet(Guid tenantId, out PstnTenant tenant) => _tenants.TryGetValue(tenantId, out tenant!);
 
     /// <summary>The route's trunks that belong to <paramref name="tenantId"/> and are enabled, in the route's order (failover order).</summary>

@@ -137,6 +137,9 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         }
     }
 
+    /// <summary>True when the last trunk tried failed because its host did not resolve (RFC 3263): the caller hears why.</summary>
+    public bool Unresolved { get; private set; }
+
     /// <summary>The final status of our INVITE on the last trunk tried (or why no trunk could be tried).</summary>
     public int? FinalStatus
     {
@@ -520,9 +523,11 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
                     _services.Audit.Denied("pstn.trunk.connect", outcome.Failure, trunk.TenantId, trunk.Name, trunk.Id.ToString(), null, "trunk", trunk.Id.ToString());
                     ReleaseChannel();
                     _lastFailure = SipStatusCodes.ServiceUnavailable;
+                    Unresolved = outcome.Unresolved;
                     continue;
                 }
 
+                Unresolved = false;
                 if (_cancelled)
                 {
                     ReleaseChannel();

@@ -1,4 +1,5 @@
 using HostedPbx.Data.Certificates;
+using HostedPbx.Switch.Calls.Trunks.Keepalive;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transport.Peers;
@@ -25,6 +26,9 @@ internal sealed class TrunkServices(
 
     public PstnDirectory Directory => directory();
 
+    /// <summary>The node's OPTIONS keep-alive (issue 11): trunks it finds down go last in a route's order.</summary>
+    public TrunkKeepalive? Keepalive { get; init; }
+
     /// <summary>
     /// The leg that carries a call <paramref name="admission"/> routed, over the route's trunks in order, presenting a
     /// number the tenant owns; or the status and reason the caller gets when there is none.
@@ -34,6 +38,7 @@ internal sealed class TrunkServices(
         ArgumentNullException.ThrowIfNull(admission);
         var current = directory();
         var trunks = current.TrunksOf(tenantId, admission.Route!);
+        trunks = Keepalive?.Order(trunks) ?? trunks;
         if (trunks.Count == 0)
         {
             return (null, SipStatusCodes.ServiceUnavailable, "No trunk available");

@@ -43,7 +43,8 @@ internal sealed class CallHarness : IAsyncDisposable
     // recorder: the calls' recording policies and recorder, made from this harness (its time); none by default.
     public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
         Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null,
-        PeerTrust? carrierTrust = null, KeyProtector? keys = null, HostedPbx.Switch.Tests.Nodes.NodeSide? node = null)
+        PeerTrust? carrierTrust = null, KeyProtector? keys = null, HostedPbx.Switch.Tests.Nodes.NodeSide? node = null,
+        HostedPbx.Switch.Sip.Transport.Resolution.SipServerLocator? locator = null, int? keepaliveMisses = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -58,7 +59,13 @@ internal sealed class CallHarness : IAsyncDisposable
             NullLogger.Instance,
             pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes,
             // Trunk legs (issue 11) when the test plays a carrier: they reach it through a peer connector made below.
-            carrierTrust is null || pstn is null ? null : Trunks = new TrunkServices(pstn, () => _connector!, new TrunkChannels(), keys, Audit, NullLogger.Instance))
+            carrierTrust is null || pstn is null ? null : Trunks = new TrunkServices(pstn, () => _connector!, new TrunkChannels(), keys, Audit, NullLogger.Instance)
+            {
+                // Issue 11: the OPTIONS keep-alive on this harness's fake time, its state changes kept for the test.
+                Keepalive = keepaliveMisses is not { } misses ? null : Keepalive = new HostedPbx.Switch.Calls.Trunks.Keepalive.TrunkKeepalive(
+                    pstn, () => _connector!, new HostedPbx.Switch.Calls.Trunks.Keepalive.KeepaliveSignalling(Transactions, Scheduler, Timers, "127.0.0.1:5061"),
+                    TimeSpan.FromSeconds(30), misses, (change, _) => { TrunkStates.Enqueue(change); return Task.CompletedTask; }, Time, NullLogger.Instance),
+            })
         {
             Recorder = recorder?.Invoke(this),
             // Issue 14: as a switch node, callees on the other nodes are reached through the node's link (routes set by the test).
@@ -79,7 +86,11 @@ internal sealed class CallHarness : IAsyncDisposable
         var peers = carrierTrust is null && node is null ? null : new PeerAuthenticator(carrierTrust ?? new PeerTrust([_pki.Root.Certificate]), Time, node?.Recognizer);
         var own = node?.Own ?? _pki.ServerContext;
         _connector = peers is null ? null
-            : new PeerConnector(own, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token);
+            : new PeerConnector(own, peers, Connections, gate, TimeProvider.System, TransportHarness.Limits, NullLogger.Instance, _stop.Token)
+            {
+                // Issue 11: carriers' names through the test's own name server (dnsmasq) when it gives one.
+                Locator = locator ?? HostedPbx.Switch.Sip.Transport.Resolution.SipServerLocator.Create(null),
+            };
         _listener = new TlsListener(
             own, () => _directory, new DeviceAuthenticator(Time), Connections, gate, Audit, Time,
             // A flood test sends 300 INVITEs and is answered ~600 times at once; on a loaded machine the phone reads slower
@@ -110,6 +121,12 @@ internal sealed class CallHarness : IAsyncDisposable
     public MediaRelay Relay { get; }
 
     public CallController Calls { get; }
+
+    /// <summary>The trunk keep-alive (every 30 s of fake time), when the harness was made with <c>keepaliveMisses</c>.</summary>
+    public HostedPbx.Switch.Calls.Trunks.Keepalive.TrunkKeepalive? Keepalive { get; }
+
+    /// <summary>The trunk state changes the keep-alive stored, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<HostedPbx.Switch.Calls.Trunks.Keepalive.TrunkStateChange> TrunkStates { get; } = new();
 
     /// <summary>What trunk legs share, when the harness was made with a carrier's trust.</summary>
     public TrunkServices? Trunks { get; }

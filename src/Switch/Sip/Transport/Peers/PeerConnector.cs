@@ -5,7 +5,9 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Sip.Transport.Resolution;
 
 namespace HostedPbx.Switch.Sip.Transport.Peers;
 
@@ -27,6 +29,9 @@ internal sealed class PeerConnector(
 {
     private readonly ConcurrentDictionary<(PeerKind, Guid), SipConnection> _open = new();
 
+    /// <summary>Finds a carrier's servers (RFC 3263); the system's name servers unless the switch names one.</summary>
+    public SipServerLocator Locator { get; init; } = SipServerLocator.Create(null);
+
     /// <summary>The open connection to <paramref name="target"/>'s peer, or a new one.</summary>
     public async Task<PeerConnectOutcome> GetOrConnectAsync(PeerTarget target, CancellationToken cancellationToken)
     {
@@ -38,21 +43,33 @@ internal sealed class PeerConnector(
         return await ConnectAsync(target, cancellationToken);
     }
 
-    /// <summary>A new connection to <paramref name="target"/>, tried on each of its addresses in turn (RFC 3263 §4.3).</summary>
+    /// <summary>A new connection to <paramref name="target"/>, tried on each of its located addresses in turn (RFC 3263 §4.3).</summary>
     public async Task<PeerConnectOutcome> ConnectAsync(PeerTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(target.Host, out var literal))
+        IPEndPoint[] addresses;
+        if (target.Kind == PeerKind.Trunk)
         {
-            addresses = [literal];
+            // RFC 3263 §4: a carrier's name by NAPTR, SRV, then A/AAAA; its certificate is still checked against the
+            // trunk's configured name, never the SRV target's (RFC 5922 §4).
+            var location = await Locator.LocateAsync(target.Host, target.Port, TrunkTransport.Tls, cancellationToken);
+            if (!location.Found)
+            {
+                return Failed(target, location.Failure) with { Unresolved = true };
+            }
+
+            addresses = [.. location.Targets];
+        }
+        else if (IPAddress.TryParse(target.Host, out var literal))
+        {
+            addresses = [new IPEndPoint(literal, target.Port)];
         }
         else
         {
             try
             {
-                // RFC 3263 §4.2: with a port given and TLS the transport, the host's A/AAAA records.
-                addresses = await Dns.GetHostAddressesAsync(target.Host, cancellationToken);
+                // A node is named by its address or a host name: its A/AAAA records.
+                addresses = [.. (await Dns.GetHostAddressesAsync(target.Host, cancellationToken)).Select(a => new IPEndPoint(a, target.Port))];
             }
             catch (SocketException ex)
             {
@@ -63,7 +80,8 @@ internal sealed class PeerConnector(
         string failure = $"host '{target.Host}' has no address";
         foreach (var address in addresses)
         {
-            var outcome = await ConnectAsync(target, new IPEndPoint(address, target.Port), cancellationToken);
+            // RFC 3263 §4.3: the next address when a connection cannot be made.
+            var outcome = await ConnectAsync(target, address, cancellationToken);
             if (outcome.Succeeded)
             {
                 return outcome;
