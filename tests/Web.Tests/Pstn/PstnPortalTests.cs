@@ -120,12 +120,20 @@ public sealed class PstnPortalTests(Portal portal) : IAsyncLifetime
         var added = page.Locator("table[data-testid=trunks] tbody tr:has-text('Legacy')");
         await Assertions.Expect(added).ToContainTextAsync("own: 192.0.2.10:5061");
         await Assertions.Expect(added).ToContainTextAsync("TLS");
-        await Assertions.Expect(added.GetByTestId("trunk-state")).ToHaveTextAsync("—");
+        await Assertions.Expect(added.GetByTestId("trunk-state")).ToHaveTextAsync("Not checked yet");
 
         await using var owner = portal.Database.CreateOwnerContext();
         var saved = await owner.Trunks.AsNoTracking().SingleAsync(t => t.Name == "Legacy", _cancel);
         Assert.Equal((TrunkTransport.Tls, false, _acme.Tenant.Id), (saved.Transport, saved.PlainTransportAllowed, saved.TenantId));
         Assert.Equal(1, await owner.AuditEvents.CountAsync(e => e.Action == "trunk.create" && e.TargetId == saved.Id.ToString(), _cancel));
+
+        // A switch node's keep-alive finds the trunk down: the page says so, with the node's reason.
+        owner.SwitchNodes.Add(new SwitchNode { Name = "node-a", SipAddress = "127.0.0.2:5061", CertificateFingerprint = "00", StartedAt = TestClock.Now, LastHeartbeatAt = TestClock.Now });
+        owner.TrunkStates.Add(new TrunkState { TrunkId = saved.Id, TenantId = saved.TenantId, NodeName = "node-a", State = TrunkReachability.Down, Since = TestClock.Now, Reason = "3 OPTIONS unanswered" });
+        await owner.SaveChangesAsync(_cancel);
+        await page.ReloadAsync();
+        await Assertions.Expect(added.GetByTestId("trunk-state")).ToContainTextAsync("Down since");
+        await Assertions.Expect(added.GetByTestId("trunk-state")).ToContainTextAsync("3 OPTIONS unanswered");
     }
 
     [Fact]
