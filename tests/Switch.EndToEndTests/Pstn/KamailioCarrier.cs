@@ -300,14 +300,7 @@ internal sealed class KamailioCarrier : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(limit.Token);
-        }
-
-        _process.Dispose();
+        await Tool.StopAsync(_process);
         // Kept beside its configuration, for reading after a failed run.
         await File.WriteAllTextAsync(Path.Combine(Directory, "kamailio.log"), Log);
         _certificate.Dispose();

@@ -240,13 +240,6 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(limit.Token);
-        }
-
-        _process.Dispose();
+        await Tool.StopAsync(_process);
     }
 }

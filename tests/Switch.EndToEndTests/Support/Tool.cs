@@ -17,6 +17,7 @@ internal static class Tool
         ["ip"] = "iproute2",
         ["sox"] = "sox",
         ["espeak-ng"] = "espeak-ng",
+        ["dnsmasq"] = "dnsmasq-base",
     };
 
     /// <summary>The full path of <paramref name="name"/>, or an exception that says which Debian package brings it.</summary>
@@ -72,5 +73,18 @@ internal static class Tool
         }
 
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>Ends a program a test started, and whatever it started, waiting up to 10 s; then releases it.</summary>
+    public static async ValueTask StopAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(limit.Token);
+        }
+
+        process.Dispose();
     }
 }
