@@ -55,6 +55,7 @@ internal sealed class SipServer(
     private Calls.Nodes.NodeRoutes? _nodeRoutes;
     private ConnectionTable? _connections;
     private Task? _recordsWritten;
+    private Sip.Transport.Udp.PlainTrunkSocket? _plainTrunks;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -154,6 +155,16 @@ internal sealed class SipServer(
             TimeSpan.FromSeconds(o.IdleTimeoutSeconds), TimeSpan.FromSeconds(o.HandshakeTimeoutSeconds), TimeSpan.FromSeconds(o.PartialMessageSeconds),
             o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
         connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token);
+        // Issue 11: named plain trunks (UDP), only when the operator gave them a socket; handsets never reach it.
+        if (o.PlainTrunkListen.Length > 0)
+        {
+            var plain = _plainTrunks = new Sip.Transport.Udp.PlainTrunkSocket(
+                IPEndPoint.Parse(o.PlainTrunkListen), connections, gate, limits, time, _logger, _stopping.Token);
+            trunks.PlainTrunks = plain;
+            plain.Update(pstnDirectory.Current.PlainPeers);
+            pstnDirectory.OnSwapped(changed => plain.Update(changed.PlainPeers));
+        }
+
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
             limits, _logger, peerAuthenticator, () => pstnDirectory.Current.Peers);
@@ -173,6 +184,7 @@ internal sealed class SipServer(
         await base.StopAsync(cancellationToken);
         _scheduler?.Dispose();
         _relayEngine?.Dispose();
+        _plainTrunks?.Dispose();
         _stopping.Dispose();
     }
 
@@ -187,6 +199,7 @@ internal sealed class SipServer(
             Guard(_recordsWritten = _records!.RunAsync(stoppingToken)),
             Guard(_heartbeat!.RunAsync(stoppingToken)),
             Guard(_nodeRoutes!.RunAsync(stoppingToken)),
+            Guard(_plainTrunks?.RunAsync(stoppingToken) ?? Task.CompletedTask),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
     }
 
