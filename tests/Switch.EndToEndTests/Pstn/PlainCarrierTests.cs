@@ -120,7 +120,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
     }
 
     [Fact]
-    public async Task Call_PlainTrunkWithoutOperatorsLeave_FailsWith503AndTheAuditSaysWhyAndTheCarrierHearsNothing()
+    public async Task Call_PlainTrunkWithoutOperatorsLeave_CallerGets480AndTheAuditSaysWhyAndTheCarrierHearsNothing()
     {
         var plainPort = PlainCarrier.FreeUdpPort();
         await using var sut = await SwitchUnderTest.StartAsync(
@@ -154,8 +154,9 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
 
         Assert.Equal(CallType.OutboundPstn, record.Type);
         Assert.Null(record.AnsweredAt);
-        // The caller hears only that the service is unavailable; the audit names the reason.
-        Assert.Contains("session closed: 503", refused, StringComparison.Ordinal);
+        // The caller hears only that the number cannot be reached now (as for any trunk that cannot be used); the audit names the reason.
+        Assert.Equal(CallOutcome.Unavailable, record.Outcome);
+        Assert.Contains("session closed: 480 Temporarily Unavailable", refused, StringComparison.Ordinal);
         var denied = Assert.Single(audit);
         Assert.Equal(AuditOutcome.Denied, denied.Outcome);
         Assert.Contains("has not allowed plain transport", denied.Reason, StringComparison.Ordinal);
