@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using HostedPbx.Data.Entities;
@@ -45,6 +47,15 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
             return await db.Registrations.AnyAsync(_cancel) && sut.Output.Contains("Plain trunks: flow", StringComparison.Ordinal) ? (object?)true : null;
         }, TimeSpan.FromSeconds(30), () => "201 registered and the plain trunk's flow open\n" + sut.Output + alice.Log + carrier.Log);
 
+        // A stranger's INVITE to the plain socket first: the socket reads in order, so by the time the call is done it was dropped.
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var strangerPort = ((IPEndPoint)stranger.LocalEndPoint!).Port;
+        await stranger.SendToAsync(Encoding.ASCII.GetBytes(
+            $"INVITE sip:{PlainCarrier.CallerNumber}@127.0.0.1:{plainPort} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{strangerPort};branch=z9hG4bKstranger\r\n"
+            + "From: <sip:+4930999@127.0.0.1>;tag=s1\r\nTo: <sip:+4940555111@127.0.0.1>\r\nCall-ID: stranger\r\nCSeq: 1 INVITE\r\n"
+            + $"Contact: <sip:+4930999@127.0.0.1:{strangerPort}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"), SocketFlags.None, new IPEndPoint(IPAddress.Loopback, plainPort), _cancel);
+
         await alice.CommandAsync("dial", $"sip:{Dialled}@127.0.0.1:{sut.SipPort}", _cancel);
         var record = await Eventually.GetAsync(async () =>
         {
@@ -86,8 +97,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         // The wire agrees. The carrier's leg: SIP readable over UDP, and the switch's media port for it named in its plain SDP.
         var plainSip = packets.Where(p => p.IsUdp && (p.SourcePort == plainPort || p.DestinationPort == plainPort))
             .Select(p => Encoding.ASCII.GetString(p.Payload)).ToList();
-        Assert.Contains(plainSip, text => text.StartsWith($"INVITE sip:{Dialled}@127.0.0.1:{carrier.SipPort}", StringComparison.Ordinal));
-        var offer = plainSip.First(text => text.StartsWith("INVITE ", StringComparison.Ordinal));
+        var offer = Assert.Single(plainSip.Where(text => text.StartsWith($"INVITE sip:{Dialled}@127.0.0.1:{carrier.SipPort}", StringComparison.Ordinal)).Distinct());
         var carrierLegPort = int.Parse(AudioLine().Match(offer).Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.DoesNotContain("a=crypto", offer, StringComparison.Ordinal);
         bool InRange(int port) => port >= min && port <= max;
@@ -113,6 +123,11 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
             var correlation = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(stream.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
             Assert.True(correlation < 0.3, $"RTP {stream.Key} on the handset's leg decodes as speech (correlation {correlation:0.000}): not encrypted");
         }
+
+        // The stranger's INVITE reached the socket and got nothing back: no answer, no reflection.
+        Assert.Contains(packets, p => p.IsUdp && p.SourcePort == strangerPort && p.DestinationPort == plainPort);
+        Assert.DoesNotContain(packets, p => p.IsUdp && p.DestinationPort == strangerPort);
+        Assert.Equal(0, stranger.Available);
 
         var handsetSegments = packets.Where(p => !p.IsUdp && (p.SourcePort == sut.SipPort || p.DestinationPort == sut.SipPort) && p.Payload.Length > 0).ToList();
         Assert.True(handsetSegments.Count > 4, $"only {handsetSegments.Count} TCP segments on the switch's TLS port");
