@@ -56,6 +56,7 @@ internal sealed class SipServer(
     private ConnectionTable? _connections;
     private Task? _recordsWritten;
     private Calls.Trunks.Keepalive.TrunkKeepalive? _keepalive;
+    private Sip.Transport.Udp.PlainTrunkSocket? _plainTrunks;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -163,6 +164,16 @@ internal sealed class SipServer(
         {
             Locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer),
         };
+        // Issue 11: named plain trunks (UDP), only when the operator gave them a socket; handsets never reach it.
+        if (o.PlainTrunkListen.Length > 0)
+        {
+            var plain = _plainTrunks = new Sip.Transport.Udp.PlainTrunkSocket(
+                IPEndPoint.Parse(o.PlainTrunkListen), connections, gate, limits, time, _logger, _stopping.Token);
+            trunks.PlainTrunks = plain;
+            plain.Update(pstnDirectory.Current.PlainPeers);
+            pstnDirectory.OnSwapped(changed => plain.Update(changed.PlainPeers));
+        }
+
         _listener = new TlsListener(
             certificate, () => directory.Current, new DeviceAuthenticator(time), connections, gate, audit, time,
             limits, _logger, peerAuthenticator, () => pstnDirectory.Current.Peers);
@@ -182,6 +193,7 @@ internal sealed class SipServer(
         await base.StopAsync(cancellationToken);
         _scheduler?.Dispose();
         _relayEngine?.Dispose();
+        _plainTrunks?.Dispose();
         _stopping.Dispose();
     }
 
@@ -197,6 +209,7 @@ internal sealed class SipServer(
             Guard(_heartbeat!.RunAsync(stoppingToken)),
             Guard(_nodeRoutes!.RunAsync(stoppingToken)),
             Guard(_keepalive!.RunAsync(stoppingToken)),
+            Guard(_plainTrunks?.RunAsync(stoppingToken) ?? Task.CompletedTask),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
     }
 

@@ -17,6 +17,13 @@ public sealed class SwitchOptions
     [RegularExpression(@"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$", ErrorMessage = "Switch:SipListen must be ip:port, e.g. 127.0.0.1:5061.")]
     public string SipListen { get; set; } = "127.0.0.1:5061";
 
+    /// <summary>
+    /// Issue 11: where SIP over plain UDP listens for the named trunks the operator allowed plain transport for, ip:port;
+    /// empty (the default): nowhere, and a plain trunk is never used. Only those trunks' addresses are answered here.
+    /// </summary>
+    [RegularExpression(@"^((\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5})?$", ErrorMessage = "Switch:PlainTrunkListen must be empty or ip:port, e.g. 192.0.2.10:5060.")]
+    public string PlainTrunkListen { get; set; } = "";
+
     /// <summary>The switch's TLS certificate, PEM, leaf first then its chain. Empty: Kestrel:Certificates:Default:Path.</summary>
     public string CertificatePath { get; set; } = "";
 

@@ -1,5 +1,6 @@
 using HostedPbx.Switch.Sip.Dialogs;
 using HostedPbx.Switch.Sip.Transactions;
+using HostedPbx.Switch.Sip.Transport;
 
 namespace HostedPbx.Switch.Calls;
 
@@ -12,10 +13,15 @@ internal sealed record LegSignalling(
     SipTimerScheduler Scheduler,
     SipTimers Timers,
     DialogTable<CallLeg> Dialogs,
-    string SentBy)
+    string SentBy,
+    bool Udp = false)
 {
-    public string Contact => $"<sip:switch@{SentBy};transport=tls>";
+    public string Contact => Udp ? $"<sip:switch@{SentBy};transport=udp>" : $"<sip:switch@{SentBy};transport=tls>";
 
     /// <summary>RFC 3261 §8.1.1.7: a fresh branch with the magic cookie for every new transaction; RFC 3581 rport.</summary>
-    public string NewVia() => $"SIP/2.0/TLS {SentBy};branch={TransactionKey.CreateBranch()};rport";
+    public string NewVia() => $"SIP/2.0/{(Udp ? "UDP" : "TLS")} {SentBy};branch={TransactionKey.CreateBranch()};rport";
+
+    /// <summary>RFC 3261 §18.1.1: Via and Contact name the socket of the flow the leg talks over (a plain trunk's UDP socket).</summary>
+    public LegSignalling On(SipConnection connection) =>
+        connection.LocalSentBy is { } sentBy ? this with { SentBy = sentBy, Udp = connection.Transport == Data.Entities.SignallingTransport.Udp } : this;
 }

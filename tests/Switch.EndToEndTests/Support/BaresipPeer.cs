@@ -14,12 +14,16 @@ internal sealed class BaresipPeer : IAsyncDisposable
     private readonly int _controlPort;
     private NetworkNamespace? _network;
 
-    private BaresipPeer(Process process, string directory, int controlPort)
+    private BaresipPeer(Process process, string directory, int controlPort, int sipPort)
     {
         _process = process;
         Directory = directory;
         _controlPort = controlPort;
+        SipPort = sipPort;
     }
+
+    /// <summary>The port baresip listens on for SIP over UDP and TCP (TLS on the next one).</summary>
+    public int SipPort { get; }
 
     public string Directory { get; }
 
@@ -57,7 +61,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
     }
 
     public static BaresipPeer Start(string root, string name, string user, int switchPort, string combinedPem, string caPem, string audioSource, int seconds, string answerMode = "auto",
-        NetworkNamespace? network = null, bool messageWaiting = false, bool sipTrace = false, SwitchDomain? domain = null)
+        NetworkNamespace? network = null, bool messageWaiting = false, bool sipTrace = false, SwitchDomain? domain = null, string? account = null)
     {
         var directory = Path.Combine(root, name);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "rec"));
@@ -72,8 +76,8 @@ internal sealed class BaresipPeer : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
             "poll_method epoll",
             $"sip_listen 127.0.0.1:{sipPort}",
-            $"sip_certificate {certificate}",
-            $"sip_cafile {ca}",
+            combinedPem.Length > 0 ? $"sip_certificate {certificate}" : "",
+            caPem.Length > 0 ? $"sip_cafile {ca}" : "",
             "call_local_timeout 120",
             "call_max_calls 4",
             "audio_buffer 40",
@@ -112,7 +116,8 @@ internal sealed class BaresipPeer : IAsyncDisposable
             $"ctrl_tcp_listen 127.0.0.1:{controlPort}",
             $"snd_path {Path.Combine(directory, "rec")}",
             ""));
-        File.WriteAllText(Path.Combine(directory, "accounts"),
+        // A plain peer (issue 11's legacy carrier) brings its own account line and no certificate.
+        File.WriteAllText(Path.Combine(directory, "accounts"), account is not null ? account + "\n" :
             $"<sip:{user}@{domain?.Name ?? $"127.0.0.1:{switchPort}"};transport=tls>;regint={domain?.RegisterSeconds ?? 600};mediaenc=srtp-mand;answermode={answerMode};audio_codecs=pcmu{(messageWaiting ? $";mwi=yes;outbound=\"sip:127.0.0.1:{switchPort};transport=tls\"" : "")}\n");
 
         var info = new ProcessStartInfo(Tool.Require(network is null ? "baresip" : "ip"))
@@ -126,7 +131,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var peer = new BaresipPeer(process, directory, controlPort) { _network = network };
+        var peer = new BaresipPeer(process, directory, controlPort, sipPort) { _network = network };
         process.OutputDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (peer._log) { peer._log.AppendLine(e.Data); } };
         process.Start();

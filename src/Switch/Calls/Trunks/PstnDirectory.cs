@@ -1,6 +1,7 @@
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Switch.Sip.Transport.Udp;
 
 namespace HostedPbx.Switch.Calls.Trunks;
 
@@ -23,9 +24,11 @@ internal sealed class PstnDirectory
 
     public PstnDirectory(
         IEnumerable<PstnSettings> settings, IEnumerable<OutboundRoute> routes, PeerDirectory? peers = null,
-        IEnumerable<PstnTrunk>? trunks = null, IEnumerable<InboundNumber>? numbers = null, IEnumerable<Guid>? suspendedTenants = null)
+        IEnumerable<PstnTrunk>? trunks = null, IEnumerable<InboundNumber>? numbers = null, IEnumerable<Guid>? suspendedTenants = null,
+        IEnumerable<PlainPeer>? plainPeers = null)
     {
         Peers = peers ?? PeerDirectory.Empty;
+        PlainPeers = [.. plainPeers ?? []];
         _suspended = [.. suspendedTenants ?? []];
         _trunks = (trunks ?? []).ToDictionary(t => t.Id);
         var ordered = (numbers ?? []).OrderBy(n => n.Number, StringComparer.Ordinal).ToList();
@@ -46,6 +49,9 @@ internal sealed class PstnDirectory
 
     /// <summary>Every trunk the switch may dial (the keep-alive probes their carriers).</summary>
     public IEnumerable<PstnTrunk> AllTrunks => _trunks.Values;
+
+    /// <summary>The trunks the operator allowed over plain UDP, each bound to its address (issue 11): the plain-trunk socket's flows.</summary>
+    public IReadOnlyList<PlainPeer> PlainPeers { get; }
 
     public bool TryGet(Guid tenantId, out PstnTenant tenant) => _tenants.TryGetValue(tenantId, out tenant!);
 

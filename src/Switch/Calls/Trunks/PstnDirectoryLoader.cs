@@ -1,7 +1,10 @@
+using System.Net;
+using System.Net.Sockets;
 using HostedPbx.Data;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Switch.Sip.Transport.Udp;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Switch.Calls.Trunks;
@@ -33,8 +36,45 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
                 var target = new PeerTarget(
                     PeerKind.Trunk, t.Carrier?.Name ?? t.Name, t.CarrierId ?? t.Id, t.CarrierId is null ? t.TenantId : null,
                     endpoint.Host, endpoint.Port, endpoint.CertificateName, endpoint.VerifyCertificate);
-                return new PstnTrunk(t.Id, t.TenantId, t.Name, endpoint, Math.Min(t.MaxChannels, t.Carrier?.MaxChannels ?? int.MaxValue), target);
+                return new PstnTrunk(
+                    t.Id, t.TenantId, t.Name, endpoint, Math.Min(t.MaxChannels, t.Carrier?.MaxChannels ?? int.MaxValue), target, t.PlainTransportAllowed);
             });
-        return new PstnDirectory(settings, routes, peers, dialled, numbers, suspended);
+        List<PstnTrunk> trunksDialled = [.. dialled];
+        return new PstnDirectory(settings, routes, peers, trunksDialled, numbers, suspended, await PlainPeersAsync(trunksDialled, cancellationToken));
+    }
+
+    /// <summary>
+    /// Issue 11: the trunks the operator allowed over plain UDP, bound to the address their host names (an IP literal, or
+    /// its first address in DNS); a carrier shared by tenants is one peer at one address.
+    /// </summary>
+    private static async Task<List<PlainPeer>> PlainPeersAsync(List<PstnTrunk> trunks, CancellationToken cancellationToken)
+    {
+        List<PlainPeer> plain = [];
+        foreach (var trunk in trunks.Where(t => t.PlainTransportAllowed && t.Endpoint.Transport == TrunkTransport.Udp).DistinctBy(t => t.Target.PeerId))
+        {
+            var address = IPAddress.TryParse(trunk.Endpoint.Host, out var literal) ? literal : await ResolveAsync(trunk.Endpoint.Host, cancellationToken);
+            if (address is null)
+            {
+                continue;
+            }
+
+            var target = trunk.Target;
+            var identity = new PeerIdentity(PeerKind.Trunk, target.Name, target.PeerId, target.TenantId, "", "", false, "no certificate: plain UDP, bound to the trunk's address");
+            plain.Add(new PlainPeer(identity, new IPEndPoint(address, trunk.Endpoint.Port)));
+        }
+
+        return plain;
+    }
+
+    private static async Task<IPAddress?> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Dns.GetHostAddressesAsync(host, cancellationToken)).FirstOrDefault();
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 }

@@ -27,7 +27,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<PstnTrunk> _trunks;
     private readonly TrunkServices _services;
-    private readonly LegSignalling _sip;
+    private LegSignalling _sip;
     private readonly string _callerId;
     private int _next;
     private PstnTrunk? _trunk;
@@ -72,6 +72,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
             _tenantId = tenantId,
             _trunk = trunk,
             _connection = connection,
+            _sip = sip.On(connection),
             _inboundInvite = invite,
             _holdsChannel = true,
         };
@@ -324,7 +325,10 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         }
 
         var peer = connection?.Peer?.Current;
-        var suite = Media?.Media?.Suite;
+        var media = Media?.Media;
+        var suite = media is { IsPlain: false } ? media.Suite : (SrtpSuite?)null;
+        var transport = connection?.Transport ?? SignallingTransport.Tls;
+        var tls = transport == SignallingTransport.Tls;
         return new CallLegRecord
         {
             CallRecordId = record.Id,
@@ -333,12 +337,13 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
             Kind = HostedPbx.Data.Entities.LegKind.Trunk,
             Party = Party,
             TrunkId = trunk?.Id,
-            Transport = SignallingTransport.Tls,
-            TlsVersion = connection?.TlsVersion,
-            TlsCipher = connection?.TlsCipher,
-            PeerCertificateVerified = peer?.CertificateVerified ?? false,
-            PeerCertificateSubject = peer?.Subject,
-            PeerVerifiedBy = peer?.VerifiedBy,
+            // Issue 11: a plain trunk's leg says UDP, no TLS and no certificate, as it was.
+            Transport = transport,
+            TlsVersion = tls ? connection?.TlsVersion : null,
+            TlsCipher = tls ? connection?.TlsCipher : null,
+            PeerCertificateVerified = tls && (peer?.CertificateVerified ?? false),
+            PeerCertificateSubject = tls ? peer?.Subject : null,
+            PeerVerifiedBy = tls ? peer?.VerifiedBy : null,
             MediaProtection = suite is null ? MediaProtection.None : MediaProtection.Srtp,
             SrtpSuite = suite is { } s ? SrtpSuiteProfile.NameOf(s) : null,
             // Beyond the carrier the call crosses the telephone network, which we do not protect.
@@ -423,7 +428,10 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
             _connection!.Send(_ack);
         }
 
-        Media = SdpReader.TryRead(response.Body, out var answer, out _) ? SdesOfferAnswer.AcceptAnswer(_offer!, answer) : null;
+        Media = !SdpReader.TryRead(response.Body, out var answer, out _) ? null
+            // Issue 11: plain RTP only from a trunk allowed it (SRTP off, or preferred and the carrier answered RTP/AVP).
+            : _trunk!.AcceptsPlainRtp && PlainRtpOfferAnswer.IsPlain(answer) ? PlainRtpOfferAnswer.AcceptAnswer(PlainRtpOfferAnswer.Offer(_offer!), answer)
+            : SdesOfferAnswer.AcceptAnswer(_offer!, answer);
         SwitchLog.TrunkAnswered(_services.Logger, _callId, _trunk!.Name);
         return () => call.OnCalleeAnswered(this);
     }
@@ -515,7 +523,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
                 _holdsChannel = true;
             }
 
-            var outcome = await _services.Connector().GetOrConnectAsync(trunk.Target, CancellationToken.None);
+            // Issue 11: a trunk that is not TLS goes over the plain-trunk socket, and only where the operator allowed it.
+            var outcome = trunk.IsPlain ? _services.PlainFlow(trunk) : await _services.Connector().GetOrConnectAsync(trunk.Target, CancellationToken.None);
             lock (_lock)
             {
                 if (!outcome.Succeeded)
@@ -536,6 +545,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
                 }
 
                 _connection = outcome.Connection;
+                _sip = _sip.On(outcome.Connection);
                 _challenged = false;
                 _provisional = false;
                 _callId = SipRequests.NewCallId(_sip.SentBy.Split(':')[0]);
@@ -553,7 +563,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         var trunk = _trunk!;
         _sequence++;
         // RFC 3966 / RFC 3261 §19.1.6: the number in E.164 as the user part, marked as a telephone number.
-        var requestUri = $"sip:{Party}@{trunk.Endpoint.Host}:{trunk.Endpoint.Port};transport=tls;user=phone";
+        var requestUri = $"sip:{Party}@{trunk.Endpoint.Host}:{trunk.Endpoint.Port};transport={(_sip.Udp ? "udp" : "tls")};user=phone";
         var host = _sip.SentBy;
         List<(KnownHeader, string)> extra = [];
         if (credentials is not null)
@@ -563,7 +573,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
 
         var invite = SipRequests.Create(
             "INVITE", requestUri, host, $"<sip:{_callerId}@{host};user=phone>;tag={LocalTag}", $"<sip:{Party}@{trunk.Endpoint.Host};user=phone>",
-            _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(_offer!.Offer), "application/sdp", extra);
+            _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(trunk.OffersPlainRtp ? PlainRtpOfferAnswer.Offer(_offer!) : _offer!.Offer), "application/sdp", extra);
         _sentInvite = invite;
         _transaction = new ClientInviteTransaction(invite, _connection!, this, _sip.Scheduler, _sip.Timers);
         _sip.Transactions.TryAddClient(_transaction);

@@ -1,8 +1,10 @@
 using HostedPbx.Data.Certificates;
+using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Calls.Trunks.Keepalive;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Switch.Sip.Transport.Udp;
 
 namespace HostedPbx.Switch.Calls.Trunks;
 
@@ -28,6 +30,36 @@ internal sealed class TrunkServices(
 
     /// <summary>The node's OPTIONS keep-alive (issue 11): trunks it finds down go last in a route's order.</summary>
     public TrunkKeepalive? Keepalive { get; init; }
+
+    /// <summary>The UDP socket of named plain trunks (issue 11); null when the operator configured none.</summary>
+    public PlainTrunkSocket? PlainTrunks { get; set; }
+
+    /// <summary>
+    /// The flow to a trunk that is not TLS: only one the operator allowed plain transport for, over UDP, at the address the
+    /// socket bound it to; otherwise why not (for the audit; the caller hears only 503).
+    /// </summary>
+    public PeerConnectOutcome PlainFlow(PstnTrunk trunk)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        if (!trunk.PlainTransportAllowed)
+        {
+            return new(null, $"trunk {trunk.Name} is set to plain {trunk.Endpoint.Transport} but the operator has not allowed plain transport for it");
+        }
+
+        if (trunk.Endpoint.Transport != TrunkTransport.Udp)
+        {
+            return new(null, $"trunk {trunk.Name}: plain {trunk.Endpoint.Transport} is not supported by this switch (UDP or TLS)");
+        }
+
+        if (PlainTrunks is not { } socket)
+        {
+            return new(null, $"trunk {trunk.Name} is plain UDP but this switch has no socket for plain trunks (Switch:PlainTrunkListen)");
+        }
+
+        return socket.FlowOf(trunk.Target.PeerId) is { } flow
+            ? new(flow, null)
+            : new(null, $"trunk {trunk.Name}: its host {trunk.Endpoint.Host} is not an address the plain-trunk socket could bind");
+    }
 
     /// <summary>
     /// The leg that carries a call <paramref name="admission"/> routed, over the route's trunks in order, presenting a

@@ -24,8 +24,8 @@ internal sealed class ApplicationMedia : IDisposable
     private readonly bool _ownsSocket;
     private readonly TimeProvider _time;
     private readonly Action<char> _onDigit;
-    private readonly SrtpContext _inbound;
-    private readonly SrtpContext _outbound;
+    private readonly SrtpContext? _inbound;
+    private readonly SrtpContext? _outbound;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly Queue<(short[] Samples, TaskCompletionSource Played)> _queue = [];
@@ -54,8 +54,9 @@ internal sealed class ApplicationMedia : IDisposable
         _ownsSocket = ownsSocket;
         _time = time;
         _onDigit = onDigit;
-        _inbound = media.CreateInboundContext();
-        _outbound = media.CreateOutboundContext();
+        // Issue 11: a plain trunk's leg (a recording announcement played to the carrier) has no keys: RTP/AVP as it is.
+        _inbound = media.IsPlain ? null : media.CreateInboundContext();
+        _outbound = media.IsPlain ? null : media.CreateOutboundContext();
         var codec = media.Codecs[0];
         _payloadType = codec.PayloadType;
         _aLaw = codec.SameCodecAs(SdpRtpMap.Pcma);
@@ -139,12 +140,12 @@ internal sealed class ApplicationMedia : IDisposable
         // The receive loop disposes the inbound context itself once it has stopped using it.
         if (!_receiving)
         {
-            _inbound.Dispose();
+            _inbound?.Dispose();
         }
 
         lock (_gate)
         {
-            _outbound.Dispose();
+            _outbound?.Dispose();
         }
     }
 
@@ -207,7 +208,8 @@ internal sealed class ApplicationMedia : IDisposable
                 done = item.Played;
             }
 
-            if (_outbound.ProtectRtp(_packet, RtpHeader.FixedLength + count, out var length) == SrtpStatus.Ok)
+            var length = RtpHeader.FixedLength + count;
+            if (_outbound is null || _outbound.ProtectRtp(_packet, RtpHeader.FixedLength + count, out length) == SrtpStatus.Ok)
             {
                 try
                 {
@@ -258,14 +260,15 @@ internal sealed class ApplicationMedia : IDisposable
         }
         finally
         {
-            _inbound.Dispose();
+            _inbound?.Dispose();
         }
     }
 
     private void Receive(Span<byte> packet, IPEndPoint source, short[] samples)
     {
         // Only what authenticates under the caller's key counts (RFC 3711 §3.3); anything else is dropped unread.
-        if (_inbound.UnprotectRtp(packet, out var length) != SrtpStatus.Ok || !RtpHeader.TryRead(packet[..length], out var header))
+        var length = packet.Length;
+        if ((_inbound is not null && _inbound.UnprotectRtp(packet, out length) != SrtpStatus.Ok) || !RtpHeader.TryRead(packet[..length], out var header))
         {
             _drops.OnUnauthenticated();
             return;

@@ -14,8 +14,8 @@ namespace HostedPbx.Switch.Media.Relay;
 /// </summary>
 public sealed class RelayLeg : IDisposable
 {
-    private readonly SrtpContext _inbound;
-    private readonly SrtpContext _outbound;
+    private readonly SrtpContext? _inbound;
+    private readonly SrtpContext? _outbound;
     private readonly bool _rtcpMux;
     private readonly SocketAddress? _signalledRtp;
     private readonly SocketAddress? _signalledRtcp;
@@ -30,13 +30,13 @@ public sealed class RelayLeg : IDisposable
     private long _malformed;
     private long _wrongSource;
 
-    /// <param name="inbound">Unprotects what the leg's peer sends (the peer's SDES key).</param>
-    /// <param name="outbound">Protects what the switch sends to the peer (our SDES key).</param>
+    /// <param name="inbound">Unprotects what the leg's peer sends (the peer's SDES key); null on a plain trunk's leg (issue 11).</param>
+    /// <param name="outbound">Protects what the switch sends to the peer (our SDES key); null on a plain trunk's leg.</param>
     /// <param name="rtcpMux">RTP and RTCP share one port (RFC 5761); RTCP is told apart by its packet type.</param>
     /// <param name="signalledRtp">The peer's address from SDP, used until the leg latches; null if unknown.</param>
     /// <param name="signalledRtcp">The peer's RTCP address from SDP; ignored with rtcp-mux.</param>
     /// <param name="clockRate">The RTP clock rate of the call's codec: the unit of the jitter the peer reports.</param>
-    public RelayLeg(SrtpContext inbound, SrtpContext outbound, bool rtcpMux, SocketAddress? signalledRtp, SocketAddress? signalledRtcp, int clockRate = 8000)
+    public RelayLeg(SrtpContext? inbound, SrtpContext? outbound, bool rtcpMux, SocketAddress? signalledRtp, SocketAddress? signalledRtcp, int clockRate = 8000)
     {
         _reception = new RtcpReception(clockRate);
         _inbound = inbound;
@@ -58,7 +58,10 @@ public sealed class RelayLeg : IDisposable
         }
 
         var clockRate = media.Codecs.FirstOrDefault(c => !c.IsTelephoneEvent)?.ClockRate ?? 8000;
-        return new RelayLeg(media.CreateInboundContext(), media.CreateOutboundContext(), media.RtcpMux, rtp, rtcp, clockRate);
+        // Issue 11: a plain trunk's leg is relayed as RTP/AVP, decrypted or encrypted on the handset's side only.
+        return media.IsPlain
+            ? new RelayLeg(null, null, media.RtcpMux, rtp, rtcp, clockRate)
+            : new RelayLeg(media.CreateInboundContext(), media.CreateOutboundContext(), media.RtcpMux, rtp, rtcp, clockRate);
     }
 
     /// <summary>Where RTP for this leg's peer goes: the latched source, else the SDP address.</summary>
@@ -69,7 +72,7 @@ public sealed class RelayLeg : IDisposable
     public bool IsLatched => _latchedRtp is not null;
 
     /// <summary>The octets protecting may add; receive buffers need this much room after the largest datagram.</summary>
-    public int MaxOverhead => Math.Max(_outbound.SrtpOverhead, _outbound.SrtcpOverhead);
+    public int MaxOverhead => _outbound is null ? 0 : Math.Max(_outbound.SrtpOverhead, _outbound.SrtcpOverhead);
 
     public RelayLegCounters Counters => new(_received, _relayed, _authFailures, _replays, _malformed, _wrongSource);
 
@@ -100,7 +103,8 @@ public sealed class RelayLeg : IDisposable
             return new RelayResult(RelayOutcome.WrongSource, IsRtcp: isRtcp);
         }
 
-        var status = isRtcp ? _inbound.UnprotectRtcp(buffer[..length], out var plainLength) : _inbound.UnprotectRtp(buffer[..length], out plainLength);
+        var status = _inbound is null ? Plain(buffer[..length], isRtcp, out var plainLength)
+            : isRtcp ? _inbound.UnprotectRtcp(buffer[..length], out plainLength) : _inbound.UnprotectRtp(buffer[..length], out plainLength);
         if (status != SrtpStatus.Ok)
         {
             return Refused(status, isRtcp);
@@ -146,7 +150,9 @@ public sealed class RelayLeg : IDisposable
             toward._stream.RewriteRtp(buffer[..plainLength]);
         }
 
-        status = isRtcp ? toward._outbound.ProtectRtcp(buffer, plainLength, out var sendLength) : toward._outbound.ProtectRtp(buffer, plainLength, out sendLength);
+        var sendLength = plainLength;
+        status = toward._outbound is null ? SrtpStatus.Ok
+            : isRtcp ? toward._outbound.ProtectRtcp(buffer, plainLength, out sendLength) : toward._outbound.ProtectRtp(buffer, plainLength, out sendLength);
         if (status != SrtpStatus.Ok)
         {
             return Refused(status, isRtcp);
@@ -165,8 +171,18 @@ public sealed class RelayLeg : IDisposable
 
     public void Dispose()
     {
-        _inbound.Dispose();
-        _outbound.Dispose();
+        _inbound?.Dispose();
+        _outbound?.Dispose();
+    }
+
+    /// <summary>
+    /// RFC 3550 §5.1, §6.4.1: a plain packet is taken as it is once it has a version-2 header (12 octets for RTP, 8 for
+    /// RTCP); there is no authentication to fail, which is why plain RTP is only for a trunk the operator named.
+    /// </summary>
+    private static SrtpStatus Plain(ReadOnlySpan<byte> packet, bool isRtcp, out int length)
+    {
+        length = packet.Length;
+        return packet.Length >= (isRtcp ? 8 : 12) && packet[0] >> 6 == 2 ? SrtpStatus.Ok : SrtpStatus.Malformed;
     }
 
     private RelayResult Refused(SrtpStatus status, bool isRtcp)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using HostedPbx.Switch.Media.Srtp;
 
 namespace HostedPbx.Switch.Media.Sdp;
@@ -9,13 +10,39 @@ namespace HostedPbx.Switch.Media.Sdp;
 /// </summary>
 public sealed record NegotiatedMedia
 {
-    public required SrtpSuite Suite { get; init; }
+    private readonly SrtpSuite? _suite;
+    private readonly SdesCryptoAttribute? _remoteCrypto;
+    private readonly SdesCryptoAttribute? _localCrypto;
+
+    public NegotiatedMedia()
+    {
+    }
+
+    /// <summary>
+    /// Plain RTP (RTP/AVP, RFC 3551): only toward a named trunk the operator allowed it for (issue 11), never a handset's
+    /// or a node's leg. It has no suite and no keys: reading them is a bug.
+    /// </summary>
+    [SetsRequiredMembers]
+    internal NegotiatedMedia(string remoteAddress, int remoteRtpPort, int remoteRtcpPort, bool rtcpMux, MediaDirection direction, IReadOnlyList<SdpRtpMap> codecs)
+    {
+        RemoteAddress = remoteAddress;
+        RemoteRtpPort = remoteRtpPort;
+        RemoteRtcpPort = remoteRtcpPort;
+        RtcpMux = rtcpMux;
+        Direction = direction;
+        Codecs = codecs;
+    }
+
+    /// <summary>True on a plain-RTP leg: nothing is encrypted between the switch and this peer.</summary>
+    public bool IsPlain => _remoteCrypto is null;
+
+    public SrtpSuite Suite { get => _suite ?? throw PlainLeg(); init => _suite = value; }
 
     /// <summary>The peer's line: its key protects what the peer sends.</summary>
-    public required SdesCryptoAttribute RemoteCrypto { get; init; }
+    public SdesCryptoAttribute RemoteCrypto { get => _remoteCrypto ?? throw PlainLeg(); init => _remoteCrypto = value; }
 
     /// <summary>Our line: its key protects what the switch sends to the peer.</summary>
-    public required SdesCryptoAttribute LocalCrypto { get; init; }
+    public SdesCryptoAttribute LocalCrypto { get => _localCrypto ?? throw PlainLeg(); init => _localCrypto = value; }
 
     public required string RemoteAddress { get; init; }
 
@@ -42,4 +69,6 @@ public sealed record NegotiatedMedia
 
     /// <summary>For packets the switch sends to the leg.</summary>
     public SrtpContext CreateOutboundContext() => LocalCrypto.CreateContext();
+
+    private static InvalidOperationException PlainLeg() => new("This leg's media is plain RTP: it has no SRTP suite or keys.");
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Threading.Channels;
+using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Syntax;
@@ -109,7 +110,14 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
         }
     }
 
-    public bool IsReliable => true;
+    /// <summary>TLS for handsets, nodes and carriers; UDP only for a named plain trunk's flow (issue 11), which the operator allowed.</summary>
+    public SignallingTransport Transport { get; init; } = SignallingTransport.Tls;
+
+    /// <summary>Our host:port for Via and Contact on this flow when it is not the TLS listener's (a plain trunk's UDP socket).</summary>
+    public string? LocalSentBy { get; init; }
+
+    /// <summary>RFC 3261 §17.1.1.2, §17.1.2.2: over UDP the transactions retransmit (Timers A, E, G) and wait (Timers D, J, K).</summary>
+    public bool IsReliable => Transport != SignallingTransport.Udp;
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 

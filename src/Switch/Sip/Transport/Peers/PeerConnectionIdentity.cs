@@ -9,9 +9,10 @@ namespace HostedPbx.Switch.Sip.Transport.Peers;
 /// </summary>
 internal sealed class PeerConnectionIdentity : IDisposable
 {
-    private readonly X509Certificate2 _leaf;
+    private readonly X509Certificate2? _leaf;
     private readonly X509Certificate2[] _presented;
-    private readonly PeerAuthenticator _authenticator;
+    private readonly PeerAuthenticator? _authenticator;
+    private readonly Func<string?>? _addressStillHolds;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _notAfter;
     private readonly Lock _gate = new();
@@ -30,6 +31,19 @@ internal sealed class PeerConnectionIdentity : IDisposable
         _notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
     }
 
+    /// <summary>
+    /// A plain trunk's flow (issue 11): no certificate, so the peer is bound to the trunk's configured address alone, and
+    /// <paramref name="stillHolds"/> says on every request whether the operator still allows plain transport to that address.
+    /// </summary>
+    public PeerConnectionIdentity(PeerIdentity bound, Func<string?> stillHolds, TimeProvider time)
+    {
+        _presented = [];
+        Current = bound;
+        _addressStillHolds = stillHolds;
+        _time = time;
+        _notAfter = DateTimeOffset.MaxValue;
+    }
+
     public PeerIdentity Current { get; }
 
     /// <summary>Null while the peer still holds against <paramref name="directory"/>; otherwise why not (for the audit only).</summary>
@@ -40,6 +54,11 @@ internal sealed class PeerConnectionIdentity : IDisposable
             if (_refusal is not null)
             {
                 return _refusal;
+            }
+
+            if (_addressStillHolds is not null)
+            {
+                return _refusal = _addressStillHolds();
             }
 
             if (_time.GetUtcNow() >= _notAfter)
@@ -53,13 +72,13 @@ internal sealed class PeerConnectionIdentity : IDisposable
             }
 
             _checkedAgainst = directory;
-            return _refusal = _authenticator.StillHolds(Current, directory);
+            return _refusal = _authenticator!.StillHolds(Current, directory);
         }
     }
 
     public void Dispose()
     {
-        _leaf.Dispose();
+        _leaf?.Dispose();
         foreach (var certificate in _presented)
         {
             certificate.Dispose();

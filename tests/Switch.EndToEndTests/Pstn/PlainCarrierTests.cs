@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using HostedPbx.Data.Entities;
+using HostedPbx.Switch.EndToEndTests.Support;
+using HostedPbx.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace HostedPbx.Switch.EndToEndTests.Pstn;
+
+/// <summary>
+/// Issue 11, the legacy carrier: a named trunk over plain UDP with plain RTP, allowed by the operator. 201 (baresip, TLS
+/// and SRTP) dials a German number routed to it; a baresip carrier on loopback answers with RTP/AVP. Speech both ways,
+/// and the stored statement ("NOT encrypted" for the carrier's leg, SRTP for the handset's) against a capture of both.
+/// </summary>
+public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsyncLifetime
+{
+    private const string Dialled = "+4930123456";
+    private const int RtpHeaderLength = 12;
+    private readonly CancellationToken _cancel = TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => await database.ResetAsync();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task Call_201ToPlainCarrier_SpeechBothWaysAndTheStatementSaysNotEncryptedAsTheWireShows()
+    {
+        var plainPort = PlainCarrier.FreeUdpPort();
+        await using var sut = await SwitchUnderTest.StartAsync(
+            database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
+        var platformCa = sut.Root.Certificate.ExportCertificatePem();
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        // The carrier talks longer than 201, so 201 hangs up and the BYE goes over UDP.
+        var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
+        await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, longer, 60);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, _cancel);
+        var (min, max) = sut.MediaPorts;
+        await using var capture = await LoopbackCapture.StartAsync(
+            sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (udp port {plainPort})", _cancel);
+        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.AnyAsync(_cancel) && sut.Output.Contains("Plain trunks: flow", StringComparison.Ordinal) ? (object?)true : null;
+        }, TimeSpan.FromSeconds(30), () => "201 registered and the plain trunk's flow open\n" + sut.Output + alice.Log + carrier.Log);
+
+        // A stranger's INVITE to the plain socket first: the socket reads in order, so by the time the call is done it was dropped.
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var strangerPort = ((IPEndPoint)stranger.LocalEndPoint!).Port;
+        await stranger.SendToAsync(Encoding.ASCII.GetBytes(
+            $"INVITE sip:{PlainCarrier.CallerNumber}@127.0.0.1:{plainPort} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{strangerPort};branch=z9hG4bKstranger\r\n"
+            + "From: <sip:+4930999@127.0.0.1>;tag=s1\r\nTo: <sip:+4940555111@127.0.0.1>\r\nCall-ID: stranger\r\nCSeq: 1 INVITE\r\n"
+            + $"Contact: <sip:+4930999@127.0.0.1:{strangerPort}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"), SocketFlags.None, new IPEndPoint(IPAddress.Loopback, plainPort), _cancel);
+
+        await alice.CommandAsync("dial", $"sip:{Dialled}@127.0.0.1:{sut.SipPort}", _cancel);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null && c.SecurityStatement != null, _cancel);
+        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log + carrier.Log);
+        var heardByCarrier = await RecordingAsync(carrier, "the carrier's recording");
+        var heardBy201 = await RecordingAsync(alice, "201's recording");
+        var packets = await capture.StopAsync(_cancel);
+
+        Assert.True(record.Outcome == CallOutcome.Answered, $"outcome {record.Outcome}\n{sut.Output}\n{carrier.Log}");
+        Assert.Equal(CallType.OutboundPstn, record.Type);
+        var sent = Audio.ReadWav(speech);
+        var atCarrier = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(heardByCarrier), 16000);
+        var at201 = Audio.MaxNormalizedCorrelation(Audio.ReadWav(longer), Audio.ReadWav(heardBy201), 16000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"speech correlation: 201 → plain carrier {atCarrier:0.0000}, plain carrier → 201 {at201:0.0000}");
+        Assert.True(atCarrier >= 0.9, $"201's speech at the carrier: correlation {atCarrier:0.000}");
+        Assert.True(at201 >= 0.9, $"the carrier's speech at 201: correlation {at201:0.000}");
+
+        // The stored facts and statement.
+        var legs = record.Legs.OrderBy(l => l.Position).ToList();
+        Assert.Equal([LegKind.Handset, LegKind.Trunk], legs.Select(l => l.Kind));
+        var (handsetLeg, carrierLeg) = (legs[0], legs[1]);
+        Assert.Equal(trunk.Id, carrierLeg.TrunkId);
+        Assert.Equal(SignallingTransport.Udp, carrierLeg.Transport);
+        Assert.Null(carrierLeg.TlsVersion);
+        Assert.False(carrierLeg.PeerCertificateVerified);
+        Assert.Equal(MediaProtection.None, carrierLeg.MediaProtection);
+        Assert.Null(carrierLeg.SrtpSuite);
+        Assert.Equal(SignallingTransport.Tls, handsetLeg.Transport);
+        Assert.Equal(MediaProtection.Srtp, handsetLeg.MediaProtection);
+        var statement = record.SecurityStatement!;
+        Assert.Contains("Call set-up with the telephone carrier's trunk", statement, StringComparison.Ordinal);
+        Assert.Contains($"The audio to and from the telephone carrier's trunk ({Dialled}) was NOT encrypted", statement, StringComparison.Ordinal);
+        Assert.Contains($"anyone on the network between our switch and the telephone carrier's trunk ({Dialled})", statement, StringComparison.Ordinal);
+        Assert.Contains("The audio to and from the handset of 201", statement, StringComparison.Ordinal);
+        Assert.Contains("was encrypted (SRTP", statement, StringComparison.Ordinal);
+
+        // The wire agrees. The carrier's leg: SIP readable over UDP, and the switch's media port for it named in its plain SDP.
+        var plainSip = packets.Where(p => p.IsUdp && (p.SourcePort == plainPort || p.DestinationPort == plainPort))
+            .Select(p => Encoding.ASCII.GetString(p.Payload)).ToList();
+        var offer = Assert.Single(plainSip.Where(text => text.StartsWith($"INVITE sip:{Dialled}@127.0.0.1:{carrier.SipPort}", StringComparison.Ordinal)).Distinct());
+        var carrierLegPort = int.Parse(AudioLine().Match(offer).Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.DoesNotContain("a=crypto", offer, StringComparison.Ordinal);
+        bool InRange(int port) => port >= min && port <= max;
+        var rtp = packets.Where(p => p.IsUdp && p.Payload.Length > RtpHeaderLength && p.Payload[0] >> 6 == 2 && (p.Payload[1] & 0x7f) == 0
+            && (InRange(p.SourcePort) || InRange(p.DestinationPort))).ToList();
+        var toCarrier = rtp.Where(p => p.SourcePort == carrierLegPort).ToList();
+        var fromCarrier = rtp.Where(p => p.DestinationPort == carrierLegPort).ToList();
+        var handsetStreams = rtp.Where(p => p.SourcePort != carrierLegPort && p.DestinationPort != carrierLegPort)
+            .GroupBy(p => InRange(p.DestinationPort) ? $"→ switch port {p.DestinationPort}" : $"switch port {p.SourcePort} →").ToList();
+        Assert.True(toCarrier.Count > 100 && fromCarrier.Count > 100, $"carrier leg on switch port {carrierLegPort}: {toCarrier.Count} out, {fromCarrier.Count} in\n{capture.Log}");
+        Assert.True(handsetStreams.Count == 2, $"expected two RTP streams on the handset's leg, saw {string.Join(", ", handsetStreams.Select(s => $"{s.Key}:{s.Count()}"))}");
+
+        // "NOT encrypted" is true: the carrier leg's payload decodes as the speech, both ways.
+        var plainOut = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(toCarrier.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
+        var plainIn = Audio.MaxNormalizedCorrelation(Audio.ReadWav(longer), Audio.DecodeMuLaw(fromCarrier.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
+        Assert.True(plainOut >= 0.9, $"the carrier leg toward the carrier does not decode as 201's speech (correlation {plainOut:0.000})");
+        Assert.True(plainIn >= 0.9, $"the carrier leg from the carrier does not decode as its speech (correlation {plainIn:0.000})");
+
+        // "SRTP" is true on the handset's leg: its payload does not decode as speech, and its signalling is TLS.
+        foreach (var stream in handsetStreams)
+        {
+            Assert.True(stream.Count() > 100, $"only {stream.Count()} packets {stream.Key}");
+            var correlation = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(stream.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
+            Assert.True(correlation < 0.3, $"RTP {stream.Key} on the handset's leg decodes as speech (correlation {correlation:0.000}): not encrypted");
+        }
+
+        // The stranger's INVITE reached the socket and got nothing back: no answer, no reflection.
+        Assert.Contains(packets, p => p.IsUdp && p.SourcePort == strangerPort && p.DestinationPort == plainPort);
+        Assert.DoesNotContain(packets, p => p.IsUdp && p.DestinationPort == strangerPort);
+        Assert.Equal(0, stranger.Available);
+
+        var handsetSegments = packets.Where(p => !p.IsUdp && (p.SourcePort == sut.SipPort || p.DestinationPort == sut.SipPort) && p.Payload.Length > 0).ToList();
+        Assert.True(handsetSegments.Count > 4, $"only {handsetSegments.Count} TCP segments on the switch's TLS port");
+        Assert.DoesNotContain(handsetSegments, p => Encoding.ASCII.GetString(p.Payload).Contains("SIP/2.0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Call_PlainTrunkWithoutOperatorsLeave_CallerGets480AndTheAuditSaysWhyAndTheCarrierHearsNothing()
+    {
+        var plainPort = PlainCarrier.FreeUdpPort();
+        await using var sut = await SwitchUnderTest.StartAsync(
+            database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
+        var platformCa = sut.Root.Certificate.ExportCertificatePem();
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, speech, 60);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: false, _cancel);
+        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.AnyAsync(_cancel) ? (object?)true : null;
+        }, TimeSpan.FromSeconds(30), () => "201 registered\n" + sut.Output + alice.Log);
+
+        await alice.CommandAsync("dial", $"sip:{Dialled}@127.0.0.1:{sut.SipPort}", _cancel);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
+        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log);
+        var refused = await Eventually.GetAsync(
+            () => Task.FromResult(alice.Log.Contains("session closed:", StringComparison.Ordinal) ? alice.Log : null),
+            TimeSpan.FromSeconds(20), () => "201's call to close\n" + alice.Log);
+        var audit = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            var events = await db.AuditEvents.AsNoTracking().Where(a => a.Action == "pstn.trunk.connect" && a.TargetId == trunk.Id.ToString()).ToListAsync(_cancel);
+            return events.Count > 0 ? events : null;
+        }, TimeSpan.FromSeconds(20), () => "the audit of the refused trunk\n" + sut.Output);
+
+        Assert.Equal(CallType.OutboundPstn, record.Type);
+        Assert.Null(record.AnsweredAt);
+        // The caller hears only that the number cannot be reached now (as for any trunk that cannot be used); the audit names the reason.
+        Assert.Equal(CallOutcome.Unavailable, record.Outcome);
+        Assert.Contains("session closed: 480 Temporarily Unavailable", refused, StringComparison.Ordinal);
+        var denied = Assert.Single(audit);
+        Assert.Equal(AuditOutcome.Denied, denied.Outcome);
+        Assert.Contains("has not allowed plain transport", denied.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Incoming call", carrier.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Plain trunks: flow", sut.Output, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"m=audio (\d+) RTP/AVP")]
+    private static partial Regex AudioLine();
+
+    private static Task<string> RecordingAsync(BaresipPeer peer, string what) => Eventually.GetAsync(
+        () => Task.FromResult(Directory.GetFiles(peer.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()), TimeSpan.FromSeconds(20), () => what + "\n" + peer.Log);
+}
