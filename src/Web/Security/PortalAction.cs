@@ -23,4 +23,5 @@ public enum PortalAction
     ManagePersonalApiKeys,
     GrantRecordingListening,
     ManageLegalHolds,
+    ManageFraudSettings,
 }

@@ -22,7 +22,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
         "ViewTenants", "ManageTenants", "ManageApiKeys", "ManageTrustAnchors", "ViewJobs", "ManageExtensions", "ManageHandsets",
         "IssueHandsetCertificate", "RevokeHandsetCertificate", "ViewCalls", "ViewLiveCalls", "ViewAuditLog",
         "ViewRecordings", "ExportRecordings", "ManagePersonalApiKeys", "GrantRecordingListening",
-        "ManageLegalHolds",
+        "ManageLegalHolds", "ManageFraudSettings",
     ];
 
     private TestTenants.Arranged _acme = default!;
@@ -97,6 +97,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
             "ManagePersonalApiKeys" => ("/recordings/api-keys", "main h1", "main form button[type=submit]"),
             "GrantRecordingListening" => ($"/tenants/{tenant}/recording-settings", "main h1", "#grant-listening"),
             "ManageLegalHolds" => ($"/tenants/{tenant}/legal-holds", "main h1", "main button:has-text('Place hold')"),
+            "ManageFraudSettings" => ($"/tenants/{tenant}/fraud", "main h1", "main button:has-text('Save guards')"),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no way to look at this cell"),
         };
 
