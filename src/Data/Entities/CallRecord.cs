@@ -8,6 +8,8 @@ public class CallRecord : ITenantOwned
     /// <summary>The SIP Call-ID of the first leg.</summary>
     public required string SipCallId { get; set; }
     public CallType Type { get; set; }
+    /// <summary>A call to an emergency number (issue 11): routed ahead of every limit and block.</summary>
+    public bool Emergency { get; set; }
     public required string FromParty { get; set; }
     public required string ToParty { get; set; }
     public DateTimeOffset StartedAt { get; set; }

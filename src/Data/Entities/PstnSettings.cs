@@ -16,6 +16,9 @@ public class PstnSettings : ITenantOwned
 
     /// <summary>E.164 prefixes the tenant blocks on top of the platform's list of premium and satellite ranges.</summary>
     public string[] BlockedPrefixes { get; set; } = [];
+
+    /// <summary>The tenant's admin turned the platform's list of premium and satellite ranges off (audited); its own prefixes still hold.</summary>
+    public bool PlatformRangesUnblocked { get; set; }
     public int MaxConcurrentExternalCalls { get; set; } = 4;
     public int MaxMinutesPerHour { get; set; } = 120;
     public int MaxMinutesPerDay { get; set; } = 600;
@@ -27,4 +30,7 @@ public class PstnSettings : ITenantOwned
     /// <summary>Set when the burst rule suspended outbound calls (emergency calls still go); an admin lifts it.</summary>
     public DateTimeOffset? OutboundSuspendedAt { get; set; }
     public string? SuspensionReason { get; set; }
+
+    /// <summary>When the tenant's admins and the reseller's users were e-mailed about the current suspension; null until then.</summary>
+    public DateTimeOffset? AlertedAt { get; set; }
 }

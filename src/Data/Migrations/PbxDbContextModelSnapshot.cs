@@ -319,6 +319,10 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("answered_at");
 
+                    b.Property<bool>("Emergency")
+                        .HasColumnType("boolean")
+                        .HasColumnName("emergency");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
@@ -1216,6 +1220,10 @@ namespace HostedPbx.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
+                    b.Property<DateTimeOffset?>("AlertedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("alerted_at");
+
                     b.PrimitiveCollection<string[]>("AllowedCountries")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -1255,6 +1263,10 @@ namespace HostedPbx.Data.Migrations
                     b.Property<DateTimeOffset?>("OutboundSuspendedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("outbound_suspended_at");
+
+                    b.Property<bool>("PlatformRangesUnblocked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("platform_ranges_unblocked");
 
                     b.Property<string>("SuspensionReason")
                         .HasMaxLength(200)

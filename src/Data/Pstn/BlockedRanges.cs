@@ -30,12 +30,15 @@ public static class BlockedRanges
         ("+1976", "Premium rate, North America (NANPA)"),
     ];
 
-    /// <summary>The blocked range the number falls in (the platform's or the tenant's own), or null.</summary>
-    public static string? Find(string e164, IEnumerable<string> tenantPrefixes)
+    /// <summary>
+    /// The blocked range the number falls in (the platform's, unless <paramref name="platform"/> is false because the
+    /// tenant's admin unblocked them, or the tenant's own), or null.
+    /// </summary>
+    public static string? Find(string e164, IEnumerable<string> tenantPrefixes, bool platform = true)
     {
         ArgumentNullException.ThrowIfNull(e164);
         ArgumentNullException.ThrowIfNull(tenantPrefixes);
-        foreach (var (prefix, what) in All)
+        foreach (var (prefix, what) in platform ? All : [])
         {
             if (e164.StartsWith(prefix, StringComparison.Ordinal))
             {

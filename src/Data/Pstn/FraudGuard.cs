@@ -25,12 +25,14 @@ public static class FraudGuard
 
         if (settings.OutboundSuspendedAt is not null)
         {
-            return new(FraudVerdict.Refuse, 403, "Outbound calls suspended", $"outbound calls are suspended: {settings.SuspensionReason}");
+            return new(FraudVerdict.Refuse, 403, "Outbound calls suspended", $"outbound calls are suspended: {settings.SuspensionReason}",
+                FraudAuditActions.Suspended);
         }
 
-        if (BlockedRanges.Find(destination.Number, settings.BlockedPrefixes) is { } range)
+        if (BlockedRanges.Find(destination.Number, settings.BlockedPrefixes, platform: !settings.PlatformRangesUnblocked) is { } range)
         {
-            return new(FraudVerdict.Refuse, 403, "Destination in a blocked range", $"{destination.Number} is in a blocked range: {range}");
+            return new(FraudVerdict.Refuse, 403, "Destination in a blocked range", $"{destination.Number} is in a blocked range: {range}",
+                FraudAuditActions.BlockedRange);
         }
 
         var countries = CountryDialPlan.CountriesOf(destination.Number);
@@ -38,33 +40,37 @@ public static class FraudGuard
         if (!countries.Any(c => allowed.Contains(c, StringComparer.OrdinalIgnoreCase)))
         {
             return new(FraudVerdict.Refuse, 403, "Destination country not allowed",
-                $"{destination.Number} is in {string.Join("/", countries)}, not in the allowed countries {string.Join(", ", allowed)}");
+                $"{destination.Number} is in {string.Join("/", countries)}, not in the allowed countries {string.Join(", ", allowed)}",
+                FraudAuditActions.Country);
         }
 
         if (destination.International && check.RecentInternationalAttempts + 1 > settings.BurstAttempts)
         {
             return new(FraudVerdict.Suspend, 403, "Outbound calls suspended",
                 $"{check.RecentInternationalAttempts + 1} international attempts within {settings.BurstWindowMinutes} minutes"
-                + $" (more than {settings.BurstAttempts})");
+                + $" (more than {settings.BurstAttempts})", FraudAuditActions.Suspend);
         }
 
         if (check.ActiveExternalCalls >= settings.MaxConcurrentExternalCalls)
         {
             // RFC 3261 §21.5.4: 503 for a temporary limit, which the caller may try again later.
             return new(FraudVerdict.Refuse, 503, "Too many external calls",
-                $"{check.ActiveExternalCalls} external calls active, the limit is {settings.MaxConcurrentExternalCalls}");
+                $"{check.ActiveExternalCalls} external calls active, the limit is {settings.MaxConcurrentExternalCalls}",
+                FraudAuditActions.Concurrent);
         }
 
         if (check.MinutesThisHour >= settings.MaxMinutesPerHour)
         {
             return new(FraudVerdict.Refuse, 403, "External minutes used up",
-                $"{check.MinutesThisHour:0} external minutes this hour, the limit is {settings.MaxMinutesPerHour}");
+                $"{check.MinutesThisHour:0} external minutes this hour, the limit is {settings.MaxMinutesPerHour}",
+                FraudAuditActions.Minutes);
         }
 
         if (check.MinutesToday >= settings.MaxMinutesPerDay)
         {
             return new(FraudVerdict.Refuse, 403, "External minutes used up",
-                $"{check.MinutesToday:0} external minutes today, the limit is {settings.MaxMinutesPerDay}");
+                $"{check.MinutesToday:0} external minutes today, the limit is {settings.MaxMinutesPerDay}",
+                FraudAuditActions.Minutes);
         }
 
         return FraudDecision.Allowed;

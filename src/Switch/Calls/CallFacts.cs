@@ -23,6 +23,7 @@ internal static class CallFacts
                 _ when call.Caller.Kind == LegKind.Node || call.Callee?.Kind == LegKind.Node => CallType.AcrossNodes,
                 _ => CallType.ExtensionToExtension,
             },
+            Emergency = call.Parties.Concat(call.Callees).Any(c => c is Trunks.TrunkLeg { Emergency: true }),
             FromParty = call.Caller.Party,
             ToParty = call.Dialled,
             StartedAt = call.StartedAt,

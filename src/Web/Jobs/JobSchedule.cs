@@ -41,6 +41,8 @@ internal sealed partial class JobSchedule(IRecurringJobManager jobs, TimeProvide
         jobs.AddOrUpdate<VoicemailEmailScanJob>("voicemail-email-scan", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         // Daily, at night: recordings past their tenant's retention and under no legal hold are deleted (issue 10 item 5).
         jobs.AddOrUpdate<RecordingRetentionJob>("recording-retention", job => job.RunAsync(CancellationToken.None), Cron.Daily(4));
+        // Every minute: a toll-fraud suspension not alerted yet is e-mailed to the tenant's admins and its reseller (issue 11).
+        jobs.AddOrUpdate<FraudAlertJob>("fraud-alert", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Warning, Message = "Recurring jobs not registered yet, a job's lock is busy ({Detail}); trying again in 5 s")]

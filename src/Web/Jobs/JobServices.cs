@@ -32,6 +32,7 @@ internal static class JobServices
         builder.Services.AddTransient<VoicemailEmailJob>();
         builder.Services.AddOptions<HostedPbx.Data.Recordings.RecordingOptions>().BindConfiguration(HostedPbx.Data.Recordings.RecordingOptions.SectionName);
         builder.Services.AddTransient<RecordingRetentionJob>();
+        builder.Services.AddTransient<FraudAlertJob>();
         builder.Services.AddHostedService<JobSchedule>();
         return builder;
     }

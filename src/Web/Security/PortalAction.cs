@@ -25,4 +25,5 @@ public enum PortalAction
     ManageLegalHolds,
     ManageCarriers,
     ManagePstn,
+    ManageFraudSettings,
 }

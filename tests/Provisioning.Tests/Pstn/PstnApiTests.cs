@@ -144,7 +144,7 @@ public sealed class PstnApiTests(PostgresFixture database) : IAsyncLifetime
             await owner.SaveChangesAsync(_ct);
         }
 
-        var lifted = await _reseller.PostAsync($"{path}/lift-suspension", null, _ct);
+        var lifted = await _reseller.PostAsJsonAsync($"{path}/lift-suspension", new { reason = "customer confirmed the calls" }, _ct);
 
         Assert.Equal("DE", defaults.GetProperty("country").GetString());
         Assert.Equal(["112", "110"], defaults.GetProperty("emergencyNumbers").EnumerateArray().Select(e => e.GetString()));

@@ -43,7 +43,7 @@ public sealed class PstnGateTests
         var suspended = Assert.Single(events, e => e.Action == "pstn.outbound-suspend");
         Assert.Contains("11 international attempts within 5 minutes (more than 10)", suspended.Reason, StringComparison.Ordinal);
         Assert.Equal(s_tenant, suspended.TenantId);
-        Assert.Equal(10, events.Count(e => e.Action == "pstn.outbound" && e.Reason!.Contains("suspended", StringComparison.Ordinal)));
+        Assert.Equal(10, events.Count(e => e.Action == "pstn.outbound.suspended" && e.Reason!.Contains("suspended", StringComparison.Ordinal)));
     }
 
     [Fact]

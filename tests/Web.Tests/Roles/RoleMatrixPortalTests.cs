@@ -22,7 +22,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
         "ViewTenants", "ManageTenants", "ManageApiKeys", "ManageTrustAnchors", "ViewJobs", "ManageExtensions", "ManageHandsets",
         "IssueHandsetCertificate", "RevokeHandsetCertificate", "ViewCalls", "ViewLiveCalls", "ViewAuditLog",
         "ViewRecordings", "ExportRecordings", "ManagePersonalApiKeys", "GrantRecordingListening",
-        "ManageLegalHolds", "ManageCarriers", "ManagePstn",
+        "ManageLegalHolds", "ManageCarriers", "ManagePstn", "ManageFraudSettings",
     ];
 
     private TestTenants.Arranged _acme = default!;
@@ -99,6 +99,7 @@ public sealed class RoleMatrixPortalTests(Portal portal) : IAsyncLifetime
             "ManageLegalHolds" => ($"/tenants/{tenant}/legal-holds", "main h1", "main button:has-text('Place hold')"),
             "ManageCarriers" => ("/carriers", "main h1", "main button:has-text('Add carrier')"),
             "ManagePstn" => ($"/tenants/{tenant}/routes", "main h1", "main button:has-text('Add route')"),
+            "ManageFraudSettings" => ($"/tenants/{tenant}/fraud", "main h1", "main button:has-text('Save guards')"),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no way to look at this cell"),
         };
 

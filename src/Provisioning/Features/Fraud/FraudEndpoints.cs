@@ -8,5 +8,6 @@ internal static class FraudEndpoints
         fraud.MapGet("/", GetFraudSettings.HandleAsync).WithName(nameof(GetFraudSettings));
         fraud.MapPut("/", UpdateFraudSettings.HandleAsync).WithName(nameof(UpdateFraudSettings));
         fraud.MapPost("/lift-suspension", LiftSuspension.HandleAsync).WithName(nameof(LiftSuspension));
+        fraud.MapGet("/today", GetFraudToday.HandleAsync).WithName(nameof(GetFraudToday));
     }
 }

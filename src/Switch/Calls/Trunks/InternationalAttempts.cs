@@ -41,4 +41,13 @@ internal sealed class InternationalAttempts(TimeProvider time)
             queue.Enqueue(time.GetUtcNow());
         }
     }
+
+    /// <summary>Forgets the tenant's attempts (its suspension was lifted: the count starts afresh).</summary>
+    public void Clear(Guid tenantId)
+    {
+        lock (_gate)
+        {
+            _attempts.Remove(tenantId);
+        }
+    }
 }

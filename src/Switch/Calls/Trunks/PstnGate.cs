@@ -19,6 +19,10 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
     // A burst suspends at once, before the database has it; the snapshot takes over once it shows the suspension.
     private readonly Dictionary<Guid, (DateTimeOffset At, string Reason)> _suspended = [];
 
+    // Tenants whose snapshot showed a suspension: when one shows none again, an admin lifted it, and the burst count
+    // starts afresh (the attempts that tripped it would otherwise trip it again on the next international call).
+    private readonly HashSet<Guid> _seenSuspended = [];
+
     public PstnAdmission Admit(Guid tenantId, string dialled, string caller, IPAddress? source)
     {
         if (!directory().TryGet(tenantId, out var tenant))
@@ -55,11 +59,11 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
             case FraudVerdict.Allow:
                 break;
             case FraudVerdict.Refuse:
-                Refused(tenantId, caller, source, "pstn.outbound", decision);
+                Refused(tenantId, caller, source, decision);
                 return new(PstnAdmissionKind.Refused, decision.SipStatus, decision.SipReason);
             case FraudVerdict.Suspend:
                 SwitchLog.PstnSuspended(logger, tenantId);
-                Refused(tenantId, caller, source, "pstn.outbound-suspend", decision);
+                Refused(tenantId, caller, source, decision);
                 _ = suspensions.SuspendAsync(tenantId, time.GetUtcNow(), decision.AuditReason, CancellationToken.None);
                 return new(PstnAdmissionKind.Refused, decision.SipStatus, decision.SipReason);
         }
@@ -81,7 +85,13 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
         if (stored.OutboundSuspendedAt is not null)
         {
             _suspended.Remove(tenant.TenantId);
+            _seenSuspended.Add(tenant.TenantId);
             return stored;
+        }
+
+        if (_seenSuspended.Remove(tenant.TenantId))
+        {
+            _attempts.Clear(tenant.TenantId);
         }
 
         if (!_suspended.TryGetValue(tenant.TenantId, out var held))
@@ -92,15 +102,17 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
         return new PstnSettings
         {
             TenantId = stored.TenantId, Country = stored.Country, AllowedCountries = stored.AllowedCountries, BlockedPrefixes = stored.BlockedPrefixes,
+            PlatformRangesUnblocked = stored.PlatformRangesUnblocked,
             MaxConcurrentExternalCalls = stored.MaxConcurrentExternalCalls, MaxMinutesPerHour = stored.MaxMinutesPerHour,
             MaxMinutesPerDay = stored.MaxMinutesPerDay, BurstAttempts = stored.BurstAttempts, BurstWindowMinutes = stored.BurstWindowMinutes,
             OutboundSuspendedAt = held.At, SuspensionReason = held.Reason,
         };
     }
 
-    private void Refused(Guid tenantId, string caller, IPAddress? source, string action, FraudDecision decision)
+    // The caller hears only the reason phrase; the audit event names the check that refused the call (its action) and why.
+    private void Refused(Guid tenantId, string caller, IPAddress? source, FraudDecision decision)
     {
         SwitchLog.PstnRefused(logger, tenantId, decision.SipStatus, decision.SipReason);
-        audit.Denied(action, decision.AuditReason, tenantId, caller, null, source, "tenant", tenantId.ToString());
+        audit.Denied(decision.AuditAction, decision.AuditReason, tenantId, caller, null, source, "tenant", tenantId.ToString());
     }
 }

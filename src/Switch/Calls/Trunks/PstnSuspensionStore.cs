@@ -30,6 +30,8 @@ internal sealed class PstnSuspensionStore(IDbContextFactory<PbxDbContext>? conte
 
             settings.OutboundSuspendedAt = at;
             settings.SuspensionReason = reason.Length <= 200 ? reason : reason[..200];
+            // A new suspension is alerted afresh (FraudAlertJob in Web picks up those not alerted yet).
+            settings.AlertedAt = null;
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException)
