@@ -101,7 +101,7 @@ internal sealed class SipServer(
         _prompts = prompts.EnsureAsync(cancellationToken);
 
         // PSTN routes and toll-fraud guards, read again with every new device directory.
-        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts).LoadAsync, _logger);
+        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts, time).LoadAsync, _logger);
         await pstnDirectory.RefreshAsync(cancellationToken);
         _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
         var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);

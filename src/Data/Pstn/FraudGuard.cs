@@ -62,14 +62,14 @@ public static class FraudGuard
         if (check.MinutesThisHour >= settings.MaxMinutesPerHour)
         {
             return new(FraudVerdict.Refuse, 403, "External minutes used up",
-                $"{check.MinutesThisHour:0} external minutes this hour, the limit is {settings.MaxMinutesPerHour}",
+                $"{check.MinutesThisHour:0} outbound minutes in the last hour, the limit is {settings.MaxMinutesPerHour}",
                 FraudAuditActions.Minutes);
         }
 
         if (check.MinutesToday >= settings.MaxMinutesPerDay)
         {
             return new(FraudVerdict.Refuse, 403, "External minutes used up",
-                $"{check.MinutesToday:0} external minutes today, the limit is {settings.MaxMinutesPerDay}",
+                $"{check.MinutesToday:0} outbound minutes in the last 24 hours, the limit is {settings.MaxMinutesPerDay}",
                 FraudAuditActions.Minutes);
         }
 

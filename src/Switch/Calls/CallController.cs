@@ -53,6 +53,12 @@ internal sealed class CallController
         PstnGate? pstn = null, Mailboxes? mailboxes = null, TrunkServices? trunks = null)
     {
         _pstn = pstn;
+        if (pstn is not null)
+        {
+            // The toll-fraud guard counts this node's outbound calls in progress and the minutes they have run.
+            pstn.ActiveCalls = () => ActiveCalls;
+        }
+
         _trunks = trunks;
         _ports = ports;
         _prompts = prompts;

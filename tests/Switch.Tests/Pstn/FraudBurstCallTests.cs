@@ -129,6 +129,76 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         Assert.Contains(Drain(harness), e => e.Action == FraudAuditActions.BlockedRange && e.Reason!.Contains("+4930666 blocked by the tenant", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Invite_ConcurrentLimitReached_NextCallRefusedWithReason_AnEmergencyCallStillGoes_AndOneEndingLetsTheNextThrough()
+    {
+        await using var harness = Harness(37260);
+        _directory = Directory(Trunk(), burstAttempts: 10, maxConcurrent: 1);
+        var alice = await harness.ConnectAsync(_tenant, "201", _ct);
+
+        var first = await alice.InviteAsync("030123456", _ct);
+        var carrier = await AcceptCarrierAsync();
+        var invite = await carrier.RequestAsync("INVITE", _ct);
+        var dialog = await carrier.RingAsync(invite, _ct);
+        await carrier.AcceptAsync(invite, dialog, _ct);
+        await alice.CompleteAsync(first, _ct);
+        await carrier.RequestAsync("ACK", _ct);
+
+        var second = await alice.InviteAsync("030654321", _ct);
+        var refused = await alice.ResponseAsync(second.CallId, "INVITE", 503, _ct);
+        // 112 is never held back by a limit: it reaches the carrier while the first call is up.
+        var emergency = await alice.InviteAsync("112", _ct);
+        var emergencyInvite = await carrier.RequestAsync("INVITE", _ct);
+        await carrier.SendAsync(carrier.Response(emergencyInvite, 486, "busy"), _ct);
+        await alice.ResponseAsync(emergency.CallId, "INVITE", 486, _ct);
+
+        await carrier.SendAsync(carrier.InDialog("BYE", dialog), _ct);
+        await alice.RequestAsync("BYE", _ct);
+        await EndedRecordAsync(harness, first.CallId);
+        var third = await alice.InviteAsync("030777777", _ct);
+        var thirdInvite = await carrier.RequestAsync("INVITE", _ct);
+        await carrier.SendAsync(carrier.Response(thirdInvite, 486, "busy"), _ct);
+        await alice.ResponseAsync(third.CallId, "INVITE", 486, _ct);
+
+        Assert.Equal("Too many external calls", Encoding.ASCII.GetString(refused.ReasonPhrase));
+        Assert.StartsWith("sip:112@", Encoding.UTF8.GetString(emergencyInvite.RequestUri), StringComparison.Ordinal);
+        Assert.StartsWith("sip:+4930777777@", Encoding.UTF8.GetString(thirdInvite.RequestUri), StringComparison.Ordinal);
+        var audited = Assert.Single(Drain(harness), e => e.Action == FraudAuditActions.Concurrent);
+        Assert.Contains("1 external calls active, the limit is 1", audited.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invite_MinutesOfEndedCallsAndTheRunningOne_ReachTheHourLimit_NextCallRefused()
+    {
+        await using var harness = Harness(37280);
+        var trunk = Trunk();
+        // 59.5 minutes of calls that ended (on any node: the directory's snapshot), and a limit of 60 an hour.
+        _directory = Directory(trunk, burstAttempts: 10, maxMinutesPerHour: 60, endedMinutes: new ExternalMinutes(59.5, 59.5));
+        var alice = await harness.ConnectAsync(_tenant, "201", _ct);
+
+        var running = await alice.InviteAsync("030123456", _ct);
+        var carrier = await AcceptCarrierAsync();
+        var invite = await carrier.RequestAsync("INVITE", _ct);
+        var dialog = await carrier.RingAsync(invite, _ct);
+        await carrier.AcceptAsync(invite, dialog, _ct);
+        await alice.CompleteAsync(running, _ct);
+        await carrier.RequestAsync("ACK", _ct);
+        // Under the limit while the running call has just begun: the next call goes out.
+        var under = await alice.InviteAsync("030654321", _ct);
+        var underInvite = await carrier.RequestAsync("INVITE", _ct);
+        await carrier.SendAsync(carrier.Response(underInvite, 486, "busy"), _ct);
+        await alice.ResponseAsync(under.CallId, "INVITE", 486, _ct);
+        // 40 s later (inside the media timeout) the running call has used the hour's last half minute.
+        harness.Time.Advance(TimeSpan.FromSeconds(40));
+        var over = await alice.InviteAsync("030777777", _ct);
+        var refused = await alice.ResponseAsync(over.CallId, "INVITE", 403, _ct);
+
+        Assert.Equal("External minutes used up", Encoding.ASCII.GetString(refused.ReasonPhrase));
+        Assert.Single(harness.Calls.ActiveCalls);
+        var audited = Assert.Single(Drain(harness), e => e.Action == FraudAuditActions.Minutes);
+        Assert.Contains("60 outbound minutes in the last hour, the limit is 60", audited.Reason, StringComparison.Ordinal);
+    }
+
     private static async Task<CallRecord> EndedRecordAsync(CallHarness harness, string callId)
     {
         while (true)
@@ -151,11 +221,14 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         return new PstnTrunk(id, _tenant, "Main", endpoint, 4, new PeerTarget(PeerKind.Trunk, "Main", id, _tenant, "127.0.0.1", Port, CarrierPki.SbcName));
     }
 
-    private PstnDirectory Directory(PstnTrunk trunk, int burstAttempts, bool platformRangesUnblocked = false, string[]? ownBlocked = null) => new(
+    private PstnDirectory Directory(
+        PstnTrunk trunk, int burstAttempts, bool platformRangesUnblocked = false, string[]? ownBlocked = null, int maxConcurrent = 4,
+        int maxMinutesPerHour = 120, ExternalMinutes? endedMinutes = null) => new(
         [new PstnSettings
         {
             TenantId = _tenant, Country = "DE", AllowedCountries = ["DE", "GB"], BurstAttempts = burstAttempts, BurstWindowMinutes = 5,
-            PlatformRangesUnblocked = platformRangesUnblocked, BlockedPrefixes = ownBlocked ?? [],
+            PlatformRangesUnblocked = platformRangesUnblocked, BlockedPrefixes = ownBlocked ?? [], MaxConcurrentExternalCalls = maxConcurrent,
+            MaxMinutesPerHour = maxMinutesPerHour,
         }],
         [
             new OutboundRoute { TenantId = _tenant, Name = "UK", Pattern = "+44*", Priority = 1, TrunkIds = [Guid.CreateVersion7()] },
@@ -164,7 +237,8 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         new PeerDirectory([new KnownPeer(PeerKind.Trunk, trunk.Name, trunk.Id, _tenant, CarrierPki.SbcName)]),
         [trunk],
         // The tenant's own number, which its outbound calls present as caller ID.
-        [new InboundNumber { TenantId = _tenant, Number = "+4930999000", DestinationExtensionId = Guid.CreateVersion7() }]);
+        [new InboundNumber { TenantId = _tenant, Number = "+4930999000", DestinationExtensionId = Guid.CreateVersion7() }],
+        endedMinutes: endedMinutes is null ? null : new Dictionary<Guid, ExternalMinutes> { [_tenant] = endedMinutes });
 
     /// <summary>The carrier's SBC accepts the switch's connection, requiring its client certificate (mutual TLS).</summary>
     private async Task<TestPhone> AcceptCarrierAsync()

@@ -21,12 +21,14 @@ internal sealed class PstnDirectory
     private readonly Dictionary<Guid, string> _firstNumberOfTenant;
     private readonly Dictionary<string, InboundNumber> _inbound;
     private readonly HashSet<Guid> _suspended;
+    private readonly IReadOnlyDictionary<Guid, ExternalMinutes> _endedMinutes;
 
     public PstnDirectory(
         IEnumerable<PstnSettings> settings, IEnumerable<OutboundRoute> routes, PeerDirectory? peers = null,
         IEnumerable<PstnTrunk>? trunks = null, IEnumerable<InboundNumber>? numbers = null, IEnumerable<Guid>? suspendedTenants = null,
-        IEnumerable<PlainPeer>? plainPeers = null)
+        IEnumerable<PlainPeer>? plainPeers = null, IReadOnlyDictionary<Guid, ExternalMinutes>? endedMinutes = null)
     {
+        _endedMinutes = endedMinutes ?? new Dictionary<Guid, ExternalMinutes>();
         Peers = peers ?? PeerDirectory.Empty;
         PlainPeers = [.. plainPeers ?? []];
         _suspended = [.. suspendedTenants ?? []];
@@ -46,6 +48,12 @@ internal sealed class PstnDirectory
     }
 
     public PeerDirectory Peers { get; }
+
+    /// <summary>
+    /// The tenant's outbound minutes of calls that had ended when this snapshot was read (every node's records); the
+    /// calls running on this node are added by the gate.
+    /// </summary>
+    public ExternalMinutes EndedMinutesOf(Guid tenantId) => _endedMinutes.GetValueOrDefault(tenantId) ?? ExternalMinutes.None;
 
     /// <summary>Every trunk the switch may dial (the keep-alive probes their carriers).</summary>
     public IEnumerable<PstnTrunk> AllTrunks => _trunks.Values;

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace HostedPbx.Switch.Calls.Trunks;
 
 /// <summary>Reads a <see cref="PstnDirectory"/> as the switch's role (which may read every tenant's routes and guards).</summary>
-internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contexts)
+internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contexts, TimeProvider? time = null)
 {
     public async Task<PstnDirectory> LoadAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +23,8 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
         // The extension each number rings comes with it: inbound calls are routed by its number (issue 11).
         var numbers = await db.InboundNumbers.AsNoTracking().Include(n => n.DestinationExtension).ToListAsync(cancellationToken);
         var suspended = await db.Tenants.AsNoTracking().Where(t => t.Status != TenantStatus.Active).Select(t => t.Id).ToListAsync(cancellationToken);
+        // The toll-fraud guard's minute limits: what ended calls used, read with each refresh (DirectoryRefreshSeconds).
+        var minutes = await ExternalMinutes.OfEndedCallsAsync(db, (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
         // A carrier is known by the name its certificate must carry: the configured certificate name, else its host.
         var peers = new PeerDirectory([
             .. carriers.Select(c => new KnownPeer(PeerKind.Trunk, c.Name, c.Id, null, c.CertificateName ?? c.Host)),
@@ -40,7 +42,7 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
                     t.Id, t.TenantId, t.Name, endpoint, Math.Min(t.MaxChannels, t.Carrier?.MaxChannels ?? int.MaxValue), target, t.PlainTransportAllowed);
             });
         List<PstnTrunk> trunksDialled = [.. dialled];
-        return new PstnDirectory(settings, routes, peers, trunksDialled, numbers, suspended, await PlainPeersAsync(trunksDialled, cancellationToken));
+        return new PstnDirectory(settings, routes, peers, trunksDialled, numbers, suspended, await PlainPeersAsync(trunksDialled, cancellationToken), minutes);
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
     // starts afresh (the attempts that tripped it would otherwise trip it again on the next international call).
     private readonly HashSet<Guid> _seenSuspended = [];
 
+    /// <summary>The calls in progress on this node (set by the call controller): for the concurrent-call and minute limits.</summary>
+    public Func<IReadOnlyList<Call>>? ActiveCalls { get; set; }
+
     public PstnAdmission Admit(Guid tenantId, string dialled, string caller, IPAddress? source)
     {
         if (!directory().TryGet(tenantId, out var tenant))
@@ -36,13 +39,15 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
             return PstnAdmission.NotPstn;
         }
 
+        // Read outside this gate's lock: each call's legs are behind the call's own lock.
+        var (running, minutes) = Outbound(tenantId);
+        minutes = minutes.Plus(directory().EndedMinutesOf(tenantId));
         FraudDecision decision;
         lock (_gate)
         {
             var settings = Effective(tenant);
             var recent = _attempts.Recent(tenantId, TimeSpan.FromMinutes(settings.BurstWindowMinutes));
-            // TODO(#11): concurrent external calls and minutes come from the trunk leg's calls, which are not carried yet.
-            decision = FraudGuard.Decide(new FraudCheck(settings, destination, 0, 0, 0, recent));
+            decision = FraudGuard.Decide(new FraudCheck(settings, destination, running, minutes.LastHour, minutes.LastDay, recent));
             if (destination is { Kind: DialledKind.External, International: true })
             {
                 _attempts.Add(tenantId);
@@ -77,6 +82,31 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
             ? OutboundRouting.SelectForEmergency(tenant.Routes, destination, tenant.Plan)
             : OutboundRouting.Select(tenant.Routes, destination);
         return route is null ? PstnAdmission.NotPstn : new(PstnAdmissionKind.Routed, Route: route, Destination: destination);
+    }
+
+    /// <summary>
+    /// The tenant's outbound calls to the telephone network on this node (ringing or answered; emergency calls never
+    /// count) and the minutes the answered ones have run so far.
+    /// </summary>
+    private (int Running, ExternalMinutes Minutes) Outbound(Guid tenantId)
+    {
+        var now = time.GetUtcNow();
+        var (running, minutes) = (0, ExternalMinutes.None);
+        foreach (var call in ActiveCalls?.Invoke() ?? [])
+        {
+            if (call.TenantId != tenantId || !call.Callees.Append(call.Callee).Any(l => l is TrunkLeg { Emergency: false }))
+            {
+                continue;
+            }
+
+            running++;
+            if (call is { AnsweredAt: { } answered, Callee: TrunkLeg })
+            {
+                minutes = minutes.Plus(ExternalMinutes.Of(answered, null, now));
+            }
+        }
+
+        return (running, minutes);
     }
 
     private PstnSettings Effective(PstnTenant tenant)
