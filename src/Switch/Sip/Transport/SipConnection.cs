@@ -28,6 +28,11 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     private readonly Channel<byte[]> _writes;
     private readonly CancellationTokenSource _closing = new();
     private readonly CancellationTokenSource _aborting = new();
+
+    // Close may come from another thread (a directory change, a plain trunk withdrawn) while the connection disposes
+    // itself: the token sources are cancelled and disposed under this lock, and never cancelled once disposed.
+    private readonly Lock _lifecycle = new();
+    private bool _disposed;
     private readonly ITimer _idleTimer;
     private readonly ITimer _partialTimer;
     private long _lastActivity;
@@ -158,8 +163,14 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     {
         Interlocked.Exchange(ref _closed, 1);
         _writes.Writer.TryComplete();
-        _closing.Cancel();
-        _aborting.Cancel();
+        lock (_lifecycle)
+        {
+            if (!_disposed)
+            {
+                _closing.Cancel();
+                _aborting.Cancel();
+            }
+        }
     }
 
     /// <summary>Stops reading and closes once what is already queued (a final answer) has been written.</summary>
@@ -167,7 +178,13 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     {
         Interlocked.Exchange(ref _closed, 1);
         _writes.Writer.TryComplete();
-        _closing.Cancel();
+        lock (_lifecycle)
+        {
+            if (!_disposed)
+            {
+                _closing.Cancel();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -176,8 +193,13 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
         await _idleTimer.DisposeAsync();
         await _partialTimer.DisposeAsync();
         await _stream.DisposeAsync();
-        _closing.Dispose();
-        _aborting.Dispose();
+        lock (_lifecycle)
+        {
+            _disposed = true;
+            _closing.Dispose();
+            _aborting.Dispose();
+        }
+
         Identity?.Dispose();
         Peer?.Dispose();
     }
