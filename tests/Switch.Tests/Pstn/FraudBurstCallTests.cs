@@ -64,12 +64,7 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
 
         // 112 goes out all the same, to the carrier, and the call record marks it.
         var emergency = await alice.InviteAsync("112", _ct);
-        var carrier = await AcceptCarrierAsync();
-        var invite = await carrier.RequestAsync("INVITE", _ct);
-        var dialog = await carrier.RingAsync(invite, _ct);
-        await carrier.AcceptAsync(invite, dialog, _ct);
-        await alice.CompleteAsync(emergency, _ct);
-        await carrier.RequestAsync("ACK", _ct);
+        var (carrier, invite, dialog) = await CarrierAnswersAsync(alice, emergency);
         Assert.StartsWith("sip:112@127.0.0.1:", Encoding.UTF8.GetString(invite.RequestUri), StringComparison.Ordinal);
         var leg = Assert.IsType<TrunkLeg>(Assert.Single(harness.Calls.ActiveCalls).Callee);
         Assert.True(leg.Emergency);
@@ -137,12 +132,7 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         var alice = await harness.ConnectAsync(_tenant, "201", _ct);
 
         var first = await alice.InviteAsync("030123456", _ct);
-        var carrier = await AcceptCarrierAsync();
-        var invite = await carrier.RequestAsync("INVITE", _ct);
-        var dialog = await carrier.RingAsync(invite, _ct);
-        await carrier.AcceptAsync(invite, dialog, _ct);
-        await alice.CompleteAsync(first, _ct);
-        await carrier.RequestAsync("ACK", _ct);
+        var (carrier, _, dialog) = await CarrierAnswersAsync(alice, first);
 
         var second = await alice.InviteAsync("030654321", _ct);
         var refused = await alice.ResponseAsync(second.CallId, "INVITE", 503, _ct);
@@ -177,12 +167,7 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         var alice = await harness.ConnectAsync(_tenant, "201", _ct);
 
         var running = await alice.InviteAsync("030123456", _ct);
-        var carrier = await AcceptCarrierAsync();
-        var invite = await carrier.RequestAsync("INVITE", _ct);
-        var dialog = await carrier.RingAsync(invite, _ct);
-        await carrier.AcceptAsync(invite, dialog, _ct);
-        await alice.CompleteAsync(running, _ct);
-        await carrier.RequestAsync("ACK", _ct);
+        var (carrier, _, dialog) = await CarrierAnswersAsync(alice, running);
         // Under the limit while the running call has just begun: the next call goes out.
         var under = await alice.InviteAsync("030654321", _ct);
         var underInvite = await carrier.RequestAsync("INVITE", _ct);
@@ -239,6 +224,18 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         // The tenant's own number, which its outbound calls present as caller ID.
         [new InboundNumber { TenantId = _tenant, Number = "+4930999000", DestinationExtensionId = Guid.CreateVersion7() }],
         endedMinutes: endedMinutes is null ? null : new Dictionary<Guid, ExternalMinutes> { [_tenant] = endedMinutes });
+
+    /// <summary>The carrier's SBC takes the switch's connection and answers the call's INVITE; the caller completes it.</summary>
+    private async Task<(TestPhone Carrier, HostedPbx.Switch.Sip.Messages.SipRequest Invite, PhoneDialog Dialog)> CarrierAnswersAsync(TestPhone caller, PhoneDialog call)
+    {
+        var carrier = await AcceptCarrierAsync();
+        var invite = await carrier.RequestAsync("INVITE", _ct);
+        var dialog = await carrier.RingAsync(invite, _ct);
+        await carrier.AcceptAsync(invite, dialog, _ct);
+        await caller.CompleteAsync(call, _ct);
+        await carrier.RequestAsync("ACK", _ct);
+        return (carrier, invite, dialog);
+    }
 
     /// <summary>The carrier's SBC accepts the switch's connection, requiring its client certificate (mutual TLS).</summary>
     private async Task<TestPhone> AcceptCarrierAsync()
