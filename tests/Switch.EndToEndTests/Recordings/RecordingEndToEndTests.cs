@@ -207,7 +207,8 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         var after = audio.Right[(int)((endMs + 200) * 8)..Math.Min(audio.Right.Length, (int)((endMs + 1200) * 8))];
 
         Assert.Equal("API key payments", pause.GetProperty("pausedBy").GetString());
-        Assert.True(endMs - startMs >= 1900, $"the pause lasted {endMs - startMs} ms");
+        // Two seconds of the switch's time; the file's gap is on the phones' RTP clock, which may differ by their lateness.
+        Assert.True(endMs - startMs >= 1800, $"the pause lasted {endMs - startMs} ms");
         Assert.All(inside, i => Assert.True(audio.Left[i] == 0 && audio.Right[i] == 0, $"a sample at {i / 8} ms, inside the pause {startMs}-{endMs} ms"));
         Assert.True(RecordedCall.ToneShare(after, 1000) > 0.8, "the tone is back after the pause");
         Assert.True(recording.DurationMs >= endMs, "the timeline keeps the pause's length");

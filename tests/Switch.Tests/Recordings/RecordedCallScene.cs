@@ -20,6 +20,7 @@ internal sealed class RecordedCallScene : IDisposable
     public const int TelephoneEventType = 101;
 
     private const int SamplesPerPacket = 160;
+    private const int Rate = 8;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("recorded-call-").FullName;
     private readonly List<(CallRecording Recording, byte[] Key)> _recordings = [];
@@ -53,6 +54,21 @@ internal sealed class RecordedCallScene : IDisposable
             Send(fromA: false, Audio(_b, period: 16));
             Step();
         }
+    }
+
+    /// <summary>
+    /// Neither side sends for <paramref name="milliseconds"/> of the switch's time, while the phones' RTP clocks move on by
+    /// <paramref name="rtpMilliseconds"/> (less when a phone's packets come later after the gap than before it).
+    /// </summary>
+    public void Quiet(int milliseconds, int rtpMilliseconds)
+    {
+        for (var elapsed = 0; elapsed < milliseconds; elapsed += 20)
+        {
+            Step();
+        }
+
+        _a.Timestamp += (uint)(rtpMilliseconds * Rate);
+        _b.Timestamp += (uint)(rtpMilliseconds * Rate);
     }
 
     /// <summary>A party keys <paramref name="digits"/> as RFC 4733 events (three packets each, the last its end), the other side silent.</summary>

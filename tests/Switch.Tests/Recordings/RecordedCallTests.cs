@@ -81,6 +81,27 @@ public sealed class RecordedCallTests
     }
 
     [Fact]
+    public void ApiPause_WhenThePhonesComeBackEarlyOnTheirClock_MarksTheGapWhereTheFileHasIt()
+    {
+        using var scene = new RecordedCallScene(RecordingMode.Always);
+        scene.Talk(1000);
+        Assert.True(scene.Call.Pause("API key payments"));
+        // Two seconds pass at the switch; the phones' timestamps say 1.88 s (their packets were late before the pause).
+        scene.Quiet(2000, 1880);
+        Assert.True(scene.Call.Resume());
+        scene.Talk(1000);
+
+        var file = Assert.Single(scene.End());
+
+        var pause = Assert.Single(scene.Recordings[0].Pauses);
+        Assert.Equal("API key payments", pause.PausedBy);
+        Assert.InRange((pause.End - pause.Start).TotalMilliseconds, 1860, 1900);
+        Assert.Equal(0, Loudness(file, left: true, pause.Start.TotalSeconds + 0.02, pause.End.TotalSeconds - 0.001));
+        Assert.Equal(0, Loudness(file, left: false, pause.Start.TotalSeconds + 0.02, pause.End.TotalSeconds - 0.001));
+        Assert.True(Loudness(file, left: true, pause.End.TotalSeconds, pause.End.TotalSeconds + 0.02) > 4000, "the audio resumes where the pause ends");
+    }
+
+    [Fact]
     public void StarTwo_FromCallee_NamesTheCallee()
     {
         using var scene = new RecordedCallScene(RecordingMode.Always);

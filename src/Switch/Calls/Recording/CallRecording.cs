@@ -37,6 +37,7 @@ internal sealed class CallRecording : IMediaTap
     private TimeSpan _pausedAt;
     private TimeSpan? _pausedInFile;
     private string? _pausedBy;
+    private int? _resumedPause;
 
     public CallRecording(RecordingFacts facts, byte[] dataKey, string path, TimeProvider time)
     {
@@ -113,6 +114,8 @@ internal sealed class CallRecording : IMediaTap
                 return false;
             }
 
+            // Where the pause started in the file is known: its end in the file is where the first audio after it lands.
+            _resumedPause = _pausedInFile is null ? null : _pauses.Count;
             _pauses.Add(PauseNow());
             _paused = false;
             return true;
@@ -153,14 +156,36 @@ internal sealed class CallRecording : IMediaTap
             _dataKey = null;
         }
 
+        int? resumed;
+        lock (_gate)
+        {
+            resumed = _resumedPause;
+        }
+
+        var firstPlaced = long.MaxValue;
         while (_ring.TryPeek(out var fromA, out var arrived, out var packet))
         {
-            Place(fromA, arrived, packet);
+            var at = Place(fromA, arrived, packet);
+            if (at >= 0)
+            {
+                firstPlaced = Math.Min(firstPlaced, at);
+            }
+
             _ring.Release();
         }
 
         lock (_gate)
         {
+            // The switch's clock measured the pause; the sender's RTP clock places what follows it, and the two differ by
+            // however late the sender's packets were on either side. The file's gap ends where its next audio begins.
+            if (resumed is { } index && firstPlaced != long.MaxValue)
+            {
+                var pause = _pauses[index];
+                var end = TimeSpan.FromSeconds((double)firstPlaced / SampleRate);
+                _pauses[index] = pause with { End = end > pause.Start ? end : pause.Start };
+                _resumedPause = null;
+            }
+
             // The pause starts in the file where the last audio taken before it ends: the timeline places packets by
             // their RTP timestamps, whose clock may run ahead of the switch's by a late first packet's delay.
             if (_paused && _pausedInFile is null)
@@ -195,11 +220,12 @@ internal sealed class CallRecording : IMediaTap
         }
     }
 
-    private void Place(bool fromA, long arrived, ReadOnlySpan<byte> packet)
+    // Returns where the packet's audio starts on the timeline, or -1 when it is not audio kept.
+    private long Place(bool fromA, long arrived, ReadOnlySpan<byte> packet)
     {
         if (!RtpHeader.TryRead(packet, out var header))
         {
-            return;
+            return -1;
         }
 
         var payload = packet[header.Length..];
@@ -228,11 +254,11 @@ internal sealed class CallRecording : IMediaTap
 
                 break;
             default:
-                return;
+                return -1;
         }
 
         var sinceStart = (arrived - _started) * SampleRate / _time.TimestampFrequency;
-        _timeline.Place(fromA, header.Ssrc, header.Timestamp, sinceStart, _samples.AsSpan(0, count));
+        return _timeline.Place(fromA, header.Ssrc, header.Timestamp, sinceStart, _samples.AsSpan(0, count));
     }
 
     private TimeSpan Elapsed() => _time.GetElapsedTime(_started);

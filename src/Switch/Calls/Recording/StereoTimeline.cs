@@ -34,9 +34,10 @@ internal sealed class StereoTimeline
 
     /// <summary>
     /// Places one side's samples. <paramref name="sinceStart"/> is the packet's arrival, in samples since the recording
-    /// began; the RTP timestamp and SSRC anchor the side's clock.
+    /// began; the RTP timestamp and SSRC anchor the side's clock. Returns where the samples start on the timeline, or -1
+    /// when they were discarded.
     /// </summary>
-    public void Place(bool fromA, uint ssrc, uint rtpTimestamp, long sinceStart, ReadOnlySpan<short> samples)
+    public long Place(bool fromA, uint ssrc, uint rtpTimestamp, long sinceStart, ReadOnlySpan<short> samples)
     {
         var side = fromA ? _a : _b;
         if (!side.Anchored || side.Ssrc != ssrc)
@@ -50,11 +51,12 @@ internal sealed class StereoTimeline
         if (offset < 0 || offset + samples.Length > side.Buffer.Length)
         {
             Discarded += samples.Length;
-            return;
+            return -1;
         }
 
         side.Write(position, samples);
         side.End = Math.Max(side.End, position + samples.Length);
+        return position;
     }
 
     /// <summary>
