@@ -22,7 +22,7 @@ public sealed class SrtpAllocationTests
         ushort sequence = 0;
 
         RunRtp(sender, receiver, template, buffer, ref sequence, 100);
-        var allocated = LeastOfFiveWindows(() => RunRtp(sender, receiver, template, buffer, ref sequence, Iterations));
+        var allocated = Allocations.LeastOfFiveWindows(() => RunRtp(sender, receiver, template, buffer, ref sequence, Iterations));
 
         Assert.Equal(0, allocated);
     }
@@ -38,7 +38,7 @@ public sealed class SrtpAllocationTests
         var buffer = new byte[template.Length];
 
         RunRtcp(sender, receiver, template, buffer, 100);
-        var allocated = LeastOfFiveWindows(() => RunRtcp(sender, receiver, template, buffer, Iterations));
+        var allocated = Allocations.LeastOfFiveWindows(() => RunRtcp(sender, receiver, template, buffer, Iterations));
 
         Assert.Equal(0, allocated);
     }
@@ -70,7 +70,7 @@ public sealed class SrtpAllocationTests
         AppDomain.CurrentDomain.FirstChanceException += Count;
         try
         {
-            var allocated = LeastOfFiveWindows(() =>
+            var allocated = Allocations.LeastOfFiveWindows(() =>
             {
                 for (var i = 0; i < Iterations; i++)
                 {
@@ -89,24 +89,6 @@ public sealed class SrtpAllocationTests
         }
 
         Assert.Equal(0, exceptions);
-    }
-
-    /// <summary>
-    /// The fewest bytes this thread allocated in one of five windows of <see cref="Iterations"/> packets each. A cost per
-    /// packet shows in every window; a one-off of the runtime's inside one window (a clean run once charged 4,200 bytes,
-    /// about two per packet, to a single window of forgeries) does not fail the test, since it is no cost of a packet.
-    /// </summary>
-    private static long LeastOfFiveWindows(Action window)
-    {
-        var least = long.MaxValue;
-        for (var i = 0; i < 5; i++)
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            window();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
     }
 
     private static void RunRtp(SrtpContext sender, SrtpContext receiver, byte[] template, byte[] buffer, ref ushort sequence, int count)
