@@ -50,9 +50,8 @@ internal sealed class CallRecorder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(call);
         // A call through the telephone network, either way, is an external call (issue 11), under its trunk's policy if it has one.
-        var trunk = (call.Caller as Trunks.TrunkLeg ?? call.Callee as Trunks.TrunkLeg)?.Trunk;
-        var external = call.Caller is Trunks.TrunkLeg || call.Callee is Trunks.TrunkLeg;
-        return Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party, external, trunk?.Id);
+        var trunkLeg = call.Caller as Trunks.TrunkLeg ?? call.Callee as Trunks.TrunkLeg;
+        return Policies.Decide(call.TenantId, call.Caller.Party, call.Callee!.Party, external: trunkLeg is not null, trunkLeg?.Trunk?.Id);
     }
 
     /// <summary>

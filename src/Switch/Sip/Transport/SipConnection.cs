@@ -30,7 +30,8 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
     private readonly CancellationTokenSource _aborting = new();
 
     // Close may come from another thread (a directory change, a plain trunk withdrawn) while the connection disposes
-    // itself: the token sources are cancelled and disposed under this lock, and never cancelled once disposed.
+    // itself: the token sources are cancelled and disposed under this lock, and never cancelled once disposed (checked
+    // before each Cancel, since a Cancel's callbacks can dispose them on the same thread).
     private readonly Lock _lifecycle = new();
     private bool _disposed;
     private readonly ITimer _idleTimer;
@@ -168,6 +169,12 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
             if (!_disposed)
             {
                 _closing.Cancel();
+            }
+
+            // Cancel runs the read loop's callbacks on this thread, and the loop may end, close and dispose this
+            // connection inside it (the lock is re-entrant): a clean run once found the second source disposed here.
+            if (!_disposed)
+            {
                 _aborting.Cancel();
             }
         }
