@@ -14,6 +14,17 @@ public sealed class ProvisioningOptions
     [Range(1, 65535)]
     public int SwitchPort { get; set; } = 5061;
 
+    /// <summary>
+    /// A second switch node handsets turn to when the first refuses them (503 while it drains) or is gone; written into
+    /// every vendor's second-server keys over TLS. Empty: none.
+    /// </summary>
+    [RegularExpression(@"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)$", ErrorMessage = "Provisioning:BackupSwitchHost must be a host name or an IP literal.")]
+    public string? BackupSwitchHost { get; set; }
+
+    /// <summary>The backup node's SIP/TLS port; empty: the same as SwitchPort.</summary>
+    [Range(1, 65535)]
+    public int? BackupSwitchPort { get; set; }
+
     /// <summary>PEM file of the CA that signed the switch's certificate (the platform root); handsets verify the switch with it.</summary>
     [Required(ErrorMessage = "Provisioning:SwitchCaPath is missing: give the PEM file of the CA that signed the switch's certificate.")]
     public string SwitchCaPath { get; set; } = "";

@@ -92,7 +92,10 @@ internal sealed class SipServer(
         await _heartbeat.BeatAsync(cancellationToken);
         var heartbeat = _heartbeat;
         var registrar = new Registrar(
-            bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger);
+            bindings, _registrations, audit, time, new RegistrarLimits(o.MinExpiresSeconds, o.MaxExpiresSeconds, MaxBindingsPerExtension: o.MaxBindingsPerExtension), _logger)
+        {
+            Drain = _drain,
+        };
         _relayEngine = new RelayEngine(o.RelayThreads, TimeSpan.FromMicroseconds(o.RelayGatherMicroseconds));
         var ports = new PortPool(endpoint.Address, o.MediaPortMin, o.MediaPortMax);
         var prompts = new Calls.Applications.PromptLibrary(o.PromptsDirectory, _logger, MailboxPrompts.Texts);

@@ -140,7 +140,8 @@ internal static class AdminCommands
         TimeProvider time, CancellationToken cancellationToken)
     {
         var (keyFile, name, addresses, outDir) = (Option(args, "--master-key-file"), Option(args, "--name"), Option(args, "--address"), Option(args, "--out"));
-        if (keyFile is null || name is null || addresses is null || outDir is null)
+        // Issue 14: a missing --name, --address or --out is refused by the command itself, which audits the refusal.
+        if (keyFile is null)
         {
             await error.WriteLineAsync(Usage);
             return 2;

@@ -19,4 +19,7 @@ internal static partial class SwitchLog
 
     [LoggerMessage(3004, LogLevel.Information, "REGISTER for {Extension} challenged for digest")]
     public static partial void DigestChallenged(ILogger logger, string extension);
+
+    [LoggerMessage(3005, LogLevel.Information, "REGISTER for {Extension} from device {Mac} refused with 503: this switch node is draining; Retry-After {RetryAfterSeconds} s")]
+    public static partial void RegisterRefusedDraining(ILogger logger, string mac, string extension, int retryAfterSeconds);
 }

@@ -14,8 +14,25 @@ internal sealed class NodeDrain(TimeSpan grace, TimeProvider time)
 
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _draining;
+    private long _stopsAtTicks;
 
     public bool IsDraining => Volatile.Read(ref _draining) != 0;
+
+    /// <summary>
+    /// The Retry-After of a REGISTER refused while draining: the seconds until this node has stopped (the rest of the
+    /// grace), and never fewer than <see cref="RetryAfterSeconds"/>. RFC 3261 §21.5.4 and RFC 3263 §4.3: a client that
+    /// gets 503 tries its next server and sends this one nothing more for Retry-After; any shorter and a handset would
+    /// come back to a node that is still draining (another 503), any longer and a handset with no other server would
+    /// wait past the moment this node has stopped (and restarted, where it is restarted in place).
+    /// </summary>
+    public int RegisterRetryAfterSeconds
+    {
+        get
+        {
+            var left = new DateTimeOffset(Volatile.Read(ref _stopsAtTicks), TimeSpan.Zero) - time.GetUtcNow();
+            return Math.Max(RetryAfterSeconds, (int)Math.Ceiling(left.TotalSeconds));
+        }
+    }
 
     /// <summary>The call layer says how many calls remain each time one ends.</summary>
     public void OnCallEnded(int remaining)
@@ -32,6 +49,7 @@ internal sealed class NodeDrain(TimeSpan grace, TimeProvider time)
     /// </summary>
     public async Task<int> DrainAsync(Func<int> activeCalls, Action closeConnections, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _stopsAtTicks, (time.GetUtcNow() + grace).UtcTicks);
         Volatile.Write(ref _draining, 1);
         if (activeCalls() == 0)
         {

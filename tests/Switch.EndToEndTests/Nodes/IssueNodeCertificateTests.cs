@@ -50,17 +50,42 @@ public sealed class IssueNodeCertificateTests(PostgresFixture database) : IAsync
     }
 
     [Theory]
-    [InlineData("node a", "127.0.0.2")]
-    [InlineData("node-a", "127.0.0.2,not a host")]
-    public async Task IssueNodeCert_BadNameOrAddress_Exit2ClearMessageNothingWritten(string nodeName, string address)
+    [InlineData("node a", "127.0.0.2", "--name must be a DNS label", "--name 'node a' is not a DNS label")]
+    [InlineData(null, "127.0.0.2", "--name is missing", "--name is missing")]
+    [InlineData("node-a", "127.0.0.2,not a host", "--address must be", "--address 'not a host' is not an IP literal")]
+    [InlineData("node-a", "pbx.example.test", "--address must be", "--address 'pbx.example.test' is not an IP literal")]
+    public async Task IssueNodeCert_BadNameOrAddress_Exit2ClearMessageNothingWrittenRefusalAudited(
+        string? nodeName, string address, string message, string check)
     {
-        var (exit, output) = await AdminAsync("--name", nodeName, "--address", address);
+        string[] name = nodeName is null ? [] : ["--name", nodeName];
+        var (exit, output) = await AdminAsync([.. name, "--address", address]);
 
         Assert.Equal(2, exit);
-        Assert.Contains(nodeName.Contains(' ', StringComparison.Ordinal) ? "--name must be" : "--address must be", output, StringComparison.Ordinal);
+        Assert.Contains(message, output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_work.FullName, "out")));
         await using var db = database.CreateOwnerContext();
-        Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "node.certificate.issue", _cancel));
+        var audit = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "node.certificate.issue", _cancel);
+        Assert.Equal((Data.Entities.AuditOutcome.Denied, "issue-node-cert refused: " + check), (audit.Outcome, audit.Reason));
+        Assert.False(await db.TrustAnchors.AnyAsync(_cancel));
+    }
+
+    [Fact]
+    public async Task IssueNodeCert_OutCannotBeWritten_Exit2NothingIssuedRefusalAudited()
+    {
+        // A folder under a regular file cannot be made, not even by root.
+        var file = Path.Combine(_work.FullName, "a-file");
+        await File.WriteAllTextAsync(file, "", _cancel);
+
+        var (exit, output) = await AdminAsync("--name", "node-a", "--address", "127.0.0.2", "--out", Path.Combine(file, "nodes"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--out", output, StringComparison.Ordinal);
+        Assert.Contains("cannot be written to", output, StringComparison.Ordinal);
+        await using var db = database.CreateOwnerContext();
+        var audit = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "node.certificate.issue", _cancel);
+        Assert.Equal(Data.Entities.AuditOutcome.Denied, audit.Outcome);
+        Assert.StartsWith($"issue-node-cert refused: --out '{Path.Combine(file, "nodes")}' cannot be written to", audit.Reason, StringComparison.Ordinal);
+        Assert.False(await db.TrustAnchors.AnyAsync(_cancel));
     }
 
     private async Task<(int ExitCode, string Output)> AdminAsync(params string[] args)

@@ -2,6 +2,7 @@ using System.Net;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Nodes;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Registrar;
 using HostedPbx.Switch.Sip.Syntax;
@@ -201,10 +202,72 @@ public sealed class RegistrarTests
         Assert.True(audit.Reason!.Length < 300, $"audit reason of {audit.Reason.Length} characters");
     }
 
+    [Fact]
+    public async Task Register_RefreshWhileDraining_Returns503WithRetryAfterAndKeepsTheBinding()
+    {
+        var drain = new NodeDrain(TimeSpan.FromSeconds(30), _time);
+        var registrar = new SipRegistrar(new BindingTable(), new RegistrationStore(null!, "node1", NullLogger.Instance), _audit, _time, new RegistrarLimits(), NullLogger.Instance)
+        {
+            Drain = drain,
+        };
+        using var before = registrar.Register(_flow, Register("201", "Expires: 600\r\n"), Directory());
+        var held = Assert.Single(registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow())).ExpiresAt;
+
+        await drain.DrainAsync(() => 0, () => { }, TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        using var refresh = registrar.Register(_flow, Register("201", "Expires: 600\r\n"), Directory());
+        using var other = registrar.Register(_flow, Register("201", "Expires: 600\r\n", port: 5073), Directory());
+
+        Assert.Equal(200, before.StatusCode);
+        Assert.Equal((503, 503), (refresh.StatusCode, other.StatusCode));
+        Assert.Equal("Switch Node Draining"u8, refresh.ReasonPhrase);
+        Assert.True(refresh.TryGetHeader(KnownHeader.RetryAfter, out var retryAfter));
+        Assert.Equal("20"u8, retryAfter);
+        Assert.Equal(held, Assert.Single(registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow())).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Register_WhileDrainingPastItsGrace_RetryAfterNeverBelowFiveSeconds()
+    {
+        var drain = new NodeDrain(TimeSpan.FromSeconds(30), _time);
+        var registrar = new SipRegistrar(new BindingTable(), new RegistrationStore(null!, "node1", NullLogger.Instance), _audit, _time, new RegistrarLimits(), NullLogger.Instance)
+        {
+            Drain = drain,
+        };
+        await drain.DrainAsync(() => 0, () => { }, TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(29));
+
+        using var response = registrar.Register(_flow, Register("201", "Expires: 600\r\n"), Directory());
+
+        Assert.Equal(503, response.StatusCode);
+        Assert.True(response.TryGetHeader(KnownHeader.RetryAfter, out var retryAfter));
+        Assert.Equal("5"u8, retryAfter);
+        Assert.Empty(registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow()));
+    }
+
+    [Theory]
+    [InlineData("sip:201@127.0.0.1:5072;transport=tls")]
+    [InlineData("*")]
+    public async Task Register_UnregisterWhileDraining_Returns200AndRemovesTheBinding(string contact)
+    {
+        var drain = new NodeDrain(TimeSpan.FromSeconds(30), _time);
+        var registrar = new SipRegistrar(new BindingTable(), new RegistrationStore(null!, "node1", NullLogger.Instance), _audit, _time, new RegistrarLimits(), NullLogger.Instance)
+        {
+            Drain = drain,
+        };
+        using var bound = registrar.Register(_flow, Register("201", "Expires: 600\r\n"), Directory());
+        await drain.DrainAsync(() => 0, () => { }, TestContext.Current.CancellationToken);
+
+        using var response = registrar.Register(_flow, Register("201", "Expires: 0\r\n", contact: contact), Directory());
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Empty(registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow()));
+    }
+
     private DeviceDirectory Directory(DirectoryExtension? ext201 = null) =>
         new([], Data.Certificates.RevokedSerials.None, [], [ext201 ?? _ext201, _ext202]);
 
-    private static SipRequest Register(string user, string extraHeaders, int port = 5072) => (SipRequest)ParseResult.Parse(
+    private static SipRequest Register(string user, string extraHeaders, int port = 5072, string? contact = null) => (SipRequest)ParseResult.Parse(
         "REGISTER sip:127.0.0.1:5061 SIP/2.0\r\n"
         + "Via: SIP/2.0/TLS 127.0.0.1:5072;branch=z9hG4bKreg1;rport\r\n"
         + "Max-Forwards: 70\r\n"
@@ -212,7 +275,7 @@ public sealed class RegistrarTests
         + $"From: <sip:{user}@127.0.0.1>;tag=reg1\r\n"
         + "Call-ID: reg-call-1\r\n"
         + "CSeq: 1 REGISTER\r\n"
-        + $"Contact: <sip:{user}@127.0.0.1:{port};transport=tls>\r\n"
+        + (contact == "*" ? "Contact: *\r\n" : $"Contact: <{contact ?? $"sip:{user}@127.0.0.1:{port};transport=tls"}>\r\n")
         + extraHeaders
         + "Content-Length: 0\r\n\r\n").Message!;
 }

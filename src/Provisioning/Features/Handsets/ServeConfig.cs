@@ -124,6 +124,7 @@ public static class ServeConfig
         var model = new HandsetConfigModel
         {
             Mac = request.Mac, Vendor = device.Vendor, Model = device.Model, SwitchHost = options.SwitchHost, SwitchPort = options.SwitchPort,
+            BackupSwitchHost = string.IsNullOrEmpty(options.BackupSwitchHost) ? null : options.BackupSwitchHost, BackupSwitchPort = options.BackupSwitchPort,
             Lines = lines, SwitchCaPem = await File.ReadAllTextAsync(options.SwitchCaPath, ct), SwitchCaUrl = caUrl, VoicemailNumber = tenant.VoicemailAccessNumber,
             TimeZone = tenant.TimeZone, Baresip = device.Vendor == DeviceVendor.Baresip ? Softphone(request, lines.FirstOrDefault()?.Number, options) : null,
         };

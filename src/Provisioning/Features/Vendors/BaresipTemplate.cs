@@ -23,6 +23,7 @@ internal sealed class BaresipTemplate : IHandsetTemplate
         var lines = ConfigValue.Lines(model, MaxLines);
         var settings = model.Baresip ?? throw new ArgumentException("A baresip handset needs BaresipSettings.", nameof(model));
         var hostPort = ConfigValue.HostPort(model);
+        var backup = ConfigValue.Backup(model);
 
         var accounts = new StringBuilder();
         foreach (var line in lines)
@@ -32,7 +33,15 @@ internal sealed class BaresipTemplate : IHandsetTemplate
             // named as the outbound proxy too (the SUBSCRIBE then goes over the same TLS flow as the REGISTER).
             accounts.Append("<sip:").Append(line.Number).Append('@').Append(hostPort)
                 .Append(";transport=tls>;regint=600;mediaenc=srtp-mand;answermode=auto;audio_codecs=pcmu;mwi=yes;outbound=\"sip:")
-                .Append(hostPort).Append(";transport=tls\"\n");
+                .Append(hostPort).Append(";transport=tls\"");
+            if (backup is { } b)
+            {
+                // The second outbound proxy: with sipnat=outbound baresip keeps a registration over a flow to each
+                // (RFC 5626 §4.2, reg-id 1 and 2), so calls still reach it while one switch node drains or is gone.
+                accounts.Append(";outbound2=\"sip:").Append(ConfigValue.BackupHostPort(b)).Append(";transport=tls\";sipnat=outbound");
+            }
+
+            accounts.Append('\n');
         }
 
         return

@@ -19,6 +19,7 @@ internal sealed class CiscoTemplate : IHandsetTemplate
     {
         var lines = ConfigValue.Lines(model, MaxLines);
         var zone = HandsetTimeZones.Resolve(model.TimeZone);
+        var backup = ConfigValue.Backup(model);
         var xml = new StringBuilder();
         xml.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<flat-profile>\n");
         Element(xml, "Custom_CA_Rule", ConfigValue.CaUrl(model).AbsoluteUri);
@@ -33,6 +34,13 @@ internal sealed class CiscoTemplate : IHandsetTemplate
             Element(xml, $"User_ID_{n}_", line.Number);
             Element(xml, $"Proxy_{n}_", ConfigValue.HostPort(model));
             Element(xml, $"SIP_Transport_{n}_", "TLS");
+            if (backup is { } b)
+            {
+                // Dual registration: the line registers with the alternate proxy too and turns to it when the proxy fails.
+                Element(xml, $"Alternate_Proxy_{n}_", ConfigValue.BackupHostPort(b));
+                Element(xml, $"Dual_Registration_{n}_", "Yes");
+            }
+
             Element(xml, $"Register_{n}_", "Yes");
             Element(xml, $"Secure_Call_Option_{n}_", "Required"); // Required: refuse calls that are not SRTP
         }

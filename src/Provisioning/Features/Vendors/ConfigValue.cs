@@ -48,6 +48,13 @@ internal static class ConfigValue
     public static string HostPort(HandsetConfigModel model) =>
         string.Create(CultureInfo.InvariantCulture, $"{Host(model.SwitchHost)}:{Port(model.SwitchPort)}");
 
+    // The backup switch as host and port, or null when the model names none.
+    public static (string Host, int Port)? Backup(HandsetConfigModel model) =>
+        model.BackupSwitchHost is { } host ? (Host(host), Port(model.BackupSwitchPort ?? model.SwitchPort)) : null;
+
+    public static string BackupHostPort((string Host, int Port) backup) =>
+        string.Create(CultureInfo.InvariantCulture, $"{backup.Host}:{backup.Port}");
+
     public static int Port(int port) =>
         port is > 0 and <= 65535 ? port : throw new ArgumentOutOfRangeException(nameof(port), port, "A TCP port is 1-65535.");
 

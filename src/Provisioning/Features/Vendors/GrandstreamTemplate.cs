@@ -20,6 +20,7 @@ internal sealed class GrandstreamTemplate : IHandsetTemplate
         var lines = ConfigValue.Lines(model, MaxLines);
         var zone = HandsetTimeZones.Resolve(model.TimeZone);
         var server = ConfigValue.HostPort(model);
+        var backup = ConfigValue.Backup(model);
 
         var xml = new StringBuilder();
         xml.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gs_provision version=\"1\">\n");
@@ -30,6 +31,12 @@ internal sealed class GrandstreamTemplate : IHandsetTemplate
             Value(xml, p.Active, "1");
             Value(xml, p.Name, line.DisplayName);
             Value(xml, p.Server, server);
+            if (backup is { } b)
+            {
+                // "Secondary SIP Server" (host:port), reached with the account's own transport (TLS, below).
+                Value(xml, p.SecondaryServer, ConfigValue.BackupHostPort(b));
+            }
+
             Value(xml, p.UserId, line.Number);
             Value(xml, p.AuthId, line.Number);
             Value(xml, p.DisplayName, line.DisplayName);
@@ -56,6 +63,9 @@ internal sealed class GrandstreamTemplate : IHandsetTemplate
         int Active, int Name, int Server, int UserId, int AuthId, int DisplayName, int Voicemail, int Transport, int UriScheme,
         int SrtpMode, int CheckDomainCertificates)
     {
+        // The account's "Secondary SIP Server" is numbered one after its "Check Domain Certificates" (P2312, P2412, ...).
+        public int SecondaryServer => CheckDomainCertificates + 1;
+
         public static AccountValues For(int account)
         {
             var security = 2311 + (100 * (account - 1));

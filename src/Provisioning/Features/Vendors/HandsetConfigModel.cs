@@ -20,6 +20,15 @@ public sealed record HandsetConfigModel
 
     public required int SwitchPort { get; init; }
 
+    /// <summary>
+    /// A second switch (node) the handset turns to when the first refuses it (503 while draining, RFC 3263 §4.3) or is
+    /// gone, in each vendor's own keys over TLS; null writes no such key and leaves the file as it was without one.
+    /// </summary>
+    public string? BackupSwitchHost { get; init; }
+
+    /// <summary>The backup's port; null means the same port as <see cref="SwitchPort"/>.</summary>
+    public int? BackupSwitchPort { get; init; }
+
     /// <summary>Bound extensions in line order: positions 1..n without gaps.</summary>
     public required IReadOnlyList<HandsetLine> Lines { get; init; }
 

@@ -20,6 +20,7 @@ internal sealed class PolycomTemplate : IHandsetTemplate
         var lines = ConfigValue.Lines(model, MaxLines);
         var zone = HandsetTimeZones.Resolve(model.TimeZone);
         var phoneFile = $"{model.Mac}-phone.cfg";
+        var backup = ConfigValue.Backup(model);
 
         var master = new StringBuilder();
         master.Append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
@@ -46,6 +47,15 @@ internal sealed class PolycomTemplate : IHandsetTemplate
             attributes.Add(($"reg.{n}.server.1.port", Number(ConfigValue.Port(model.SwitchPort))));
             attributes.Add(($"reg.{n}.server.1.transport", "TLS"));
             attributes.Add(($"reg.{n}.server.1.register", "1"));
+            if (backup is { } b)
+            {
+                // Server 2 of the registration: the phone registers there too and uses it while server 1 fails.
+                attributes.Add(($"reg.{n}.server.2.address", b.Host));
+                attributes.Add(($"reg.{n}.server.2.port", Number(b.Port)));
+                attributes.Add(($"reg.{n}.server.2.transport", "TLS"));
+                attributes.Add(($"reg.{n}.server.2.register", "1"));
+            }
+
             attributes.Add(($"msg.mwi.{n}.subscribe", line.Number));
             attributes.Add(($"msg.mwi.{n}.callBackMode", "contact"));
             attributes.Add(($"msg.mwi.{n}.callBack", model.VoicemailNumber));

@@ -7,6 +7,9 @@ namespace HostedPbx.Provisioning.Features.Vendors;
 
 // Snom D-series settings XML {mac}.xml: indexed user_* settings per identity, read-only to the user
 // (perm="R"), and the trust anchor as a base64 DER certificate in <certificates>.
+// No backup switch: a Snom identity has one registrar (user_host); its failover is another whole identity
+// (user_failover_identity) or DNS SRV/NAPTR on the host name, so BackupSwitchHost is left out here. Give Snom
+// phones a SwitchHost whose SRV records list both nodes instead.
 internal sealed class SnomTemplate : IHandsetTemplate
 {
     public DeviceVendor Vendor => DeviceVendor.Snom;

@@ -19,6 +19,7 @@ internal sealed class YealinkTemplate : IHandsetTemplate
     {
         var lines = ConfigValue.Lines(model, MaxLines);
         var zone = HandsetTimeZones.Resolve(model.TimeZone);
+        var backup = ConfigValue.Backup(model);
         var text = new StringBuilder();
         // The header must be the file's first line, byte for byte, or the phone ignores the file.
         text.Append("#!version:1.0.0.1\n");
@@ -33,6 +34,14 @@ internal sealed class YealinkTemplate : IHandsetTemplate
             Set(text, $"account.{n}.sip_server.1.address", ConfigValue.Host(model.SwitchHost));
             Set(text, $"account.{n}.sip_server.1.port", Number(ConfigValue.Port(model.SwitchPort)));
             Set(text, $"account.{n}.sip_server.1.transport_type", "2"); // 0 UDP, 1 TCP, 2 TLS, 3 DNS-NAPTR
+            if (backup is { } b)
+            {
+                // SIP server 2: the phone's failover server for this account, over TLS as the first.
+                Set(text, $"account.{n}.sip_server.2.address", b.Host);
+                Set(text, $"account.{n}.sip_server.2.port", Number(b.Port));
+                Set(text, $"account.{n}.sip_server.2.transport_type", "2");
+            }
+
             Set(text, $"account.{n}.srtp_encryption", "2"); // 0 off, 1 optional, 2 compulsory
             Set(text, $"voice_mail.number.{n}", model.VoicemailNumber);
         }

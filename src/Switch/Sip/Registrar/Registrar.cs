@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Nodes;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transport;
@@ -16,6 +17,9 @@ internal sealed partial class Registrar(
     BindingTable bindings, RegistrationStore store, SwitchAudit audit, TimeProvider time, RegistrarLimits limits, ILogger logger)
 {
     public BindingTable Bindings => bindings;
+
+    /// <summary>Issue 14: while this node drains, new and refreshed bindings are refused so that handsets move sooner.</summary>
+    public NodeDrain? Drain { get; init; }
 
     public SipResponse Register(SipFlow flow, SipRequest request, DeviceDirectory directory)
     {
@@ -66,6 +70,17 @@ internal sealed partial class Registrar(
                 ? parsed
                 : defaultExpires;
             changes.Add((Encoding.UTF8.GetString(contact.Uri), expires));
+        }
+
+        // RFC 3261 §21.5.4 and RFC 3263 §4.3: a draining node takes no new or refreshed binding; the 503 sends the handset
+        // to its next (backup) server now rather than after this node has gone (RFC 5626 §4.5). An un-REGISTER is still
+        // honoured, and a binding already held stays until the handset registers elsewhere or it expires.
+        if (Drain is { IsDraining: true } drain && changes.Exists(c => c.Expires > 0))
+        {
+            var retryAfter = drain.RegisterRetryAfterSeconds;
+            SwitchLog.RegisterRefusedDraining(logger, flow.Device.Mac, user, retryAfter);
+            return SipResponses.Create(request, SipStatusCodes.ServiceUnavailable, toTag,
+                [("Retry-After", retryAfter.ToString(CultureInfo.InvariantCulture))], reason: NodeDrain.ReasonPhrase);
         }
 
         // RFC 3261 §10.3 step 7: too brief an interval is refused with 423 and Min-Expires.

@@ -70,8 +70,10 @@ public sealed class BaresipTemplateTests
             accounts);
     }
 
-    [Fact]
-    public async Task Render_Files_AreAcceptedByBaresipWhichLoadsEveryModule()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // issue 14: a second outbound flow to a backup node (outbound2, sipnat=outbound)
+    public async Task Render_Files_AreAcceptedByBaresipWhichLoadsEveryModule(bool backup)
     {
         Assert.SkipUnless(File.Exists("/usr/bin/baresip"), "baresip-core is not installed (apt-get install baresip-core).");
         var dir = Directory.CreateTempSubdirectory("hostedpbx-baresip-");
@@ -84,6 +86,8 @@ public sealed class BaresipTemplateTests
             var model = baseModel with
             {
                 SwitchPort = FreeTcpPort(), // nothing listens there: REGISTER is refused on loopback and goes nowhere else
+                BackupSwitchHost = backup ? "127.0.0.1" : null,
+                BackupSwitchPort = backup ? FreeTcpPort() : null,
                 Baresip = baseModel.Baresip! with
                 {
                     CertificatePath = device,
