@@ -92,6 +92,28 @@ public sealed class ServeConfigTests(PostgresFixture database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BackupSwitchSetting_YealinkGetsItAsItsSecondServerOverTls()
+    {
+        await using (var owner = database.CreateOwnerContext())
+        {
+            await owner.Devices.Where(d => d.Id == _a.Device.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Vendor, DeviceVendor.Yealink), TestContext.Current.CancellationToken);
+        }
+
+        await _server.DisposeAsync();
+        _server = new TlsProvisioningServer(database, _directory, _root, _serverCertificate).With("Provisioning:BackupSwitchHost", "127.0.0.3");
+        _server.Start();
+        using var client = _server.Handset(_certA.Certificate);
+        var name = Assert.Single(HandsetTemplates.For(DeviceVendor.Yealink)!.FileNames(MacAddress.Parse(_a.Device.Mac)));
+
+        var body = await client.GetStringAsync($"/provision/{name}", TestContext.Current.CancellationToken);
+
+        // The operator's second node, on the primary's port, over TLS: where the handset goes when the first one is down.
+        Assert.Contains("account.1.sip_server.2.address = 127.0.0.3", body, StringComparison.Ordinal);
+        Assert.Contains("account.1.sip_server.2.transport_type = 2", body, StringComparison.Ordinal);
+        Assert.Contains("account.1.sip_server.1.address = 127.0.0.1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoClientCertificate_IsRefused()
     {
         using var client = _server.Handset(null);

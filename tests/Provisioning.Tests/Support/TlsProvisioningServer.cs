@@ -13,7 +13,16 @@ namespace HostedPbx.Provisioning.Tests.Support;
 public sealed class TlsProvisioningServer(PostgresFixture database, string directory, CertificateAuthority root, IssuedCertificate server)
     : WebApplicationFactory<Program>
 {
+    private readonly Dictionary<string, string> _settings = [];
+
     public Uri ProvisionAddress { get; private set; } = null!;
+
+    /// <summary>A setting of the part's own (<c>Provisioning:BackupSwitchHost</c>…), given before <see cref="Start"/>.</summary>
+    public TlsProvisioningServer With(string key, string value)
+    {
+        _settings[key] = value;
+        return this;
+    }
 
     public void Start()
     {
@@ -36,6 +45,10 @@ public sealed class TlsProvisioningServer(PostgresFixture database, string direc
         builder.UseSetting("Kestrel:Endpoints:Provision:Url", "https://127.0.0.1:0");
         builder.UseSetting("Kestrel:Endpoints:Provision:Certificate:Path", Path.Combine(directory, "server.crt"));
         builder.UseSetting("Kestrel:Endpoints:Provision:Certificate:KeyPath", Path.Combine(directory, "server.key"));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>A handset's HTTP client: presents the certificate (if any) and trusts only the platform root for the server.</summary>
