@@ -220,6 +220,14 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         invite.SendResponse(SipResponses.Create(invite.Request, status, LocalTag, reason: reason));
     }
 
+    /// <summary>
+    /// Issue 11, inbound: a carrier's RTP/AVP offer is answered in plain RTP only on a trunk the operator allowed plain
+    /// whose SRTP mode is not required (RFC 3264 §6, <see cref="PlainRtpOfferAnswer.Answer"/>); any other offer must be
+    /// SDES-keyed SRTP, so a required trunk's plain offer gets the 488 "plain RTP refused, SRTP required".
+    /// </summary>
+    public override NegotiationResult AnswerOffer(SessionDescription offer, LocalMediaOptions local) =>
+        Trunk is { AcceptsPlainRtp: true } && PlainRtpOfferAnswer.IsPlain(offer) ? PlainRtpOfferAnswer.Answer(offer, local) : SdesOfferAnswer.Answer(offer, local);
+
     public override void Invite(SdesOffer? offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
