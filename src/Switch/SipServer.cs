@@ -108,12 +108,13 @@ internal sealed class SipServer(
         // Trunk legs reach carriers through the peer connector, made below once the identity gate exists.
         PeerConnector? connector = null;
         Func<PeerConnector> connectorMade = () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens.");
+        TrunkServices? trunkServices = null;
         // Issue 11: each node probes every carrier with OPTIONS; routes put the trunks it finds down last.
         _keepalive = new Calls.Trunks.Keepalive.TrunkKeepalive(
             () => pstnDirectory.Current, connectorMade, new Calls.Trunks.Keepalive.KeepaliveSignalling(transactions, _scheduler, timers, o.SipListen),
             TimeSpan.FromSeconds(o.TrunkKeepaliveSeconds), o.TrunkKeepaliveMisses, new Calls.Trunks.Keepalive.TrunkStateStore(contexts, o.NodeName, _logger).SaveAsync,
-            time, _logger);
-        var trunks = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
+            time, _logger, trunk => trunkServices!.PlainFlow(trunk));
+        var trunks = trunkServices = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);

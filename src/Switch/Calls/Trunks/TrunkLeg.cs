@@ -581,7 +581,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
 
         var invite = SipRequests.Create(
             "INVITE", requestUri, host, $"<sip:{_callerId}@{host};user=phone>;tag={LocalTag}", $"<sip:{Party}@{trunk.Endpoint.Host};user=phone>",
-            _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(trunk.OffersPlainRtp ? PlainRtpOfferAnswer.Offer(_offer!) : _offer!.Offer), "application/sdp", extra);
+            _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(trunk.OffersPlainRtp ? PlainRtpOfferAnswer.Offer(_offer!) : _offer!.Offer), "application/sdp", extra,
+            udp: _sip.Udp);
         _sentInvite = invite;
         _transaction = new ClientInviteTransaction(invite, _connection!, this, _sip.Scheduler, _sip.Timers);
         _sip.Transactions.TryAddClient(_transaction);
