@@ -101,7 +101,9 @@ internal sealed class SipServer(
         _prompts = prompts.EnsureAsync(cancellationToken);
 
         // PSTN routes and toll-fraud guards, read again with every new device directory.
-        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts, time).LoadAsync, _logger);
+        // One RFC 3263 resolver for every name the switch dials: carriers and nodes (connector), plain trunks (directory).
+        var locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer);
+        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts, time, locator).LoadAsync, _logger);
         await pstnDirectory.RefreshAsync(cancellationToken);
         _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
         var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
@@ -163,7 +165,7 @@ internal sealed class SipServer(
             o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
         connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token)
         {
-            Locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer),
+            Locator = locator,
         };
         // Issue 11: named plain trunks (UDP), only when the operator gave them a socket; handsets never reach it.
         if (o.PlainTrunkListen.Length > 0)
