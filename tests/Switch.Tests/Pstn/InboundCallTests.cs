@@ -340,6 +340,34 @@ public sealed class InboundCallTests : IDisposable
     }
 
     [Fact]
+    public async Task ReInvite_PlainCallOfferedSrtpMidCall_488AndThePlainLegStaysAsRecorded()
+    {
+        await using var harness = Harness(36760);
+        var tenant = harness.AddTenant();
+        Publish(tenant, srtp: SrtpMode.Preferred, plainAllowed: true);
+        var bob = await harness.ConnectAsync(tenant, "202", _ct);
+        var carrier = await CarrierAsync(harness, _carrier.Sbc);
+        var plain = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+        var call = await carrier.InviteAsync(Number, _ct, sdp: plain);
+        await bob.AnswerAsync(_ct);
+        var ok = await carrier.ResponseAsync(call.CallId, "INVITE", 200, _ct);
+        call.Remote = $"{call.Remote};tag={ok.ToTag}";
+        await carrier.SendAsync(carrier.Request("ACK", call.RemoteTarget, call.CallId, call.Local, call.Remote, 1), _ct);
+
+        // The leg's protection was agreed plain; an SRTP offer now would make its facts untrue for part of the call.
+        await carrier.SendAsync(carrier.InDialog("INVITE", call, SdpWriter.Write(SdesOfferAnswer.CreateOffer(carrier.LocalMedia).Offer)), _ct);
+        var refused = await carrier.ResponseAsync(call.CallId, "INVITE", 488, _ct);
+        // A plain session refresh is answered as before.
+        await carrier.SendAsync(carrier.InDialog("INVITE", call, plain.Replace("1 1 IN", "1 2 IN", StringComparison.Ordinal)), _ct);
+        var refreshed = await carrier.ResponseAsync(call.CallId, "INVITE", 200, _ct);
+
+        Assert.Equal("Media protection cannot change", Encoding.ASCII.GetString(refused.ReasonPhrase));
+        Assert.Contains(" RTP/AVP 0", Encoding.ASCII.GetString(refreshed.Body), StringComparison.Ordinal);
+        var leg = Assert.IsType<TrunkLeg>(Assert.Single(harness.Calls.ActiveCalls).Caller);
+        Assert.True(leg.Media!.Media!.IsPlain);
+    }
+
+    [Fact]
     public async Task Cancel_FromTheCarrierBeforeAnswer_StopsTheExtensionRinging()
     {
         await using var harness = Harness(36320);

@@ -223,10 +223,19 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
     /// <summary>
     /// Issue 11, inbound: a carrier's RTP/AVP offer is answered in plain RTP only on a trunk the operator allowed plain
     /// whose SRTP mode is not required (RFC 3264 §6, <see cref="PlainRtpOfferAnswer.Answer"/>); any other offer must be
-    /// SDES-keyed SRTP, so a required trunk's plain offer gets the 488 "plain RTP refused, SRTP required".
+    /// SDES-keyed SRTP, so a required trunk's plain offer gets the 488 "plain RTP refused, SRTP required". Once agreed, the
+    /// leg's protection stays for the call: a re-INVITE that would change it is refused, so the leg's facts stay true.
     /// </summary>
-    public override NegotiationResult AnswerOffer(SessionDescription offer, LocalMediaOptions local) =>
-        Trunk is { AcceptsPlainRtp: true } && PlainRtpOfferAnswer.IsPlain(offer) ? PlainRtpOfferAnswer.Answer(offer, local) : SdesOfferAnswer.Answer(offer, local);
+    public override NegotiationResult AnswerOffer(SessionDescription offer, LocalMediaOptions local)
+    {
+        var plain = Trunk is { AcceptsPlainRtp: true } && PlainRtpOfferAnswer.IsPlain(offer);
+        if (Media?.Media is { } agreed && agreed.IsPlain != plain)
+        {
+            return NegotiationResult.NotAcceptable("a re-INVITE would change the carrier leg's media protection", "Media protection cannot change");
+        }
+
+        return plain ? PlainRtpOfferAnswer.Answer(offer, local) : SdesOfferAnswer.Answer(offer, local);
+    }
 
     public override void Invite(SdesOffer? offer)
     {

@@ -9,8 +9,8 @@ namespace HostedPbx.Switch.Calls.Trunks.Keepalive;
 
 /// <summary>
 /// One OPTIONS to a carrier (RFC 3261 §11) in its own non-INVITE client transaction, over the connection calls use (a
-/// TLS connection, or a plain trunk's UDP flow). Its
-/// deadline is armed before the request is sent, so an answer that never comes is a miss at a known time.
+/// TLS connection, or a plain trunk's UDP flow). Its deadline is armed before the request is sent, so an answer that
+/// never comes is a miss at a known time.
 /// </summary>
 internal sealed class OptionsProbe : ITransactionUser
 {

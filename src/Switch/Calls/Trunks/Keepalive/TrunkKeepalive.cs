@@ -8,9 +8,9 @@ namespace HostedPbx.Switch.Calls.Trunks.Keepalive;
 /// <summary>
 /// The node's OPTIONS keep-alive to every carrier its trunks reach (RFC 3261 §11; issue 11), over TLS or a plain trunk's
 /// UDP flow: every <paramref name="interval"/> one probe per carrier (trunks of one operator carrier share its connection,
-/// so its state), never two at once to the same one. A carrier is down after <paramref name="missesToDown"/> misses in a row (no answer,
-/// no connection, 503) and up again on the first answer. A change is logged and stored; route order puts trunks that
-/// are down last, so a call tries them only when every other trunk of the route has failed.
+/// so its state), never two at once to the same one. A carrier is down after <paramref name="missesToDown"/> misses in a
+/// row (no answer, no connection, 503) and up again on the first answer. A change is logged and stored; route order puts
+/// trunks that are down last, so a call tries them only when every other trunk of the route has failed.
 /// </summary>
 internal sealed class TrunkKeepalive(
     Func<PstnDirectory> directory,
