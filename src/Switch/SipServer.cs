@@ -104,19 +104,22 @@ internal sealed class SipServer(
         _prompts = prompts.EnsureAsync(cancellationToken);
 
         // PSTN routes and toll-fraud guards, read again with every new device directory.
-        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts, time).LoadAsync, _logger);
+        // One RFC 3263 resolver for every name the switch dials: carriers and nodes (connector), plain trunks (directory).
+        var locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer);
+        var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts, time, locator).LoadAsync, _logger);
         await pstnDirectory.RefreshAsync(cancellationToken);
         _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
         var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
         // Trunk legs reach carriers through the peer connector, made below once the identity gate exists.
         PeerConnector? connector = null;
         Func<PeerConnector> connectorMade = () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens.");
+        TrunkServices? trunkServices = null;
         // Issue 11: each node probes every carrier with OPTIONS; routes put the trunks it finds down last.
         _keepalive = new Calls.Trunks.Keepalive.TrunkKeepalive(
             () => pstnDirectory.Current, connectorMade, new Calls.Trunks.Keepalive.KeepaliveSignalling(transactions, _scheduler, timers, o.SipListen),
             TimeSpan.FromSeconds(o.TrunkKeepaliveSeconds), o.TrunkKeepaliveMisses, new Calls.Trunks.Keepalive.TrunkStateStore(contexts, o.NodeName, _logger).SaveAsync,
-            time, _logger);
-        var trunks = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
+            time, _logger, trunk => trunkServices!.PlainFlow(trunk));
+        var trunks = trunkServices = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.
         var mailboxStore = new MailboxStore(contexts, keys, mailboxOptions.Value.ResolvedDirectory, time, _logger);
@@ -165,7 +168,7 @@ internal sealed class SipServer(
             o.MaxConnectionsPerDevice, o.MaxHandshakesPerAddress);
         connector = new PeerConnector(certificate, peerAuthenticator, connections, gate, time, limits, _logger, _stopping.Token)
         {
-            Locator = Sip.Transport.Resolution.SipServerLocator.Create(o.TrunkDnsServer),
+            Locator = locator,
         };
         // Issue 11: named plain trunks (UDP), only when the operator gave them a socket; handsets never reach it.
         if (o.PlainTrunkListen.Length > 0)

@@ -785,7 +785,7 @@ internal sealed class Call
         }
 
         local = local with { SessionVersion = local.SessionVersion + 1 };
-        var answer = SdesOfferAnswer.Answer(offer, local);
+        var answer = leg.AnswerOffer(offer, local);
         if (!answer.IsAcceptable)
         {
             SwitchLog.OfferRefused(_environment.Logger, CallId, PeerText.Bound(answer.NotAcceptableReason));

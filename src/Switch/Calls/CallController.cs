@@ -619,7 +619,7 @@ internal sealed class CallController
         }
 
         var callerMedia = Local(bridge.SideA, suites);
-        var answer = SdesOfferAnswer.Answer(offer, callerMedia);
+        var answer = caller.AnswerOffer(offer, callerMedia);
         if (!answer.IsAcceptable)
         {
             _ = bridge.DisposeAsync().AsTask();
@@ -709,7 +709,7 @@ internal sealed class CallController
         }
 
         var local = Local(socket, suites);
-        var answer = SdesOfferAnswer.Answer(offer, local);
+        var answer = caller.AnswerOffer(offer, local);
         if (!answer.IsAcceptable)
         {
             socket.Dispose();

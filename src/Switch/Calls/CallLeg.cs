@@ -40,6 +40,12 @@ internal abstract class CallLeg(string party)
     {
     }
 
+    /// <summary>
+    /// RFC 3264 §6: the switch's answer to this leg's peer's offer, on <paramref name="local"/>. SDES-keyed SRTP on every
+    /// leg; only a trunk the operator allowed plain may have plain RTP (issue 11, <c>TrunkLeg</c>).
+    /// </summary>
+    public virtual NegotiationResult AnswerOffer(SessionDescription offer, LocalMediaOptions local) => SdesOfferAnswer.Answer(offer, local);
+
     /// <summary>Withdraws a pending offer (RFC 3261 §9.1); the leg leaves the dialog table at once.</summary>
     public abstract void Cancel();
 

@@ -11,12 +11,13 @@ internal static class SipRequests
     public static SipRequest Create(
         string method, string requestUri, string viaSentBy, string from, string to, string callId, uint cseq,
         string? contact, ReadOnlySpan<byte> body = default, string? contentType = null, IEnumerable<(KnownHeader Header, string Value)>? extra = null,
-        IEnumerable<(string Name, string Value)>? named = null)
+        IEnumerable<(string Name, string Value)>? named = null, bool udp = false)
     {
         var builder = new SipMessageBuilder();
         builder.OnRequestLine(Encoding.ASCII.GetBytes(method), Encoding.UTF8.GetBytes(requestUri));
-        // RFC 3261 §8.1.1.7: a fresh branch with the magic cookie for every new transaction; RFC 3581 rport.
-        Add(builder, KnownHeader.Via, $"SIP/2.0/TLS {viaSentBy};branch={TransactionKey.CreateBranch()};rport");
+        // RFC 3261 §8.1.1.7: a fresh branch with the magic cookie for every new transaction; RFC 3581 rport. §18.1.1: the
+        // Via names the transport the request leaves on (UDP only on a plain trunk's flow, issue 11).
+        Add(builder, KnownHeader.Via, $"SIP/2.0/{(udp ? "UDP" : "TLS")} {viaSentBy};branch={TransactionKey.CreateBranch()};rport");
         Add(builder, KnownHeader.MaxForwards, "70");
         Add(builder, KnownHeader.From, from);
         Add(builder, KnownHeader.To, to);

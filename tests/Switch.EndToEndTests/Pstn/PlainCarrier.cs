@@ -29,11 +29,12 @@ internal static class PlainCarrier
     }
 
     /// <summary>
-    /// The tenant's own trunk to the carrier over UDP with SRTP off and the operator's leave, a route for <c>+49*</c>, and a
-    /// number for 201. Without the leave (the database refuses a tenant's own plain trunk without it), the trunk names an
-    /// operator's carrier set to UDP instead: the case where a plain carrier exists and this named trunk was not allowed it.
+    /// The tenant's own trunk to the carrier over UDP with SRTP off and the operator's leave, a route for <c>+49*</c>, and
+    /// the number <see cref="CallerNumber"/> ringing <c>ringing</c>. Without the leave (the database refuses a tenant's own
+    /// plain trunk without it), the trunk names an operator's carrier set to UDP instead: the case where a plain carrier exists and this named trunk was not allowed it.
     /// </summary>
-    public static async Task<Trunk> SeedAsync(PostgresFixture database, SwitchUnderTest sut, int carrierPort, bool plainAllowed, CancellationToken cancellationToken)
+    public static async Task<Trunk> SeedAsync(
+        PostgresFixture database, SwitchUnderTest sut, int carrierPort, bool plainAllowed, string ringing, CancellationToken cancellationToken)
     {
         await using var db = database.CreateOwnerContext();
         var now = TimeProvider.System.GetUtcNow();
@@ -49,12 +50,12 @@ internal static class PlainCarrier
                 TenantId = tenant, Name = "legacy carrier", CreatedAt = now,
                 Carrier = new Carrier { Name = "UDP carrier", Host = "127.0.0.1", Port = carrierPort, Transport = TrunkTransport.Udp, SrtpMode = SrtpMode.Off, CreatedAt = now },
             };
-        var caller = await db.Extensions.SingleAsync(e => e.TenantId == tenant && e.Number == "201", cancellationToken);
+        var rung = await db.Extensions.SingleAsync(e => e.TenantId == tenant && e.Number == ringing, cancellationToken);
         db.AddRange(
             trunk,
             new PstnSettings { TenantId = tenant, Country = "DE" },
             new OutboundRoute { TenantId = tenant, Name = "Germany", Pattern = "+49*", Priority = 1, TrunkIds = [trunk.Id] },
-            new InboundNumber { TenantId = tenant, Number = CallerNumber, TrunkId = trunk.Id, DestinationExtensionId = caller.Id, CreatedAt = now });
+            new InboundNumber { TenantId = tenant, Number = CallerNumber, TrunkId = trunk.Id, DestinationExtensionId = rung.Id, CreatedAt = now });
         await db.SaveChangesAsync(cancellationToken);
         return trunk;
     }

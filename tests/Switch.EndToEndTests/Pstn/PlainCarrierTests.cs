@@ -14,6 +14,7 @@ namespace HostedPbx.Switch.EndToEndTests.Pstn;
 /// Issue 11, the legacy carrier: a named trunk over plain UDP with plain RTP, allowed by the operator. 201 (baresip, TLS
 /// and SRTP) dials a German number routed to it; a baresip carrier on loopback answers with RTP/AVP. Speech both ways,
 /// and the stored statement ("NOT encrypted" for the carrier's leg, SRTP for the handset's) against a capture of both.
+/// The same carrier calls in as well: its phone dials the tenant's number over the plain trunk and 202 answers.
 /// </summary>
 public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsyncLifetime
 {
@@ -36,7 +37,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         // The carrier talks longer than 201, so 201 hangs up and the BYE goes over UDP.
         var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
         await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, longer, 60);
-        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, _cancel);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "201", _cancel);
         var (min, max) = sut.MediaPorts;
         await using var capture = await LoopbackCapture.StartAsync(
             sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (udp port {plainPort})", _cancel);
@@ -95,43 +96,82 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         Assert.Contains("was encrypted (SRTP", statement, StringComparison.Ordinal);
 
         // The wire agrees. The carrier's leg: SIP readable over UDP, and the switch's media port for it named in its plain SDP.
-        var plainSip = packets.Where(p => p.IsUdp && (p.SourcePort == plainPort || p.DestinationPort == plainPort))
-            .Select(p => Encoding.ASCII.GetString(p.Payload)).ToList();
+        var plainSip = PlainSip(packets, plainPort);
         var offer = Assert.Single(plainSip.Where(text => text.StartsWith($"INVITE sip:{Dialled}@127.0.0.1:{carrier.SipPort}", StringComparison.Ordinal)).Distinct());
-        var carrierLegPort = int.Parse(AudioLine().Match(offer).Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.DoesNotContain("a=crypto", offer, StringComparison.Ordinal);
-        bool InRange(int port) => port >= min && port <= max;
-        var rtp = packets.Where(p => p.IsUdp && p.Payload.Length > RtpHeaderLength && p.Payload[0] >> 6 == 2 && (p.Payload[1] & 0x7f) == 0
-            && (InRange(p.SourcePort) || InRange(p.DestinationPort))).ToList();
-        var toCarrier = rtp.Where(p => p.SourcePort == carrierLegPort).ToList();
-        var fromCarrier = rtp.Where(p => p.DestinationPort == carrierLegPort).ToList();
-        var handsetStreams = rtp.Where(p => p.SourcePort != carrierLegPort && p.DestinationPort != carrierLegPort)
-            .GroupBy(p => InRange(p.DestinationPort) ? $"→ switch port {p.DestinationPort}" : $"switch port {p.SourcePort} →").ToList();
-        Assert.True(toCarrier.Count > 100 && fromCarrier.Count > 100, $"carrier leg on switch port {carrierLegPort}: {toCarrier.Count} out, {fromCarrier.Count} in\n{capture.Log}");
-        Assert.True(handsetStreams.Count == 2, $"expected two RTP streams on the handset's leg, saw {string.Join(", ", handsetStreams.Select(s => $"{s.Key}:{s.Count()}"))}");
-
-        // "NOT encrypted" is true: the carrier leg's payload decodes as the speech, both ways.
-        var plainOut = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(toCarrier.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
-        var plainIn = Audio.MaxNormalizedCorrelation(Audio.ReadWav(longer), Audio.DecodeMuLaw(fromCarrier.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
-        Assert.True(plainOut >= 0.9, $"the carrier leg toward the carrier does not decode as 201's speech (correlation {plainOut:0.000})");
-        Assert.True(plainIn >= 0.9, $"the carrier leg from the carrier does not decode as its speech (correlation {plainIn:0.000})");
-
-        // "SRTP" is true on the handset's leg: its payload does not decode as speech, and its signalling is TLS.
-        foreach (var stream in handsetStreams)
-        {
-            Assert.True(stream.Count() > 100, $"only {stream.Count()} packets {stream.Key}");
-            var correlation = Audio.MaxNormalizedCorrelation(sent, Audio.DecodeMuLaw(stream.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
-            Assert.True(correlation < 0.3, $"RTP {stream.Key} on the handset's leg decodes as speech (correlation {correlation:0.000}): not encrypted");
-        }
+        AssertWireAsStated(packets, sut, CarrierLegPort(offer), sent, Audio.ReadWav(longer), capture.Log);
 
         // The stranger's INVITE reached the socket and got nothing back: no answer, no reflection.
         Assert.Contains(packets, p => p.IsUdp && p.SourcePort == strangerPort && p.DestinationPort == plainPort);
         Assert.DoesNotContain(packets, p => p.IsUdp && p.DestinationPort == strangerPort);
         Assert.Equal(0, stranger.Available);
+    }
 
-        var handsetSegments = packets.Where(p => !p.IsUdp && (p.SourcePort == sut.SipPort || p.DestinationPort == sut.SipPort) && p.Payload.Length > 0).ToList();
-        Assert.True(handsetSegments.Count > 4, $"only {handsetSegments.Count} TCP segments on the switch's TLS port");
-        Assert.DoesNotContain(handsetSegments, p => Encoding.ASCII.GetString(p.Payload).Contains("SIP/2.0", StringComparison.Ordinal));
+    [Fact]
+    public async Task Call_PlainCarrierCallsTheTenantsNumber_202AnswersSpeechBothWaysAndTheStatementSaysNotEncryptedAsTheWireShows()
+    {
+        var plainPort = PlainCarrier.FreeUdpPort();
+        await using var sut = await SwitchUnderTest.StartAsync(
+            database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
+        var platformCa = sut.Root.Certificate.ExportCertificatePem();
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        // The PSTN caller talks longer than 202, so 202 hangs up and its BYE goes to the carrier over UDP.
+        var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
+        // The legacy carrier's phone, calling as Dialled: no TLS, no SRTP (baresip without mediaenc, over UDP).
+        await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, longer, 60);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "202", _cancel);
+        var (min, max) = sut.MediaPorts;
+        await using var capture = await LoopbackCapture.StartAsync(
+            sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (udp port {plainPort})", _cancel);
+        await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), platformCa, speech, 60);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.AnyAsync(_cancel) && sut.Output.Contains("Plain trunks: flow", StringComparison.Ordinal) ? (object?)true : null;
+        }, TimeSpan.FromSeconds(30), () => "202 registered and the plain trunk's flow open\n" + sut.Output + bob.Log + carrier.Log);
+
+        await carrier.CommandAsync("dial", $"sip:{PlainCarrier.CallerNumber}@127.0.0.1:{plainPort}", _cancel);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null && c.SecurityStatement != null, _cancel);
+        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + bob.Log + carrier.Log);
+        var heardBy202 = await RecordingAsync(bob, "202's recording");
+        var heardByCarrier = await RecordingAsync(carrier, "the carrier's recording");
+        var packets = await capture.StopAsync(_cancel);
+
+        Assert.True(record.Outcome == CallOutcome.Answered, $"outcome {record.Outcome}\n{sut.Output}\n{carrier.Log}");
+        Assert.Equal((CallType.InboundPstn, Dialled, "202"), (record.Type, record.FromParty, record.ToParty));
+        Assert.Contains("Call established", bob.Log, StringComparison.Ordinal);
+        var sent = Audio.ReadWav(speech);
+        var at202 = Audio.MaxNormalizedCorrelation(Audio.ReadWav(longer), Audio.ReadWav(heardBy202), 16000);
+        var atCarrier = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(heardByCarrier), 16000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"speech correlation: plain carrier → 202 {at202:0.0000}, 202 → plain carrier {atCarrier:0.0000}");
+        Assert.True(at202 >= 0.9, $"the carrier's speech at 202: correlation {at202:0.000}");
+        Assert.True(atCarrier >= 0.9, $"202's speech at the carrier: correlation {atCarrier:0.000}");
+
+        // The stored facts and statement: the carrier's leg over UDP with plain RTP, 202's over TLS with SRTP.
+        var legs = record.Legs.OrderBy(l => l.Position).ToList();
+        Assert.Equal([LegKind.Trunk, LegKind.Handset], legs.Select(l => l.Kind));
+        var (carrierLeg, handsetLeg) = (legs[0], legs[1]);
+        Assert.Equal(trunk.Id, carrierLeg.TrunkId);
+        Assert.Equal((SignallingTransport.Udp, (string?)null, false, MediaProtection.None, (string?)null, true),
+            (carrierLeg.Transport, carrierLeg.TlsVersion, carrierLeg.PeerCertificateVerified, carrierLeg.MediaProtection, carrierLeg.SrtpSuite, carrierLeg.LeavesNetwork));
+        Assert.Equal((SignallingTransport.Tls, MediaProtection.Srtp), (handsetLeg.Transport, handsetLeg.MediaProtection));
+        var statement = record.SecurityStatement!;
+        Assert.Contains(
+            "The call from the telephone network reached our switch over a connection that was NOT encrypted, its audio NOT encrypted between the carrier and our switch; beyond the carrier it is not protected by us.",
+            statement, StringComparison.Ordinal);
+        Assert.Contains("was NOT encrypted: anyone on the network in between could listen to it.", statement, StringComparison.Ordinal);
+        Assert.Contains("The audio to and from the handset of 202", statement, StringComparison.Ordinal);
+        Assert.Contains("was encrypted (SRTP", statement, StringComparison.Ordinal);
+
+        // The wire agrees: the carrier's INVITE and the switch's plain answer (RTP/AVP, no keys) over UDP, then the media.
+        var plainSip = PlainSip(packets, plainPort);
+        Assert.Contains(plainSip, text => text.StartsWith($"INVITE sip:{PlainCarrier.CallerNumber}@127.0.0.1:{plainPort}", StringComparison.Ordinal));
+        var answer = Assert.Single(plainSip.Where(text => text.StartsWith("SIP/2.0 200", StringComparison.Ordinal) && text.Contains("m=audio", StringComparison.Ordinal)).Distinct());
+        Assert.DoesNotContain("a=crypto", answer, StringComparison.Ordinal);
+        AssertWireAsStated(packets, sut, CarrierLegPort(answer), sent, Audio.ReadWav(longer), capture.Log);
     }
 
     [Fact]
@@ -143,7 +183,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         var platformCa = sut.Root.Certificate.ExportCertificatePem();
         var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
         await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, speech, 60);
-        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: false, _cancel);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: false, "201", _cancel);
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
         await Eventually.GetAsync(async () =>
         {
@@ -181,6 +221,50 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
 
     [GeneratedRegex(@"m=audio (\d+) RTP/AVP")]
     private static partial Regex AudioLine();
+
+    /// <summary>The SIP messages on the plain-trunk socket's port, as text (they are readable: that is the point).</summary>
+    private static List<string> PlainSip(List<CapturedPacket> packets, int plainPort) =>
+        [.. packets.Where(p => p.IsUdp && (p.SourcePort == plainPort || p.DestinationPort == plainPort)).Select(p => Encoding.ASCII.GetString(p.Payload))];
+
+    /// <summary>The switch's media port for the carrier's leg, as the switch's own plain SDP (offer or answer) names it.</summary>
+    private static int CarrierLegPort(string switchesSdp) => int.Parse(AudioLine().Match(switchesSdp).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The capture agrees with the statement, whichever side called: on the carrier's leg RTP decodes as the speech both
+    /// ways ("NOT encrypted" is true); on the handset's leg two RTP streams that do not (SRTP), and its signalling is TLS.
+    /// </summary>
+    private static void AssertWireAsStated(
+        List<CapturedPacket> packets, SwitchUnderTest sut, int carrierLegPort, float[] handsetSpeech, float[] carrierSpeech, string captureLog)
+    {
+        var (min, max) = sut.MediaPorts;
+        bool InRange(int port) => port >= min && port <= max;
+        var rtp = packets.Where(p => p.IsUdp && p.Payload.Length > RtpHeaderLength && p.Payload[0] >> 6 == 2 && (p.Payload[1] & 0x7f) == 0
+            && (InRange(p.SourcePort) || InRange(p.DestinationPort))).ToList();
+        var toCarrier = rtp.Where(p => p.SourcePort == carrierLegPort).ToList();
+        var fromCarrier = rtp.Where(p => p.DestinationPort == carrierLegPort).ToList();
+        var handsetStreams = rtp.Where(p => p.SourcePort != carrierLegPort && p.DestinationPort != carrierLegPort)
+            .GroupBy(p => InRange(p.DestinationPort) ? $"→ switch port {p.DestinationPort}" : $"switch port {p.SourcePort} →").ToList();
+        Assert.True(toCarrier.Count > 100 && fromCarrier.Count > 100, $"carrier leg on switch port {carrierLegPort}: {toCarrier.Count} out, {fromCarrier.Count} in\n{captureLog}");
+        Assert.True(handsetStreams.Count == 2, $"expected two RTP streams on the handset's leg, saw {string.Join(", ", handsetStreams.Select(s => $"{s.Key}:{s.Count()}"))}");
+
+        var plainOut = Audio.MaxNormalizedCorrelation(handsetSpeech, Audio.DecodeMuLaw(toCarrier.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
+        var plainIn = Audio.MaxNormalizedCorrelation(carrierSpeech, Audio.DecodeMuLaw(fromCarrier.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600);
+        Assert.True(plainOut >= 0.9, $"the carrier leg toward the carrier does not decode as the handset's speech (correlation {plainOut:0.000})");
+        Assert.True(plainIn >= 0.9, $"the carrier leg from the carrier does not decode as its speech (correlation {plainIn:0.000})");
+
+        foreach (var stream in handsetStreams)
+        {
+            Assert.True(stream.Count() > 100, $"only {stream.Count()} packets {stream.Key}");
+            var correlation = Math.Max(
+                Audio.MaxNormalizedCorrelation(handsetSpeech, Audio.DecodeMuLaw(stream.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600),
+                Audio.MaxNormalizedCorrelation(carrierSpeech, Audio.DecodeMuLaw(stream.SelectMany(p => p.Payload[RtpHeaderLength..])), 1600));
+            Assert.True(correlation < 0.3, $"RTP {stream.Key} on the handset's leg decodes as speech (correlation {correlation:0.000}): not encrypted");
+        }
+
+        var handsetSegments = packets.Where(p => !p.IsUdp && (p.SourcePort == sut.SipPort || p.DestinationPort == sut.SipPort) && p.Payload.Length > 0).ToList();
+        Assert.True(handsetSegments.Count > 4, $"only {handsetSegments.Count} TCP segments on the switch's TLS port");
+        Assert.DoesNotContain(handsetSegments, p => Encoding.ASCII.GetString(p.Payload).Contains("SIP/2.0", StringComparison.Ordinal));
+    }
 
     private static Task<string> RecordingAsync(BaresipPeer peer, string what) => Eventually.GetAsync(
         () => Task.FromResult(Directory.GetFiles(peer.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()), TimeSpan.FromSeconds(20), () => what + "\n" + peer.Log);

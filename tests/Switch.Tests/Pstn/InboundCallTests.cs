@@ -276,6 +276,97 @@ public sealed class InboundCallTests : IDisposable
         Assert.Empty(harness.Calls.ActiveCalls);
     }
 
+    [Theory]
+    [InlineData(SrtpMode.Off, 36680)]
+    [InlineData(SrtpMode.Preferred, 36720)]
+    public async Task Invite_PlainRtpOfferOnATrunkAllowedPlain_AnsweredRtpAvpToTheCarrierWhileTheHandsetsLegStaysSrtp(SrtpMode srtp, int ports)
+    {
+        await using var harness = Harness(ports);
+        var tenant = harness.AddTenant();
+        Publish(tenant, srtp: srtp, plainAllowed: true);
+        var bob = await harness.ConnectAsync(tenant, "202", _ct);
+        var carrier = await CarrierAsync(harness, _carrier.Sbc);
+        var carrierPort = ((System.Net.IPEndPoint)carrier.Media.LocalEndPoint!).Port;
+        // RFC 3551: PCMA and PCMU, RFC 4733 events, and a video stream the switch does not relay.
+        var plain = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + $"m=audio {carrierPort} RTP/AVP 8 0 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=rtcp-mux\r\n"
+            + "m=video 40002 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
+
+        var call = await carrier.InviteAsync(Number, _ct, sdp: plain);
+        var invite = await bob.RequestAsync("INVITE", _ct);
+        var dialog = await bob.RingAsync(invite, _ct);
+        var bobMedia = await bob.AcceptAsync(invite, dialog, _ct);
+        var ok = await carrier.ResponseAsync(call.CallId, "INVITE", 200, _ct);
+        call.Remote = $"{call.Remote};tag={ok.ToTag}";
+        await carrier.SendAsync(carrier.Request("ACK", call.RemoteTarget, call.CallId, call.Local, call.Remote, 1), _ct);
+
+        // The carrier's answer: RTP/AVP, no keys, its codecs in its order with its events, the video refused in place.
+        Assert.True(SdpReader.TryRead(ok.Body, out var answer, out _));
+        var text = Encoding.ASCII.GetString(ok.Body);
+        Assert.DoesNotContain("a=crypto", text, StringComparison.Ordinal);
+        Assert.Contains(" RTP/AVP 8 0 101\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("a=fmtp:101 0-15\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("m=video 0 RTP/AVP 96\r\n", text, StringComparison.Ordinal);
+        // The handset was offered SRTP all the same.
+        Assert.Contains("RTP/SAVP", Encoding.ASCII.GetString(invite.Body), StringComparison.Ordinal);
+        var switchPort = answer.Media[0].Port;
+
+        // Plain RTP from the carrier reaches 202 under 202's SRTP key, and 202's SRTP reaches the carrier plain.
+        using var bobIn = bobMedia.RemoteCrypto.CreateContext();
+        using var bobOut = bobMedia.LocalCrypto.CreateContext();
+        var heardByBob = bob.ReceiveAudioAsync(bobIn, _ct);
+        var sequence = (ushort)1;
+        while (!heardByBob.IsCompleted)
+        {
+            await carrier.Media.SendToAsync(PlainPcma(sequence++, 0x5A), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, switchPort), _ct);
+            await Task.WhenAny(heardByBob, Task.Delay(TimeSpan.FromMilliseconds(20), _ct));
+        }
+
+        Assert.All((await heardByBob).Payload, b => Assert.Equal(0x5A, b));
+        await bob.SendAudioAsync(bobMedia, bobOut, 1, 0xA5, _ct);
+        var buffer = new byte[2048];
+        var received = await carrier.Media.ReceiveAsync(buffer, _ct);
+        Assert.Equal(12 + 160, received);
+        Assert.All(buffer[12..received], b => Assert.Equal(0xA5, b));
+
+        // The record says what the carrier's leg was: no SRTP between the carrier and us.
+        await carrier.SendAsync(carrier.InDialog("BYE", call), _ct);
+        await carrier.ResponseAsync(call.CallId, "BYE", 200, _ct);
+        Assert.Equal(dialog.CallId, (await bob.RequestAsync("BYE", _ct)).CallId);
+        var record = await EndedRecordAsync(harness);
+        var legs = record.Legs.OrderBy(l => l.Position).ToList();
+        Assert.Equal((MediaProtection.None, MediaProtection.Srtp), (legs[0].MediaProtection, legs[1].MediaProtection));
+        Assert.Contains("its audio NOT encrypted between the carrier and our switch", SecurityStatement.Render(record), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReInvite_PlainCallOfferedSrtpMidCall_488AndThePlainLegStaysAsRecorded()
+    {
+        await using var harness = Harness(36760);
+        var tenant = harness.AddTenant();
+        Publish(tenant, srtp: SrtpMode.Preferred, plainAllowed: true);
+        var bob = await harness.ConnectAsync(tenant, "202", _ct);
+        var carrier = await CarrierAsync(harness, _carrier.Sbc);
+        var plain = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+        var call = await carrier.InviteAsync(Number, _ct, sdp: plain);
+        await bob.AnswerAsync(_ct);
+        var ok = await carrier.ResponseAsync(call.CallId, "INVITE", 200, _ct);
+        call.Remote = $"{call.Remote};tag={ok.ToTag}";
+        await carrier.SendAsync(carrier.Request("ACK", call.RemoteTarget, call.CallId, call.Local, call.Remote, 1), _ct);
+
+        // The leg's protection was agreed plain; an SRTP offer now would make its facts untrue for part of the call.
+        await carrier.SendAsync(carrier.InDialog("INVITE", call, SdpWriter.Write(SdesOfferAnswer.CreateOffer(carrier.LocalMedia).Offer)), _ct);
+        var refused = await carrier.ResponseAsync(call.CallId, "INVITE", 488, _ct);
+        // A plain session refresh is answered as before.
+        await carrier.SendAsync(carrier.InDialog("INVITE", call, plain.Replace("1 1 IN", "1 2 IN", StringComparison.Ordinal)), _ct);
+        var refreshed = await carrier.ResponseAsync(call.CallId, "INVITE", 200, _ct);
+
+        Assert.Equal("Media protection cannot change", Encoding.ASCII.GetString(refused.ReasonPhrase));
+        Assert.Contains(" RTP/AVP 0", Encoding.ASCII.GetString(refreshed.Body), StringComparison.Ordinal);
+        var leg = Assert.IsType<TrunkLeg>(Assert.Single(harness.Calls.ActiveCalls).Caller);
+        Assert.True(leg.Media!.Media!.IsPlain);
+    }
+
     [Fact]
     public async Task Cancel_FromTheCarrierBeforeAnswer_StopsTheExtensionRinging()
     {
@@ -427,11 +518,11 @@ public sealed class InboundCallTests : IDisposable
     /// The operator's carrier "Carrier One" (its SBC's certificate name), the tenant's trunk to it, and the number that
     /// rings 202; "Carrier Two" is known to the switch too, but carries no trunk of this tenant.
     /// </summary>
-    private PstnTrunk Publish(Guid tenant, bool suspended = false, int channels = 4)
+    private PstnTrunk Publish(Guid tenant, bool suspended = false, int channels = 4, SrtpMode srtp = SrtpMode.Required, bool plainAllowed = false)
     {
-        var endpoint = new TrunkEndpoint(CarrierPki.SbcName, 5061, TrunkTransport.Tls, CarrierPki.SbcName, true, SrtpMode.Required, null, null, "");
+        var endpoint = new TrunkEndpoint(CarrierPki.SbcName, 5061, TrunkTransport.Tls, CarrierPki.SbcName, true, srtp, null, null, "");
         var trunk = new PstnTrunk(Guid.CreateVersion7(), tenant, "Main", endpoint, channels,
-            new PeerTarget(PeerKind.Trunk, "Carrier One", s_carrierId, null, "127.0.0.1", 5061, CarrierPki.SbcName));
+            new PeerTarget(PeerKind.Trunk, "Carrier One", s_carrierId, null, "127.0.0.1", 5061, CarrierPki.SbcName), plainAllowed);
         var extension = new Extension { TenantId = tenant, Number = "202", DisplayName = "Bob" };
         _directory = new PstnDirectory(
             [], [],
@@ -478,6 +569,19 @@ public sealed class InboundCallTests : IDisposable
 
         Assert.All(atBob.Payload, b => Assert.Equal(0x5A, b));
         Assert.All(atCarrier.Payload, b => Assert.Equal(0xA5, b));
+    }
+
+    /// <summary>20 ms of plain PCMA (RFC 3551), all <paramref name="fill"/>, as a legacy carrier sends it.</summary>
+    private static byte[] PlainPcma(ushort sequence, byte fill)
+    {
+        var packet = new byte[12 + 160];
+        packet[0] = 0x80;
+        packet[1] = 8;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * 160u);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 0x4C45_4741u);
+        packet.AsSpan(12).Fill(fill);
+        return packet;
     }
 
     private static List<AuditEvent> Drain(CallHarness harness)

@@ -1,17 +1,22 @@
-using System.Net;
-using System.Net.Sockets;
 using HostedPbx.Data;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Switch.Sip.Transport.Resolution;
 using HostedPbx.Switch.Sip.Transport.Udp;
 using Microsoft.EntityFrameworkCore;
 
 namespace HostedPbx.Switch.Calls.Trunks;
 
-/// <summary>Reads a <see cref="PstnDirectory"/> as the switch's role (which may read every tenant's routes and guards).</summary>
-internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contexts, TimeProvider? time = null)
+/// <summary>
+/// Reads a <see cref="PstnDirectory"/> as the switch's role (which may read every tenant's routes and guards). Plain
+/// trunks' names are located by <paramref name="locator"/>, the same RFC 3263 resolution the connector dials TLS
+/// carriers by (the system's name servers unless the switch names one).
+/// </summary>
+internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contexts, TimeProvider? time = null, SipServerLocator? locator = null)
 {
+    private readonly SipServerLocator _locator = locator ?? SipServerLocator.Create(null);
+
     public async Task<PstnDirectory> LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -46,37 +51,26 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
     }
 
     /// <summary>
-    /// Issue 11: the trunks the operator allowed over plain UDP, bound to the address their host names (an IP literal, or
-    /// its first address in DNS); a carrier shared by tenants is one peer at one address.
+    /// Issue 11: the trunks the operator allowed over plain UDP, bound to the first address RFC 3263 locates for their host
+    /// over UDP (an IP literal as is; a name by NAPTR SIP+D2U, SRV <c>_sip._udp</c>, then A/AAAA); a carrier shared by
+    /// tenants is one peer at one address. A host that does not resolve has no flow, and its calls are refused with why.
     /// </summary>
-    private static async Task<List<PlainPeer>> PlainPeersAsync(List<PstnTrunk> trunks, CancellationToken cancellationToken)
+    private async Task<List<PlainPeer>> PlainPeersAsync(List<PstnTrunk> trunks, CancellationToken cancellationToken)
     {
         List<PlainPeer> plain = [];
         foreach (var trunk in trunks.Where(t => t.PlainTransportAllowed && t.Endpoint.Transport == TrunkTransport.Udp).DistinctBy(t => t.Target.PeerId))
         {
-            var address = IPAddress.TryParse(trunk.Endpoint.Host, out var literal) ? literal : await ResolveAsync(trunk.Endpoint.Host, cancellationToken);
-            if (address is null)
+            var location = await _locator.LocateAsync(trunk.Endpoint.Host, trunk.Endpoint.Port, TrunkTransport.Udp, cancellationToken);
+            if (!location.Found)
             {
                 continue;
             }
 
             var target = trunk.Target;
             var identity = new PeerIdentity(PeerKind.Trunk, target.Name, target.PeerId, target.TenantId, "", "", false, "no certificate: plain UDP, bound to the trunk's address");
-            plain.Add(new PlainPeer(identity, new IPEndPoint(address, trunk.Endpoint.Port)));
+            plain.Add(new PlainPeer(identity, location.Targets[0]));
         }
 
         return plain;
-    }
-
-    private static async Task<IPAddress?> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await Dns.GetHostAddressesAsync(host, cancellationToken)).FirstOrDefault();
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
     }
 }

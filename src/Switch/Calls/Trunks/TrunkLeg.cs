@@ -220,6 +220,23 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         invite.SendResponse(SipResponses.Create(invite.Request, status, LocalTag, reason: reason));
     }
 
+    /// <summary>
+    /// Issue 11, inbound: a carrier's RTP/AVP offer is answered in plain RTP only on a trunk the operator allowed plain
+    /// whose SRTP mode is not required (RFC 3264 §6, <see cref="PlainRtpOfferAnswer.Answer"/>); any other offer must be
+    /// SDES-keyed SRTP, so a required trunk's plain offer gets the 488 "plain RTP refused, SRTP required". Once agreed, the
+    /// leg's protection stays for the call: a re-INVITE that would change it is refused, so the leg's facts stay true.
+    /// </summary>
+    public override NegotiationResult AnswerOffer(SessionDescription offer, LocalMediaOptions local)
+    {
+        var plain = Trunk is { AcceptsPlainRtp: true } && PlainRtpOfferAnswer.IsPlain(offer);
+        if (Media?.Media is { } agreed && agreed.IsPlain != plain)
+        {
+            return NegotiationResult.NotAcceptable("a re-INVITE would change the carrier leg's media protection", "Media protection cannot change");
+        }
+
+        return plain ? PlainRtpOfferAnswer.Answer(offer, local) : SdesOfferAnswer.Answer(offer, local);
+    }
+
     public override void Invite(SdesOffer? offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
@@ -573,7 +590,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
 
         var invite = SipRequests.Create(
             "INVITE", requestUri, host, $"<sip:{_callerId}@{host};user=phone>;tag={LocalTag}", $"<sip:{Party}@{trunk.Endpoint.Host};user=phone>",
-            _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(trunk.OffersPlainRtp ? PlainRtpOfferAnswer.Offer(_offer!) : _offer!.Offer), "application/sdp", extra);
+            _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(trunk.OffersPlainRtp ? PlainRtpOfferAnswer.Offer(_offer!) : _offer!.Offer), "application/sdp", extra,
+            udp: _sip.Udp);
         _sentInvite = invite;
         _transaction = new ClientInviteTransaction(invite, _connection!, this, _sip.Scheduler, _sip.Timers);
         _sip.Transactions.TryAddClient(_transaction);

@@ -28,12 +28,69 @@ public static class PlainRtpOfferAnswer
         return plain;
     }
 
-    /// <summary>True when the answer's first audio stream is plain RTP (RTP/AVP or RTP/AVPF).</summary>
-    public static bool IsPlain(SessionDescription answer)
+    /// <summary>True when the first audio stream of an offer or answer is plain RTP (RTP/AVP or RTP/AVPF).</summary>
+    public static bool IsPlain(SessionDescription description)
     {
-        ArgumentNullException.ThrowIfNull(answer);
-        return answer.Media.Find(m => m.IsAudio) is { } audio
-            && (audio.Protocol.Equals(Protocol, StringComparison.OrdinalIgnoreCase) || audio.Protocol.Equals("RTP/AVPF", StringComparison.OrdinalIgnoreCase));
+        ArgumentNullException.ThrowIfNull(description);
+        return description.Media.Find(m => m.IsAudio && m.Port != 0) is { } audio && IsPlain(audio);
+    }
+
+    /// <summary>
+    /// RFC 3264 §6: answers a plain carrier's RTP/AVP offer (issue 11, inbound) with the same protocol and no a=crypto:
+    /// its first audio stream, the codecs we relay that it offered (RFC 3551 PCMU and PCMA, RFC 4733 telephone-event at
+    /// 8 kHz), the mirrored direction and rtcp-mux when offered (RFC 5761). Other streams are refused with port 0. The
+    /// caller decides that this trunk may have plain RTP at all; an SRTP offer is not this function's to answer.
+    /// </summary>
+    public static NegotiationResult Answer(SessionDescription offer, LocalMediaOptions local)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        ArgumentNullException.ThrowIfNull(local);
+        var audioIndex = offer.Media.FindIndex(media => media.IsAudio && media.Port != 0);
+        if (audioIndex < 0)
+        {
+            return NegotiationResult.NotAcceptable("the offer has no audio stream", "No audio stream");
+        }
+
+        var audio = offer.Media[audioIndex];
+        if (!IsPlain(audio))
+        {
+            return NegotiationResult.NotAcceptable($"a plain RTP answer was asked for an offer of {audio.Protocol}", "Media protocol not supported");
+        }
+
+        if (offer.ConnectionOf(audio) is not { } connection)
+        {
+            return NegotiationResult.NotAcceptable("the offer has no c= line for its audio stream", "No connection address");
+        }
+
+        var (codecs, telephoneEvent) = SdesOfferAnswer.MatchCodecs(audio, local.Codecs);
+        if (codecs.Count == 0)
+        {
+            return NegotiationResult.NotAcceptable("no common audio codec (PCMU or PCMA)", "No common codec, PCMU or PCMA");
+        }
+
+        var rtcpMux = local.RtcpMux && audio.RtcpMux;
+        var direction = SdesOfferAnswer.Intersect(SdesOfferAnswer.Reverse(offer.DirectionOf(audio)), local.Direction);
+        var answer = SdesOfferAnswer.OurSession(local);
+        for (var i = 0; i < offer.Media.Count; i++)
+        {
+            var offered = offer.Media[i];
+            answer.Media.Add(i == audioIndex
+                // RFC 3264 §6.1: the answer's stream uses the offer's transport protocol; RFC 4568 §5: no keys without SRTP.
+                ? SdesOfferAnswer.OurAudio(audio.Protocol, local, codecs, telephoneEvent, telephoneEvent is null ? null : audio.FmtpOf(telephoneEvent.PayloadType),
+                    audio.FmtpOf, rtcpMux, direction, audio.Ptime, [])
+                // RFC 3264 §6: a refused stream keeps its place, with port 0.
+                : new MediaDescription { Media = offered.Media, Port = 0, Protocol = offered.Protocol, Formats = [.. offered.Formats] });
+        }
+
+        return new NegotiationResult
+        {
+            Answer = answer,
+            Media = new NegotiatedMedia(connection.Address, audio.Port, SdesOfferAnswer.RemoteRtcpPort(audio, rtcpMux), rtcpMux, direction, codecs)
+            {
+                TelephoneEventPayloadType = telephoneEvent?.PayloadType,
+                Ptime = audio.Ptime,
+            },
+        };
     }
 
     /// <summary>
@@ -56,7 +113,7 @@ public static class PlainRtpOfferAnswer
             return NegotiationResult.NotAcceptable("the answer refused the audio stream");
         }
 
-        if (!IsPlain(answer))
+        if (!IsPlain(audio))
         {
             return NegotiationResult.NotAcceptable($"a plain RTP offer was answered with {audio.Protocol}");
         }
@@ -91,16 +148,8 @@ public static class PlainRtpOfferAnswer
         }
 
         var rtcpMux = ours.RtcpMux && audio.RtcpMux;
-        var theirs = answer.DirectionOf(audio);
         // RFC 3264 §6.1: what the carrier sends we receive.
-        var direction = theirs switch
-        {
-            MediaDirection.SendOnly => MediaDirection.RecvOnly,
-            MediaDirection.RecvOnly => MediaDirection.SendOnly,
-            MediaDirection.SendRecv => MediaDirection.SendRecv,
-            MediaDirection.Inactive => MediaDirection.Inactive,
-            _ => throw new ArgumentOutOfRangeException(nameof(answer), theirs, null),
-        };
+        var direction = SdesOfferAnswer.Reverse(answer.DirectionOf(audio));
         return new NegotiationResult
         {
             Media = new NegotiatedMedia(connection.Address, audio.Port, rtcpMux ? audio.Port : audio.RtcpPort ?? audio.Port + 1, rtcpMux, direction, codecs)
@@ -110,4 +159,7 @@ public static class PlainRtpOfferAnswer
             },
         };
     }
+
+    private static bool IsPlain(MediaDescription audio) =>
+        audio.Protocol.Equals(Protocol, StringComparison.OrdinalIgnoreCase) || audio.Protocol.Equals("RTP/AVPF", StringComparison.OrdinalIgnoreCase);
 }

@@ -37,7 +37,7 @@ public static partial class SdesOfferAnswer
             : media.Protocol.Contains("TLS", StringComparison.OrdinalIgnoreCase) ? "DTLS-SRTP not supported, SDES required" : "Media protocol not supported";
 
     /// <summary>The formats of a media section we can take, in its order: audio codecs and the 8 kHz telephone-event.</summary>
-    private static (List<SdpRtpMap> Codecs, SdpRtpMap? TelephoneEvent) MatchCodecs(MediaDescription media, IReadOnlyList<SdpRtpMap> ours)
+    internal static (List<SdpRtpMap> Codecs, SdpRtpMap? TelephoneEvent) MatchCodecs(MediaDescription media, IReadOnlyList<SdpRtpMap> ours)
     {
         var codecs = new List<SdpRtpMap>();
         SdpRtpMap? telephoneEvent = null;
@@ -67,7 +67,7 @@ public static partial class SdesOfferAnswer
     }
 
     /// <summary>The m= section, c= and a= lines the switch writes for its audio stream.</summary>
-    private static MediaDescription OurAudio(
+    internal static MediaDescription OurAudio(
         string protocol, LocalMediaOptions local, IReadOnlyList<SdpRtpMap> codecs, SdpRtpMap? telephoneEvent,
         string? telephoneEventEvents, Func<int, string?> fmtpOf, bool rtcpMux, MediaDirection direction, int? ptime,
         IEnumerable<SdesCryptoAttribute> cryptos)
@@ -108,14 +108,14 @@ public static partial class SdesOfferAnswer
         return media;
     }
 
-    private static SessionDescription OurSession(LocalMediaOptions local) => new()
+    internal static SessionDescription OurSession(LocalMediaOptions local) => new()
     {
         Origin = SdpOrigin.For(local.Address, local.SessionId, local.SessionVersion, local.UserName),
         Connection = SdpConnection.For(local.Address),
     };
 
     /// <summary>RFC 3264 §6.1: what the other side sends we receive, and the other way round.</summary>
-    private static MediaDirection Reverse(MediaDirection direction) => direction switch
+    internal static MediaDirection Reverse(MediaDirection direction) => direction switch
     {
         MediaDirection.SendOnly => MediaDirection.RecvOnly,
         MediaDirection.RecvOnly => MediaDirection.SendOnly,
@@ -125,7 +125,7 @@ public static partial class SdesOfferAnswer
     };
 
     /// <summary>Only what both allow: sending needs both to allow sending, receiving both to allow receiving.</summary>
-    private static MediaDirection Intersect(MediaDirection first, MediaDirection second)
+    internal static MediaDirection Intersect(MediaDirection first, MediaDirection second)
     {
         var send = Sends(first) && Sends(second);
         var receive = Receives(first) && Receives(second);
@@ -143,6 +143,6 @@ public static partial class SdesOfferAnswer
     }
 
     /// <summary>RFC 5761 §5.1.3 and RFC 3605: where the peer wants RTCP.</summary>
-    private static int RemoteRtcpPort(MediaDescription media, bool rtcpMux) =>
+    internal static int RemoteRtcpPort(MediaDescription media, bool rtcpMux) =>
         rtcpMux ? media.Port : media.RtcpPort ?? media.Port + 1;
 }

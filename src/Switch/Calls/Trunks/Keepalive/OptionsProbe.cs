@@ -1,4 +1,5 @@
 using System.Text;
+using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
@@ -7,8 +8,9 @@ using HostedPbx.Switch.Sip.Transport.Peers;
 namespace HostedPbx.Switch.Calls.Trunks.Keepalive;
 
 /// <summary>
-/// One OPTIONS to a carrier (RFC 3261 §11) in its own non-INVITE client transaction, over the connection calls use. Its
-/// deadline is armed before the request is sent, so an answer that never comes is a miss at a known time.
+/// One OPTIONS to a carrier (RFC 3261 §11) in its own non-INVITE client transaction, over the connection calls use (a
+/// TLS connection, or a plain trunk's UDP flow). Its deadline is armed before the request is sent, so an answer that
+/// never comes is a miss at a known time.
 /// </summary>
 internal sealed class OptionsProbe : ITransactionUser
 {
@@ -22,13 +24,19 @@ internal sealed class OptionsProbe : ITransactionUser
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sip);
+        ArgumentNullException.ThrowIfNull(connection);
         var probe = new OptionsProbe(sip.Transactions);
+        // Issue 11: a plain trunk's flow is UDP from the plain-trunk socket, whose address goes in Via and Contact (RFC 3261
+        // §18.1.1); its transaction then runs the unreliable transport's Timer E retransmissions under Timer F (§17.1.2.2).
+        var udp = connection.Transport == SignallingTransport.Udp;
+        var transport = udp ? "udp" : "tls";
+        var sentBy = connection.LocalSentBy ?? sip.SentBy;
         // RFC 3261 §11.1: addressed like an INVITE would be (the trunk's own name, not the server DNS located); Accept
         // says what we would take in an answer's body.
         var request = SipRequests.Create(
-            "OPTIONS", $"sip:{target.Host}:{target.Port};transport=tls", sip.SentBy, $"<sip:switch@{sip.SentBy}>;tag={SipRequests.NewTag()}",
-            $"<sip:{target.Host}>", SipRequests.NewCallId(sip.SentBy.Split(':')[0]), 1, $"<sip:switch@{sip.SentBy};transport=tls>",
-            named: [("Accept", "application/sdp")]);
+            "OPTIONS", $"sip:{target.Host}:{target.Port};transport={transport}", sentBy, $"<sip:switch@{sentBy}>;tag={SipRequests.NewTag()}",
+            $"<sip:{target.Host}>", SipRequests.NewCallId(sentBy.Split(':')[0]), 1, $"<sip:switch@{sentBy};transport={transport}>",
+            named: [("Accept", "application/sdp")], udp: udp);
         using var deadline = new CancellationTokenSource(timeout, time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var transaction = new ClientNonInviteTransaction(request, connection, probe, sip.Scheduler, sip.Timers);

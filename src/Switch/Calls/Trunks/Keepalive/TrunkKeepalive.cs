@@ -6,11 +6,11 @@ using HostedPbx.Switch.Sip.Transport.Peers;
 namespace HostedPbx.Switch.Calls.Trunks.Keepalive;
 
 /// <summary>
-/// The node's OPTIONS keep-alive to every carrier its trunks reach (RFC 3261 §11; issue 11): every
-/// <paramref name="interval"/> one probe per carrier (trunks of one operator carrier share its connection, so its state),
-/// never two at once to the same one. A carrier is down after <paramref name="missesToDown"/> misses in a row (no answer,
-/// no connection, 503) and up again on the first answer. A change is logged and stored; route order puts trunks that
-/// are down last, so a call tries them only when every other trunk of the route has failed.
+/// The node's OPTIONS keep-alive to every carrier its trunks reach (RFC 3261 §11; issue 11), over TLS or a plain trunk's
+/// UDP flow: every <paramref name="interval"/> one probe per carrier (trunks of one operator carrier share its connection,
+/// so its state), never two at once to the same one. A carrier is down after <paramref name="missesToDown"/> misses in a
+/// row (no answer, no connection, 503) and up again on the first answer. A change is logged and stored; route order puts
+/// trunks that are down last, so a call tries them only when every other trunk of the route has failed.
 /// </summary>
 internal sealed class TrunkKeepalive(
     Func<PstnDirectory> directory,
@@ -20,7 +20,8 @@ internal sealed class TrunkKeepalive(
     int missesToDown,
     Func<TrunkStateChange, CancellationToken, Task> store,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    Func<PstnTrunk, PeerConnectOutcome>? plainFlow = null)
 {
     private readonly ConcurrentDictionary<Guid, TrunkHealth> _health = new();
     private readonly ConcurrentDictionary<Guid, bool> _probing = new();
@@ -37,10 +38,14 @@ internal sealed class TrunkKeepalive(
         }
     }
 
-    /// <summary>One probe to each carrier of the directory's TLS trunks (the transport the connector speaks); done when all are.</summary>
+    /// <summary>
+    /// One probe to each carrier of the directory's trunks; done when all are. TLS trunks over the connector; plain ones
+    /// (issue 11) over their UDP flow when this keep-alive was given the way to it (<c>plainFlow</c>), where a
+    /// trunk the operator did not allow plain is a miss with the reason.
+    /// </summary>
     public Task RoundAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(directory().AllTrunks
-            .Where(t => t.Endpoint.Transport == TrunkTransport.Tls)
+            .Where(t => !t.IsPlain || plainFlow is not null)
             .GroupBy(t => t.Target.PeerId)
             .Where(g => _probing.TryAdd(g.Key, true))
             .Select(g => ProbeAsync([.. g], cancellationToken)));
@@ -83,7 +88,7 @@ internal sealed class TrunkKeepalive(
             ProbeOutcome outcome;
             try
             {
-                var connected = await connector().GetOrConnectAsync(target, cancellationToken);
+                var connected = trunks[0].IsPlain ? plainFlow!(trunks[0]) : await connector().GetOrConnectAsync(target, cancellationToken);
                 // The answer must come before the next round is due (and within RFC 3261's 64*T1).
                 var timeout = interval < sip.Timers.TransactionTimeout ? interval : sip.Timers.TransactionTimeout;
                 outcome = connected.Succeeded

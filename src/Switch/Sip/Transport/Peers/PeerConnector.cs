@@ -29,7 +29,7 @@ internal sealed class PeerConnector(
 {
     private readonly ConcurrentDictionary<(PeerKind, Guid), SipConnection> _open = new();
 
-    /// <summary>Finds a carrier's servers (RFC 3263); the system's name servers unless the switch names one.</summary>
+    /// <summary>Finds a carrier's or node's servers (RFC 3263); the system's name servers unless the switch names one.</summary>
     public SipServerLocator Locator { get; init; } = SipServerLocator.Create(null);
 
     /// <summary>The open connection to <paramref name="target"/>'s peer, or a new one.</summary>
@@ -47,38 +47,16 @@ internal sealed class PeerConnector(
     public async Task<PeerConnectOutcome> ConnectAsync(PeerTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        IPEndPoint[] addresses;
-        if (target.Kind == PeerKind.Trunk)
+        // RFC 3263 §4: a name by NAPTR, SRV, then A/AAAA (an IP literal as is), for a carrier as for a node (both SIP over
+        // TLS); the certificate is still checked against the configured name, never the SRV target's (RFC 5922 §4).
+        var location = await Locator.LocateAsync(target.Host, target.Port, TrunkTransport.Tls, cancellationToken);
+        if (!location.Found)
         {
-            // RFC 3263 §4: a carrier's name by NAPTR, SRV, then A/AAAA; its certificate is still checked against the
-            // trunk's configured name, never the SRV target's (RFC 5922 §4).
-            var location = await Locator.LocateAsync(target.Host, target.Port, TrunkTransport.Tls, cancellationToken);
-            if (!location.Found)
-            {
-                return Failed(target, location.Failure) with { Unresolved = true };
-            }
-
-            addresses = [.. location.Targets];
-        }
-        else if (IPAddress.TryParse(target.Host, out var literal))
-        {
-            addresses = [new IPEndPoint(literal, target.Port)];
-        }
-        else
-        {
-            try
-            {
-                // A node is named by its address or a host name: its A/AAAA records.
-                addresses = [.. (await Dns.GetHostAddressesAsync(target.Host, cancellationToken)).Select(a => new IPEndPoint(a, target.Port))];
-            }
-            catch (SocketException ex)
-            {
-                return Failed(target, $"host '{target.Host}' does not resolve: {ex.SocketErrorCode}");
-            }
+            return Failed(target, location.Failure) with { Unresolved = true };
         }
 
         string failure = $"host '{target.Host}' has no address";
-        foreach (var address in addresses)
+        foreach (var address in location.Targets)
         {
             // RFC 3263 §4.3: the next address when a connection cannot be made.
             var outcome = await ConnectAsync(target, address, cancellationToken);
