@@ -114,11 +114,12 @@ internal sealed class SipServer(
         PeerConnector? connector = null;
         Func<PeerConnector> connectorMade = () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens.");
         TrunkServices? trunkServices = null;
-        // Issue 11: each node probes every carrier with OPTIONS; routes put the trunks it finds down last.
+        // Issue 11: each node probes every carrier with OPTIONS; routes put the trunks it finds down last. A node without
+        // the plain-trunk socket cannot carry plain trunks and does not judge them: a trunk shows down when any node finds it so.
         _keepalive = new Calls.Trunks.Keepalive.TrunkKeepalive(
             () => pstnDirectory.Current, connectorMade, new Calls.Trunks.Keepalive.KeepaliveSignalling(transactions, _scheduler, timers, o.SipListen),
             TimeSpan.FromSeconds(o.TrunkKeepaliveSeconds), o.TrunkKeepaliveMisses, new Calls.Trunks.Keepalive.TrunkStateStore(contexts, o.NodeName, _logger).SaveAsync,
-            time, _logger, trunk => trunkServices!.PlainFlow(trunk));
+            time, _logger, o.PlainTrunkListen.Length > 0 ? trunk => trunkServices!.PlainFlow(trunk) : null);
         var trunks = trunkServices = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.

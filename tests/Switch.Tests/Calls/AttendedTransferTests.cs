@@ -164,8 +164,10 @@ public sealed class AttendedTransferTests : IAsyncLifetime
         var bobMedia = await _bob.AcceptAsync(await _bob.RequestAsync("INVITE", _ct), bobDialog, _ct);
 
         await AssertAudioFlowsAsync(_bob, bobMedia, _carol, carolMedia);
-        var call = _switch.Calls.ActiveCalls.Single();
+        // Carol's call, which Bob joined; Alice's old call ends on its own queue, which may still be running (see above).
+        var call = Assert.Single(_switch.Calls.ActiveCalls, c => c.Callee?.Party == "203");
         Assert.Equal(["202", "203"], new[] { call.Caller.Party, call.Callee!.Party });
+        Assert.False(_carol.HasReceived<SipRequest>(r => r.MethodName == "BYE"));
     }
 
     [Fact]
