@@ -79,7 +79,11 @@ internal sealed class SwitchUnderTest : IAsyncDisposable
         await File.WriteAllTextAsync(keyPath, server.PrivateKeyPem(), cancellationToken);
         sut.SipPort = PartProcess.FreePort();
         sut.AdminPort = PartProcess.FreePort();
-        var mediaBase = 40000 + (Random.Shared.Next(0, 100) * 200);
+        // Media ports where nothing else on loopback sends: not the kernel's ephemeral range (32768-60999, which other
+        // test projects' sockets running meanwhile take), not the demo's switch (30000-30999) or handsets (40000 up),
+        // not baresip's RTP (20000-32000), and below the demo handsets' SIP (16000 up). A clean run once counted a
+        // stranger's three packets to an ephemeral port in this switch's old range as a third RTP stream of the call.
+        var mediaBase = 10000 + (Random.Shared.Next(0, 30) * 200);
         sut.MediaPorts = (mediaBase, mediaBase + 199);
         await File.WriteAllTextAsync(sut.MasterKeyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), cancellationToken);
         var environment = new Dictionary<string, string?>
