@@ -57,6 +57,7 @@ internal sealed class SipServer(
     private Task? _recordsWritten;
     private Calls.Trunks.Keepalive.TrunkKeepalive? _keepalive;
     private Sip.Transport.Udp.PlainTrunkSocket? _plainTrunks;
+    private Sip.Transport.Tcp.PlainTcpTrunks? _plainTcpTrunks;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -119,7 +120,7 @@ internal sealed class SipServer(
         _keepalive = new Calls.Trunks.Keepalive.TrunkKeepalive(
             () => pstnDirectory.Current, connectorMade, new Calls.Trunks.Keepalive.KeepaliveSignalling(transactions, _scheduler, timers, o.SipListen),
             TimeSpan.FromSeconds(o.TrunkKeepaliveSeconds), o.TrunkKeepaliveMisses, new Calls.Trunks.Keepalive.TrunkStateStore(contexts, o.NodeName, _logger).SaveAsync,
-            time, _logger, o.PlainTrunkListen.Length > 0 ? trunk => trunkServices!.PlainFlow(trunk) : null);
+            time, _logger, o.PlainTrunkListen.Length > 0 ? (trunk, ct) => trunkServices!.PlainFlowAsync(trunk, ct) : null);
         var trunks = trunkServices = new TrunkServices(() => pstnDirectory.Current, connectorMade, new TrunkChannels(), keys, audit, _logger) { Keepalive = _keepalive };
 
         // A message the last run left half-written is completed up to its last whole second before any call comes in.
@@ -171,7 +172,7 @@ internal sealed class SipServer(
         {
             Locator = locator,
         };
-        // Issue 11: named plain trunks (UDP), only when the operator gave them a socket; handsets never reach it.
+        // Issue 11: named plain trunks (UDP and TCP), only when the operator gave them a socket; handsets never reach it.
         if (o.PlainTrunkListen.Length > 0)
         {
             var plain = _plainTrunks = new Sip.Transport.Udp.PlainTrunkSocket(
@@ -179,6 +180,11 @@ internal sealed class SipServer(
             trunks.PlainTrunks = plain;
             plain.Update(pstnDirectory.Current.PlainPeers);
             pstnDirectory.OnSwapped(changed => plain.Update(changed.PlainPeers));
+            // RFC 3261 §18.2.1: plain TCP trunks on the same address and port as the UDP socket.
+            var plainTcp = _plainTcpTrunks = new Sip.Transport.Tcp.PlainTcpTrunks(plain.LocalEndPoint, connections, gate, limits, time, _logger, _stopping.Token);
+            trunks.PlainTcpTrunks = plainTcp;
+            plainTcp.Update(pstnDirectory.Current.PlainPeers);
+            pstnDirectory.OnSwapped(changed => plainTcp.Update(changed.PlainPeers));
         }
 
         _listener = new TlsListener(
@@ -201,6 +207,7 @@ internal sealed class SipServer(
         _scheduler?.Dispose();
         _relayEngine?.Dispose();
         _plainTrunks?.Dispose();
+        _plainTcpTrunks?.Dispose();
         _stopping.Dispose();
     }
 
@@ -217,6 +224,7 @@ internal sealed class SipServer(
             Guard(_nodeRoutes!.RunAsync(stoppingToken)),
             Guard(_keepalive!.RunAsync(stoppingToken)),
             Guard(_plainTrunks?.RunAsync(stoppingToken) ?? Task.CompletedTask),
+            Guard(_plainTcpTrunks?.RunAsync(stoppingToken) ?? Task.CompletedTask),
             Guard(_listener!.RunAsync(_listening!, stoppingToken)));
     }
 

@@ -1,3 +1,4 @@
+using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Sip.Dialogs;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
@@ -14,14 +15,14 @@ internal sealed record LegSignalling(
     SipTimers Timers,
     DialogTable<CallLeg> Dialogs,
     string SentBy,
-    bool Udp = false)
+    SignallingTransport Transport = SignallingTransport.Tls)
 {
-    public string Contact => Udp ? $"<sip:switch@{SentBy};transport=udp>" : $"<sip:switch@{SentBy};transport=tls>";
+    public string Contact => $"<sip:switch@{SentBy};transport={SipRequests.UriTransport(Transport)}>";
 
     /// <summary>RFC 3261 §8.1.1.7: a fresh branch with the magic cookie for every new transaction; RFC 3581 rport.</summary>
-    public string NewVia() => $"SIP/2.0/{(Udp ? "UDP" : "TLS")} {SentBy};branch={TransactionKey.CreateBranch()};rport";
+    public string NewVia() => $"SIP/2.0/{SipRequests.ViaTransport(Transport)} {SentBy};branch={TransactionKey.CreateBranch()};rport";
 
-    /// <summary>RFC 3261 §18.1.1: Via and Contact name the socket of the flow the leg talks over (a plain trunk's UDP socket).</summary>
+    /// <summary>RFC 3261 §18.1.1: Via and Contact name the socket of the flow the leg talks over (a plain trunk's UDP socket or TCP listener).</summary>
     public LegSignalling On(SipConnection connection) =>
-        connection.LocalSentBy is { } sentBy ? this with { SentBy = sentBy, Udp = connection.Transport == Data.Entities.SignallingTransport.Udp } : this;
+        connection.LocalSentBy is { } sentBy ? this with { SentBy = sentBy, Transport = connection.Transport } : this;
 }

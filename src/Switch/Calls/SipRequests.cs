@@ -1,4 +1,5 @@
 using System.Text;
+using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transactions;
@@ -11,13 +12,13 @@ internal static class SipRequests
     public static SipRequest Create(
         string method, string requestUri, string viaSentBy, string from, string to, string callId, uint cseq,
         string? contact, ReadOnlySpan<byte> body = default, string? contentType = null, IEnumerable<(KnownHeader Header, string Value)>? extra = null,
-        IEnumerable<(string Name, string Value)>? named = null, bool udp = false)
+        IEnumerable<(string Name, string Value)>? named = null, SignallingTransport transport = SignallingTransport.Tls)
     {
         var builder = new SipMessageBuilder();
         builder.OnRequestLine(Encoding.ASCII.GetBytes(method), Encoding.UTF8.GetBytes(requestUri));
         // RFC 3261 §8.1.1.7: a fresh branch with the magic cookie for every new transaction; RFC 3581 rport. §18.1.1: the
-        // Via names the transport the request leaves on (UDP only on a plain trunk's flow, issue 11).
-        Add(builder, KnownHeader.Via, $"SIP/2.0/{(udp ? "UDP" : "TLS")} {viaSentBy};branch={TransactionKey.CreateBranch()};rport");
+        // Via names the transport the request leaves on (UDP or TCP only on a plain trunk's flow, issue 11).
+        Add(builder, KnownHeader.Via, $"SIP/2.0/{ViaTransport(transport)} {viaSentBy};branch={TransactionKey.CreateBranch()};rport");
         Add(builder, KnownHeader.MaxForwards, "70");
         Add(builder, KnownHeader.From, from);
         Add(builder, KnownHeader.To, to);
@@ -48,6 +49,18 @@ internal static class SipRequests
         builder.OnMessageEnd();
         return (SipRequest)builder.TakeMessage()!;
     }
+
+    /// <summary>RFC 3261 §19.1.1: the <c>transport</c> URI parameter for a flow's transport (plain only on a named trunk, issue 11).</summary>
+    public static string UriTransport(SignallingTransport transport) => transport switch
+    {
+        SignallingTransport.Udp => "udp",
+        SignallingTransport.Tcp => "tcp",
+        SignallingTransport.Tls or SignallingTransport.Internal => "tls",
+        _ => throw new ArgumentOutOfRangeException(nameof(transport)),
+    };
+
+    /// <summary>RFC 3261 §20.42: the transport token of a Via's sent-protocol.</summary>
+    public static string ViaTransport(SignallingTransport transport) => UriTransport(transport).ToUpperInvariant();
 
     public static string NewTag() => Guid.NewGuid().ToString("N")[..12];
 

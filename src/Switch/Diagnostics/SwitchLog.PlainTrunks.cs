@@ -21,4 +21,16 @@ internal static partial class SwitchLog
 
     [LoggerMessage(6765, LogLevel.Warning, "Plain trunks: trunk {Trunk} not used: {Reason}")]
     public static partial void PlainTrunkNotUsed(ILogger logger, string trunk, string reason);
+
+    [LoggerMessage(6766, LogLevel.Warning, "Plain trunks: SIP over TCP listens on {Endpoint}, for named plain trunks only (NOT encrypted)")]
+    public static partial void PlainTcpListening(ILogger logger, IPEndPoint endpoint);
+
+    [LoggerMessage(6767, LogLevel.Information, "Plain trunks: connection {ConnectionId} with {Trunk} at {Remote} over TCP ({Direction})")]
+    public static partial void PlainConnectionOpened(ILogger logger, long connectionId, string trunk, IPEndPoint remote, string direction);
+
+    [LoggerMessage(6768, LogLevel.Information, "Plain trunks: TCP connection from {Remote} closed unanswered: no plain TCP trunk is configured at that address")]
+    public static partial void PlainConnectionRefused(ILogger logger, IPEndPoint remote);
+
+    [LoggerMessage(6769, LogLevel.Warning, "Plain trunks: TCP connection to {Trunk} at {Remote} failed: {Reason}")]
+    public static partial void PlainConnectFailed(ILogger logger, string trunk, IPEndPoint remote, string reason);
 }

@@ -61,7 +61,7 @@ public sealed partial class PlainKeepaliveTests : IDisposable
                 _stored.Add(change);
                 return Task.CompletedTask;
             },
-            _time, NullLogger.Instance, services.PlainFlow);
+            _time, NullLogger.Instance, services.PlainFlowAsync);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed partial class PlainKeepaliveTests : IDisposable
                 _stored.Add(change);
                 return Task.CompletedTask;
             },
-            _time, NullLogger.Instance, services.PlainFlow);
+            _time, NullLogger.Instance, services.PlainFlowAsync);
 
         await keepalive.RoundAsync(_stop.Token);
 

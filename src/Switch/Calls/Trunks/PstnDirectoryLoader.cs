@@ -51,24 +51,25 @@ internal sealed class PstnDirectoryLoader(IDbContextFactory<PbxDbContext> contex
     }
 
     /// <summary>
-    /// Issue 11: the trunks the operator allowed over plain UDP, bound to the first address RFC 3263 locates for their host
-    /// over UDP (an IP literal as is; a name by NAPTR SIP+D2U, SRV <c>_sip._udp</c>, then A/AAAA); a carrier shared by
+    /// Issue 11: the trunks the operator allowed over plain UDP or TCP, bound to the first address RFC 3263 locates for their
+    /// host over that transport (an IP literal as is; a name by NAPTR SIP+D2U or SIP+D2T, SRV <c>_sip._udp</c> or
+    /// <c>_sip._tcp</c>, then A/AAAA); a carrier shared by
     /// tenants is one peer at one address. A host that does not resolve has no flow, and its calls are refused with why.
     /// </summary>
     private async Task<List<PlainPeer>> PlainPeersAsync(List<PstnTrunk> trunks, CancellationToken cancellationToken)
     {
         List<PlainPeer> plain = [];
-        foreach (var trunk in trunks.Where(t => t.PlainTransportAllowed && t.Endpoint.Transport == TrunkTransport.Udp).DistinctBy(t => t.Target.PeerId))
+        foreach (var trunk in trunks.Where(t => t.PlainTransportAllowed && t.Endpoint.Transport is TrunkTransport.Udp or TrunkTransport.Tcp).DistinctBy(t => t.Target.PeerId))
         {
-            var location = await _locator.LocateAsync(trunk.Endpoint.Host, trunk.Endpoint.Port, TrunkTransport.Udp, cancellationToken);
+            var location = await _locator.LocateAsync(trunk.Endpoint.Host, trunk.Endpoint.Port, trunk.Endpoint.Transport, cancellationToken);
             if (!location.Found)
             {
                 continue;
             }
 
             var target = trunk.Target;
-            var identity = new PeerIdentity(PeerKind.Trunk, target.Name, target.PeerId, target.TenantId, "", "", false, "no certificate: plain UDP, bound to the trunk's address");
-            plain.Add(new PlainPeer(identity, location.Targets[0]));
+            var identity = new PeerIdentity(PeerKind.Trunk, target.Name, target.PeerId, target.TenantId, "", "", false, $"no certificate: plain {trunk.Endpoint.Transport.ToString().ToUpperInvariant()}, bound to the trunk's address");
+            plain.Add(new PlainPeer(identity, location.Targets[0], trunk.Endpoint.Transport));
         }
 
         return plain;

@@ -540,8 +540,8 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
                 _holdsChannel = true;
             }
 
-            // Issue 11: a trunk that is not TLS goes over the plain-trunk socket, and only where the operator allowed it.
-            var outcome = trunk.IsPlain ? _services.PlainFlow(trunk) : await _services.Connector().GetOrConnectAsync(trunk.Target, CancellationToken.None);
+            // Issue 11: a trunk that is not TLS goes over the plain-trunk socket or a plain TCP connection, only where the operator allowed it.
+            var outcome = trunk.IsPlain ? await _services.PlainFlowAsync(trunk, CancellationToken.None) : await _services.Connector().GetOrConnectAsync(trunk.Target, CancellationToken.None);
             lock (_lock)
             {
                 if (!outcome.Succeeded)
@@ -580,7 +580,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         var trunk = _trunk!;
         _sequence++;
         // RFC 3966 / RFC 3261 §19.1.6: the number in E.164 as the user part, marked as a telephone number.
-        var requestUri = $"sip:{Party}@{trunk.Endpoint.Host}:{trunk.Endpoint.Port};transport={(_sip.Udp ? "udp" : "tls")};user=phone";
+        var requestUri = $"sip:{Party}@{trunk.Endpoint.Host}:{trunk.Endpoint.Port};transport={SipRequests.UriTransport(_sip.Transport)};user=phone";
         var host = _sip.SentBy;
         List<(KnownHeader, string)> extra = [];
         if (credentials is not null)
@@ -591,7 +591,7 @@ internal sealed class TrunkLeg : CallLeg, ITransactionUser, ICallerLeg
         var invite = SipRequests.Create(
             "INVITE", requestUri, host, $"<sip:{_callerId}@{host};user=phone>;tag={LocalTag}", $"<sip:{Party}@{trunk.Endpoint.Host};user=phone>",
             _callId, _sequence, _sip.Contact, SdpWriter.WriteUtf8(trunk.OffersPlainRtp ? PlainRtpOfferAnswer.Offer(_offer!) : _offer!.Offer), "application/sdp", extra,
-            udp: _sip.Udp);
+            transport: _sip.Transport);
         _sentInvite = invite;
         _transaction = new ClientInviteTransaction(invite, _connection!, this, _sip.Scheduler, _sip.Timers);
         _sip.Transactions.TryAddClient(_transaction);

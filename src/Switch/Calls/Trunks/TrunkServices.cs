@@ -4,6 +4,7 @@ using HostedPbx.Switch.Calls.Trunks.Keepalive;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Switch.Sip.Transport.Tcp;
 using HostedPbx.Switch.Sip.Transport.Udp;
 
 namespace HostedPbx.Switch.Calls.Trunks;
@@ -34,11 +35,15 @@ internal sealed class TrunkServices(
     /// <summary>The UDP socket of named plain trunks (issue 11); null when the operator configured none.</summary>
     public PlainTrunkSocket? PlainTrunks { get; set; }
 
+    /// <summary>The TCP listener and connections of named plain trunks, on the UDP socket's address; null without it.</summary>
+    public PlainTcpTrunks? PlainTcpTrunks { get; set; }
+
     /// <summary>
-    /// The flow to a trunk that is not TLS: only one the operator allowed plain transport for, over UDP, at the address the
-    /// socket bound it to; otherwise why not (for the audit; the caller hears only 503).
+    /// The flow to a trunk that is not TLS: only one the operator allowed plain transport for, over UDP at the address the
+    /// socket bound it to, or over TCP on the one connection to its address (RFC 3261 §18.1.1); otherwise why not (for
+    /// the audit; the caller hears only 503).
     /// </summary>
-    public PeerConnectOutcome PlainFlow(PstnTrunk trunk)
+    public async Task<PeerConnectOutcome> PlainFlowAsync(PstnTrunk trunk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trunk);
         if (!trunk.PlainTransportAllowed)
@@ -46,9 +51,20 @@ internal sealed class TrunkServices(
             return new(null, $"trunk {trunk.Name} is set to plain {trunk.Endpoint.Transport} but the operator has not allowed plain transport for it");
         }
 
+        if (trunk.Endpoint.Transport == TrunkTransport.Tcp)
+        {
+            if (PlainTcpTrunks is not { } tcp)
+            {
+                return new(null, $"trunk {trunk.Name} is plain TCP but this switch has no listener for plain trunks (Switch:PlainTrunkListen)");
+            }
+
+            var connected = await tcp.GetOrConnectAsync(trunk.Target.PeerId, cancellationToken);
+            return connected.Succeeded ? connected : new(null, $"trunk {trunk.Name}: {connected.Failure}");
+        }
+
         if (trunk.Endpoint.Transport != TrunkTransport.Udp)
         {
-            return new(null, $"trunk {trunk.Name}: plain {trunk.Endpoint.Transport} is not supported by this switch (UDP or TLS)");
+            return new(null, $"trunk {trunk.Name}: plain {trunk.Endpoint.Transport} is not supported by this switch (UDP, TCP or TLS)");
         }
 
         if (PlainTrunks is not { } socket)

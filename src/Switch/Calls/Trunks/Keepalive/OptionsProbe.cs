@@ -1,5 +1,4 @@
 using System.Text;
-using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transactions;
 using HostedPbx.Switch.Sip.Transport;
@@ -26,17 +25,16 @@ internal sealed class OptionsProbe : ITransactionUser
         ArgumentNullException.ThrowIfNull(sip);
         ArgumentNullException.ThrowIfNull(connection);
         var probe = new OptionsProbe(sip.Transactions);
-        // Issue 11: a plain trunk's flow is UDP from the plain-trunk socket, whose address goes in Via and Contact (RFC 3261
-        // §18.1.1); its transaction then runs the unreliable transport's Timer E retransmissions under Timer F (§17.1.2.2).
-        var udp = connection.Transport == SignallingTransport.Udp;
-        var transport = udp ? "udp" : "tls";
+        // Issue 11: a plain trunk's flow is UDP from the plain-trunk socket or TCP to its listener, whose address goes in Via
+        // and Contact (RFC 3261 §18.1.1); over UDP its transaction runs Timer E retransmissions under Timer F (§17.1.2.2).
+        var transport = SipRequests.UriTransport(connection.Transport);
         var sentBy = connection.LocalSentBy ?? sip.SentBy;
         // RFC 3261 §11.1: addressed like an INVITE would be (the trunk's own name, not the server DNS located); Accept
         // says what we would take in an answer's body.
         var request = SipRequests.Create(
             "OPTIONS", $"sip:{target.Host}:{target.Port};transport={transport}", sentBy, $"<sip:switch@{sentBy}>;tag={SipRequests.NewTag()}",
             $"<sip:{target.Host}>", SipRequests.NewCallId(sentBy.Split(':')[0]), 1, $"<sip:switch@{sentBy};transport={transport}>",
-            named: [("Accept", "application/sdp")], udp: udp);
+            named: [("Accept", "application/sdp")], transport: connection.Transport);
         using var deadline = new CancellationTokenSource(timeout, time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var transaction = new ClientNonInviteTransaction(request, connection, probe, sip.Scheduler, sip.Timers);

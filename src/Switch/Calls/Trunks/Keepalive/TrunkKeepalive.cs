@@ -7,7 +7,7 @@ namespace HostedPbx.Switch.Calls.Trunks.Keepalive;
 
 /// <summary>
 /// The node's OPTIONS keep-alive to every carrier its trunks reach (RFC 3261 §11; issue 11), over TLS or a plain trunk's
-/// UDP flow: every <paramref name="interval"/> one probe per carrier (trunks of one operator carrier share its connection,
+/// UDP flow or TCP connection: every <paramref name="interval"/> one probe per carrier (trunks of one operator carrier share its connection,
 /// so its state), never two at once to the same one. A carrier is down after <paramref name="missesToDown"/> misses in a
 /// row (no answer, no connection, 503) and up again on the first answer. A change is logged and stored; route order puts
 /// trunks that are down last, so a call tries them only when every other trunk of the route has failed.
@@ -21,7 +21,7 @@ internal sealed class TrunkKeepalive(
     Func<TrunkStateChange, CancellationToken, Task> store,
     TimeProvider time,
     ILogger logger,
-    Func<PstnTrunk, PeerConnectOutcome>? plainFlow = null)
+    Func<PstnTrunk, CancellationToken, Task<PeerConnectOutcome>>? plainFlow = null)
 {
     private readonly ConcurrentDictionary<Guid, TrunkHealth> _health = new();
     private readonly ConcurrentDictionary<Guid, bool> _probing = new();
@@ -40,7 +40,7 @@ internal sealed class TrunkKeepalive(
 
     /// <summary>
     /// One probe to each carrier of the directory's trunks; done when all are. TLS trunks over the connector; plain ones
-    /// (issue 11) over their UDP flow when this keep-alive was given the way to it (<c>plainFlow</c>), where a
+    /// (issue 11) over their UDP flow or TCP connection when this keep-alive was given the way to it (<c>plainFlow</c>), where a
     /// trunk the operator did not allow plain is a miss with the reason.
     /// </summary>
     public Task RoundAsync(CancellationToken cancellationToken) =>
@@ -88,7 +88,7 @@ internal sealed class TrunkKeepalive(
             ProbeOutcome outcome;
             try
             {
-                var connected = trunks[0].IsPlain ? plainFlow!(trunks[0]) : await connector().GetOrConnectAsync(target, cancellationToken);
+                var connected = trunks[0].IsPlain ? await plainFlow!(trunks[0], cancellationToken) : await connector().GetOrConnectAsync(target, cancellationToken);
                 // The answer must come before the next round is due (and within RFC 3261's 64*T1).
                 var timeout = interval < sip.Timers.TransactionTimeout ? interval : sip.Timers.TransactionTimeout;
                 outcome = connected.Succeeded

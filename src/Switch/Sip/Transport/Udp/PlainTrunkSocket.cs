@@ -62,7 +62,7 @@ internal sealed class PlainTrunkSocket : IDisposable
         _flows.Values.FirstOrDefault(f => !f.IsClosed && f.Peer is { } peer && peer.Current.PeerId == peerId);
 
     /// <summary>
-    /// Takes the plain trunks of a new directory: opens a flow for each new address, and closes the flows of trunks that
+    /// Takes the plain trunks of a new directory: opens a flow for each new UDP address, and closes the flows of trunks that
     /// are gone or no longer allowed (their calls end as a closed connection's do).
     /// </summary>
     public void Update(IEnumerable<PlainPeer> peers)
@@ -70,7 +70,8 @@ internal sealed class PlainTrunkSocket : IDisposable
         lock (_updating)
         {
             var next = new Dictionary<IPEndPoint, PlainPeer>();
-            foreach (var peer in peers)
+            // TCP trunks are the plain-trunk listener's (Sip/Transport/Tcp).
+            foreach (var peer in peers.Where(p => p.Transport == TrunkTransport.Udp))
             {
                 // Two trunks at one address cannot be told apart by their datagrams: the first one named keeps it.
                 next.TryAdd(peer.Remote, peer);
