@@ -33,4 +33,7 @@ internal static partial class SwitchLog
 
     [LoggerMessage(6769, LogLevel.Warning, "Plain trunks: TCP connection to {Trunk} at {Remote} failed: {Reason}")]
     public static partial void PlainConnectFailed(ILogger logger, string trunk, IPEndPoint remote, string reason);
+
+    [LoggerMessage(6770, LogLevel.Information, "Plain trunks: {Trunk} allowed over TCP at {Remote}")]
+    public static partial void PlainTcpTrunkAllowed(ILogger logger, string trunk, IPEndPoint remote);
 }

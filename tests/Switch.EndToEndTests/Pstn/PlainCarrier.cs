@@ -29,12 +29,13 @@ internal static class PlainCarrier
     }
 
     /// <summary>
-    /// The tenant's own trunk to the carrier over UDP with SRTP off and the operator's leave, a route for <c>+49*</c>, and
+    /// The tenant's own trunk to the carrier over UDP (or <paramref name="transport"/>) with SRTP off and the operator's leave, a route for <c>+49*</c>, and
     /// the number <see cref="CallerNumber"/> ringing <c>ringing</c>. Without the leave (the database refuses a tenant's own
     /// plain trunk without it), the trunk names an operator's carrier set to UDP instead: the case where a plain carrier exists and this named trunk was not allowed it.
     /// </summary>
     public static async Task<Trunk> SeedAsync(
-        PostgresFixture database, SwitchUnderTest sut, int carrierPort, bool plainAllowed, string ringing, CancellationToken cancellationToken)
+        PostgresFixture database, SwitchUnderTest sut, int carrierPort, bool plainAllowed, string ringing, TrunkTransport transport,
+        CancellationToken cancellationToken)
     {
         await using var db = database.CreateOwnerContext();
         var now = TimeProvider.System.GetUtcNow();
@@ -42,7 +43,7 @@ internal static class PlainCarrier
         var trunk = plainAllowed
             ? new Trunk
             {
-                TenantId = tenant, Name = "legacy carrier", Host = "127.0.0.1", Port = carrierPort, Transport = TrunkTransport.Udp,
+                TenantId = tenant, Name = "legacy carrier", Host = "127.0.0.1", Port = carrierPort, Transport = transport,
                 PlainTransportAllowed = true, VerifyServerCertificate = false, SrtpMode = SrtpMode.Off, CreatedAt = now,
             }
             : new Trunk

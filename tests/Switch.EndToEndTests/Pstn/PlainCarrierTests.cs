@@ -14,7 +14,8 @@ namespace HostedPbx.Switch.EndToEndTests.Pstn;
 /// Issue 11, the legacy carrier: a named trunk over plain UDP with plain RTP, allowed by the operator. 201 (baresip, TLS
 /// and SRTP) dials a German number routed to it; a baresip carrier on loopback answers with RTP/AVP. Speech both ways,
 /// and the stored statement ("NOT encrypted" for the carrier's leg, SRTP for the handset's) against a capture of both.
-/// The same carrier calls in as well: its phone dials the tenant's number over the plain trunk and 202 answers.
+/// The same carrier calls in as well: its phone dials the tenant's number over the plain trunk and 202 answers. And a
+/// carrier over plain TCP: one connection from the switch carries the call's signalling, the statement as for UDP.
 /// </summary>
 public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsyncLifetime
 {
@@ -29,7 +30,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
     [Fact]
     public async Task Call_201ToPlainCarrier_SpeechBothWaysAndTheStatementSaysNotEncryptedAsTheWireShows()
     {
-        var plainPort = PlainCarrier.FreeUdpPort();
+        var plainPort = FreePlainPort();
         await using var sut = await SwitchUnderTest.StartAsync(
             database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
         var platformCa = sut.Root.Certificate.ExportCertificatePem();
@@ -37,7 +38,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         // The carrier talks longer than 201, so 201 hangs up and the BYE goes over UDP.
         var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
         await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, longer, 60);
-        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "201", _cancel);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "201", TrunkTransport.Udp, _cancel);
         var (min, max) = sut.MediaPorts;
         await using var capture = await LoopbackCapture.StartAsync(
             sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (udp port {plainPort})", _cancel);
@@ -108,9 +109,70 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
     }
 
     [Fact]
+    public async Task Call_201ToPlainTcpCarrier_SignallingOverOneTcpConnectionSpeechBothWaysAndTheStatementSaysNotEncryptedAsTheWireShows()
+    {
+        var plainPort = FreePlainPort();
+        await using var sut = await SwitchUnderTest.StartAsync(
+            database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
+        var platformCa = sut.Root.Certificate.ExportCertificatePem();
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
+        // baresip listens for SIP over TCP on the same port as over UDP.
+        await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, longer, 60);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "201", TrunkTransport.Tcp, _cancel);
+        var (min, max) = sut.MediaPorts;
+        await using var capture = await LoopbackCapture.StartAsync(
+            sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (port {carrier.SipPort}) or (port {plainPort})", _cancel);
+        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
+        await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.Registrations.AnyAsync(_cancel) && sut.Output.Contains("allowed over TCP at", StringComparison.Ordinal) ? (object?)true : null;
+        }, TimeSpan.FromSeconds(30), () => "201 registered and the plain TCP trunk known\n" + sut.Output + alice.Log + carrier.Log);
+
+        await alice.CommandAsync("dial", $"sip:{Dialled}@127.0.0.1:{sut.SipPort}", _cancel);
+        var record = await Eventually.GetAsync(async () =>
+        {
+            await using var db = database.CreateOwnerContext();
+            return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null && c.SecurityStatement != null, _cancel);
+        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log + carrier.Log);
+        var heardByCarrier = await RecordingAsync(carrier, "the carrier's recording");
+        var heardBy201 = await RecordingAsync(alice, "201's recording");
+        var packets = await capture.StopAsync(_cancel);
+
+        Assert.True(record.Outcome == CallOutcome.Answered, $"outcome {record.Outcome}\n{sut.Output}\n{carrier.Log}");
+        var sent = Audio.ReadWav(speech);
+        var atCarrier = Audio.MaxNormalizedCorrelation(sent, Audio.ReadWav(heardByCarrier), 16000);
+        var at201 = Audio.MaxNormalizedCorrelation(Audio.ReadWav(longer), Audio.ReadWav(heardBy201), 16000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"speech correlation: 201 → plain TCP carrier {atCarrier:0.0000}, plain TCP carrier → 201 {at201:0.0000}");
+        Assert.True(atCarrier >= 0.9, $"201's speech at the carrier: correlation {atCarrier:0.000}");
+        Assert.True(at201 >= 0.9, $"the carrier's speech at 201: correlation {at201:0.000}");
+
+        // The stored facts: the carrier's leg over TCP, no TLS, no certificate, plain RTP; the statement reads as for UDP.
+        var carrierLeg = record.Legs.Single(l => l.Kind == LegKind.Trunk);
+        Assert.Equal((trunk.Id, SignallingTransport.Tcp, (string?)null, false, MediaProtection.None),
+            (carrierLeg.TrunkId, carrierLeg.Transport, carrierLeg.TlsVersion, carrierLeg.PeerCertificateVerified, carrierLeg.MediaProtection));
+        var statement = record.SecurityStatement!;
+        Assert.Contains($"Call set-up with the telephone carrier's trunk ({Dialled}) was NOT encrypted", statement, StringComparison.Ordinal);
+        Assert.Contains($"The audio to and from the telephone carrier's trunk ({Dialled}) was NOT encrypted", statement, StringComparison.Ordinal);
+
+        // The wire agrees: the switch's INVITE in clear over TCP to the carrier's port, its Via naming TCP and the plain-trunk
+        // port (RFC 3261 §18.1.1); the BYE on the same connection; nothing of the call over UDP to the carrier's SIP port.
+        var toCarrier = packets.Where(p => !p.IsUdp && p.DestinationPort == carrier.SipPort && p.Payload.Length > 0).ToList();
+        var sipToCarrier = toCarrier.Select(p => Encoding.ASCII.GetString(p.Payload)).ToList();
+        var offer = Assert.Single(sipToCarrier.Where(text => text.StartsWith($"INVITE sip:{Dialled}@127.0.0.1:{carrier.SipPort};transport=tcp", StringComparison.Ordinal)).Distinct());
+        Assert.Contains($"Via: SIP/2.0/TCP 127.0.0.1:{plainPort};branch=", offer, StringComparison.Ordinal);
+        Assert.Contains($"<sip:switch@127.0.0.1:{plainPort};transport=tcp>", offer, StringComparison.Ordinal);
+        Assert.Contains(sipToCarrier, text => text.StartsWith("BYE ", StringComparison.Ordinal));
+        Assert.Single(toCarrier.Select(p => p.SourcePort).Distinct());
+        Assert.DoesNotContain(packets, p => p.IsUdp && (p.DestinationPort == carrier.SipPort || p.SourcePort == carrier.SipPort));
+        AssertWireAsStated(packets, sut, CarrierLegPort(offer), sent, Audio.ReadWav(longer), capture.Log);
+    }
+
+    [Fact]
     public async Task Call_PlainCarrierCallsTheTenantsNumber_202AnswersSpeechBothWaysAndTheStatementSaysNotEncryptedAsTheWireShows()
     {
-        var plainPort = PlainCarrier.FreeUdpPort();
+        var plainPort = FreePlainPort();
         await using var sut = await SwitchUnderTest.StartAsync(
             database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
         var platformCa = sut.Root.Certificate.ExportCertificatePem();
@@ -119,7 +181,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         var longer = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 4, _cancel);
         // The legacy carrier's phone, calling as Dialled: no TLS, no SRTP (baresip without mediaenc, over UDP).
         await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, longer, 60);
-        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "202", _cancel);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: true, "202", TrunkTransport.Udp, _cancel);
         var (min, max) = sut.MediaPorts;
         await using var capture = await LoopbackCapture.StartAsync(
             sut.WorkDirectory, $"(udp portrange {min}-{max}) or (tcp port {sut.SipPort}) or (udp port {plainPort})", _cancel);
@@ -177,13 +239,13 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
     [Fact]
     public async Task Call_PlainTrunkWithoutOperatorsLeave_CallerGets480AndTheAuditSaysWhyAndTheCarrierHearsNothing()
     {
-        var plainPort = PlainCarrier.FreeUdpPort();
+        var plainPort = FreePlainPort();
         await using var sut = await SwitchUnderTest.StartAsync(
             database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, _cancel);
         var platformCa = sut.Root.Certificate.ExportCertificatePem();
         var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
         await using var carrier = PlainCarrier.Start(sut.WorkDirectory, Dialled, speech, 60);
-        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: false, "201", _cancel);
+        var trunk = await PlainCarrier.SeedAsync(database, sut, carrier.SipPort, plainAllowed: false, "201", TrunkTransport.Udp, _cancel);
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), platformCa, speech, 60);
         await Eventually.GetAsync(async () =>
         {
@@ -217,6 +279,25 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         Assert.Contains("has not allowed plain transport", denied.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("Incoming call", carrier.Log, StringComparison.Ordinal);
         Assert.DoesNotContain("Plain trunks: flow", sut.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A loopback port free right now for UDP and TCP: RFC 3261 §18.2.1, the switch listens on both at the plain-trunk port.</summary>
+    private static int FreePlainPort()
+    {
+        while (true)
+        {
+            var port = PlainCarrier.FreeUdpPort();
+            try
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for TCP: another.
+            }
+        }
     }
 
     [GeneratedRegex(@"m=audio (\d+) RTP/AVP")]

@@ -66,7 +66,14 @@ internal sealed class PlainTcpTrunks : IDisposable
     {
         lock (_updating)
         {
-            Volatile.Write(ref _peers, PlainTcpPeers.Of(peers.Where(p => p.Transport == TrunkTransport.Tcp)));
+            var before = Volatile.Read(ref _peers);
+            var next = PlainTcpPeers.Of(peers.Where(p => p.Transport == TrunkTransport.Tcp));
+            Volatile.Write(ref _peers, next);
+            foreach (var peer in next.ById.Values.Where(p => !before.ById.TryGetValue(p.Identity.PeerId, out var was) || !was.Remote.Equals(p.Remote)))
+            {
+                SwitchLog.PlainTcpTrunkAllowed(_logger, peer.Identity.Name, peer.Remote);
+            }
+
             foreach (var connection in _open.Values)
             {
                 // A plain peer's identity asks this object whether it still holds; the directory argument is not used.
