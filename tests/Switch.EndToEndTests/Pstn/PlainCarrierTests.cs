@@ -138,6 +138,11 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log + carrier.Log);
         var heardByCarrier = await RecordingAsync(carrier, "the carrier's recording");
         var heardBy201 = await RecordingAsync(alice, "201's recording");
+        // The record is written as the switch queues its BYE to the carrier: the capture stops once the carrier has it (a
+        // clean run that stopped at the record once found no BYE in the capture).
+        await Eventually.GetAsync(
+            () => Task.FromResult(carrier.Log.Contains("session closed", StringComparison.Ordinal) ? (object?)true : null),
+            TimeSpan.FromSeconds(30), () => "the carrier's call closed\n" + sut.Output + carrier.Log);
         var packets = await capture.StopAsync(_cancel);
 
         Assert.True(record.Outcome == CallOutcome.Answered, $"outcome {record.Outcome}\n{sut.Output}\n{carrier.Log}");
@@ -163,7 +168,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         var offer = Assert.Single(sipToCarrier.Where(text => text.StartsWith($"INVITE sip:{Dialled}@127.0.0.1:{carrier.SipPort};transport=tcp", StringComparison.Ordinal)).Distinct());
         Assert.Contains($"Via: SIP/2.0/TCP 127.0.0.1:{plainPort};branch=", offer, StringComparison.Ordinal);
         Assert.Contains($"<sip:switch@127.0.0.1:{plainPort};transport=tcp>", offer, StringComparison.Ordinal);
-        Assert.Contains(sipToCarrier, text => text.StartsWith("BYE ", StringComparison.Ordinal));
+        Assert.True(sipToCarrier.Any(text => text.StartsWith("BYE ", StringComparison.Ordinal)), $"no BYE to the carrier in the capture\n{capture.Log}\n{sut.Output}\n{carrier.Log}");
         Assert.Single(toCarrier.Select(p => p.SourcePort).Distinct());
         Assert.DoesNotContain(packets, p => p.IsUdp && (p.DestinationPort == carrier.SipPort || p.SourcePort == carrier.SipPort));
         AssertWireAsStated(packets, sut, CarrierLegPort(offer), sent, Audio.ReadWav(longer), capture.Log);
