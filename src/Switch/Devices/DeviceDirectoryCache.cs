@@ -43,10 +43,12 @@ internal sealed class DeviceDirectoryCache(Func<CancellationToken, Task<DeviceDi
         }
     }
 
+    /// <summary>Reloads on every notice and every interval until stopped; always ends by throwing <see cref="OperationCanceledException"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (await WaitForChangeAsync(cancellationToken))
             {
                 await Task.Delay(Coalesce, time, cancellationToken);
