@@ -16,4 +16,7 @@ internal sealed class RecordingConnectionHandler : ISipConnectionHandler
     public void OnClosed(SipConnection connection) => _closed.TrySetResult(connection);
 
     public ValueTask<SipMessage> NextAsync(CancellationToken cancellationToken) => _messages.Reader.ReadAsync(cancellationToken);
+
+    /// <summary>How many messages have reached the handler and not been taken yet.</summary>
+    public int Waiting => _messages.Reader.Count;
 }

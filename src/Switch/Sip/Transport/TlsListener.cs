@@ -182,6 +182,15 @@ internal sealed class TlsListener(
         try
         {
             await ssl.AuthenticateAsServerAsync(options, handshake.Token);
+            if (outcome is null && peerOutcome is null)
+            {
+                // RFC 8446 section 2.2: a resumed session carries no certificate. The runtime re-runs the check above on
+                // one (from the certificate it kept with the session); should a runtime ever skip it, the session is
+                // refused rather than let in unchecked.
+                outcome = DeviceAuthentication.Refused("TLS session resumed without the certificate being checked again");
+                throw new AuthenticationException(outcome.Refusal);
+            }
+
             if (peerOutcome is { Identity: { } peer })
             {
                 return (ssl, null, new PeerConnectionIdentity(leaf!, presented, peer, peersAgainst, peers!, time));
