@@ -3,11 +3,8 @@ using System.Threading.Channels;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transport;
-using HostedPbx.Switch.Sip.Transport.Peers;
 using HostedPbx.Switch.Sip.Transport.Tcp;
 using HostedPbx.Switch.Sip.Transport.Udp;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace HostedPbx.Switch.Tests.Pstn;
 
@@ -21,33 +18,25 @@ public sealed class PlainTcpTrunksTests : IDisposable
     private static readonly IPAddress s_trunkAddress = IPAddress.Parse("127.0.0.2");
     private static readonly IPAddress s_strangerAddress = IPAddress.Parse("127.0.0.3");
 
-    private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+    private readonly PlainTrunkScene _scene = new();
     private readonly RecordingFlows _handler = new();
     private readonly PlainTcpTrunks _trunks;
-    private readonly PlainPeer _legacy = new(
-        new PeerIdentity(PeerKind.Trunk, "legacy", Guid.CreateVersion7(), Guid.CreateVersion7(), "", "", false, "no certificate"),
-        new IPEndPoint(s_trunkAddress, 5060), TrunkTransport.Tcp);
+    private readonly PlainPeer _legacy =
+        PlainTrunkScene.Peer("legacy", Guid.CreateVersion7(), Guid.CreateVersion7(), new IPEndPoint(s_trunkAddress, 5060), TrunkTransport.Tcp);
 
-    public PlainTcpTrunksTests()
-    {
-        var limits = new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64);
-        _trunks = new PlainTcpTrunks(
-            new IPEndPoint(IPAddress.Loopback, 0), new ConnectionTable(), _handler, limits, new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger.Instance, _stop.Token);
-        _ = _trunks.RunAsync(_stop.Token);
-    }
+    public PlainTcpTrunksTests() => _trunks = _scene.Tcp(_handler, accepting: true);
 
     [Fact]
     public async Task Accept_FromTrunksAddress_OptionsReachesTheHandlerAsTheTrunksAnd200GoesBackOnTheSameConnection()
     {
         _trunks.Update([_legacy]);
-        using var carrier = await PlainTcpCarrier.ConnectAsync(s_trunkAddress, _trunks.LocalEndPoint, _stop.Token);
 
-        await carrier.SendAsync(PlainTcpCarrier.Options("tcp-ping", carrier.LocalEndPoint.ToString()), _stop.Token);
-        var (connection, message) = await _handler.NextAsync(_stop.Token);
+        using var carrier = await ConnectAndSendOptionsAsync(s_trunkAddress, "tcp-ping");
+        var (connection, message) = await _handler.NextAsync(_scene.Stop);
         using var request = (SipRequest)message;
         using var ok = SipResponses.Create(request, SipStatusCodes.Ok, "t1");
         connection.Send(ok);
-        var answer = await carrier.ReadAsync(_stop.Token);
+        var answer = await carrier.ReadAsync(_scene.Stop);
 
         Assert.Equal("tcp-ping", request.CallId);
         // Bound to the trunk by its address alone: the source port was the carrier's ephemeral one, not 5060.
@@ -64,13 +53,11 @@ public sealed class PlainTcpTrunksTests : IDisposable
     public async Task Accept_StrangerThenTrunk_StrangerClosedWithNothingSentAndCountedAndOnlyTheTrunksRequestDelivered()
     {
         _trunks.Update([_legacy]);
-        using var stranger = await PlainTcpCarrier.ConnectAsync(s_strangerAddress, _trunks.LocalEndPoint, _stop.Token);
-        await stranger.SendAsync(PlainTcpCarrier.Options("stranger-call", stranger.LocalEndPoint.ToString()), _stop.Token);
+        using var stranger = await ConnectAndSendOptionsAsync(s_strangerAddress, "stranger-call");
 
-        var heard = await stranger.ReadAsync(_stop.Token);
-        using var carrier = await PlainTcpCarrier.ConnectAsync(s_trunkAddress, _trunks.LocalEndPoint, _stop.Token);
-        await carrier.SendAsync(PlainTcpCarrier.Options("trunk-call", carrier.LocalEndPoint.ToString()), _stop.Token);
-        var next = await _handler.NextAsync(_stop.Token);
+        var heard = await stranger.ReadAsync(_scene.Stop);
+        using var carrier = await ConnectAndSendOptionsAsync(s_trunkAddress, "trunk-call");
+        var next = await _handler.NextAsync(_scene.Stop);
         using var delivered = next.Message;
 
         Assert.Null(heard);
@@ -82,16 +69,15 @@ public sealed class PlainTcpTrunksTests : IDisposable
     public async Task Update_TrunkWithdrawn_ItsConnectionClosesAndItsNextConnectionIsRefused()
     {
         _trunks.Update([_legacy]);
-        using var carrier = await PlainTcpCarrier.ConnectAsync(s_trunkAddress, _trunks.LocalEndPoint, _stop.Token);
-        await carrier.SendAsync(PlainTcpCarrier.Options("before", carrier.LocalEndPoint.ToString()), _stop.Token);
-        var (connection, message) = await _handler.NextAsync(_stop.Token);
+        using var carrier = await ConnectAndSendOptionsAsync(s_trunkAddress, "before");
+        var (connection, message) = await _handler.NextAsync(_scene.Stop);
         message.Dispose();
 
         _trunks.Update([]);
-        var closed = await _handler.Closed.WaitAsync(_stop.Token);
-        var heard = await carrier.ReadAsync(_stop.Token);
-        using var again = await PlainTcpCarrier.ConnectAsync(s_trunkAddress, _trunks.LocalEndPoint, _stop.Token);
-        var heardAgain = await again.ReadAsync(_stop.Token);
+        var closed = await _handler.Closed.WaitAsync(_scene.Stop);
+        var heard = await carrier.ReadAsync(_scene.Stop);
+        using var again = await PlainTcpCarrier.ConnectAsync(s_trunkAddress, _trunks.LocalEndPoint, _scene.Stop);
+        var heardAgain = await again.ReadAsync(_scene.Stop);
 
         Assert.Same(connection, closed);
         Assert.True(connection.IsClosed);
@@ -100,11 +86,14 @@ public sealed class PlainTcpTrunksTests : IDisposable
         Assert.Equal(1, _trunks.Refused);
     }
 
-    public void Dispose()
+    public void Dispose() => _scene.Dispose();
+
+    /// <summary>A carrier connects from <paramref name="from"/> to the plain-trunk listener and sends an OPTIONS.</summary>
+    private async Task<PlainTcpCarrier> ConnectAndSendOptionsAsync(IPAddress from, string callId)
     {
-        _stop.Cancel();
-        _trunks.Dispose();
-        _stop.Dispose();
+        var carrier = await PlainTcpCarrier.ConnectAsync(from, _trunks.LocalEndPoint, _scene.Stop);
+        await carrier.SendAsync(PlainTcpCarrier.Options(callId, carrier.LocalEndPoint.ToString()), _scene.Stop);
+        return carrier;
     }
 
     /// <summary>What the identity gate would hand on: each message with the connection it came on.</summary>

@@ -3,11 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Transport;
-using HostedPbx.Switch.Sip.Transport.Peers;
 using HostedPbx.Switch.Sip.Transport.Udp;
 using HostedPbx.Switch.Tests.Transport;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace HostedPbx.Switch.Tests.Pstn;
 
@@ -17,17 +14,11 @@ namespace HostedPbx.Switch.Tests.Pstn;
 /// </summary>
 public sealed class PlainTrunkSocketTests : IDisposable
 {
-    private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+    private readonly PlainTrunkScene _scene = new();
     private readonly RecordingConnectionHandler _handler = new();
     private readonly PlainTrunkSocket _socket;
 
-    public PlainTrunkSocketTests()
-    {
-        var limits = new SipConnectionLimits(TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), MaxConnectionsPerDevice: 10, MaxHandshakesPerAddress: 64);
-        _socket = new PlainTrunkSocket(
-            new IPEndPoint(IPAddress.Loopback, 0), new ConnectionTable(), _handler, limits, new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger.Instance, _stop.Token);
-        _ = _socket.RunAsync(_stop.Token);
-    }
+    public PlainTrunkSocketTests() => _socket = _scene.Socket(_handler);
 
     [Fact]
     public async Task Receive_StrangerThenTrunk_StrangerDroppedUnansweredAndTrunksRequestDelivered()
@@ -38,7 +29,7 @@ public sealed class PlainTrunkSocketTests : IDisposable
 
         await SendAsync(stranger, Options("stranger-call"));
         await SendAsync(trunk, Options("trunk-call"));
-        using var delivered = await _handler.NextAsync(_stop.Token);
+        using var delivered = await _handler.NextAsync(_scene.Stop);
 
         // The socket reads in order: once the trunk's request is up, the stranger's was already dropped.
         Assert.Equal("trunk-call", delivered.CallId);
@@ -53,13 +44,13 @@ public sealed class PlainTrunkSocketTests : IDisposable
         _socket.Update([Peer("legacy", trunk)]);
         var flow = _socket.FlowOf(s_peerIds["legacy"])!;
         await SendAsync(trunk, Options("ping"));
-        using var request = (SipRequest)await _handler.NextAsync(_stop.Token);
+        using var request = (SipRequest)await _handler.NextAsync(_scene.Stop);
 
         using var ok = SipResponses.Create(request, SipStatusCodes.Ok, "t1");
         flow.Send(ok);
         var buffer = new byte[4096];
         var from = new IPEndPoint(IPAddress.Any, 0);
-        var received = await trunk.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token);
+        var received = await trunk.ReceiveFromAsync(buffer, SocketFlags.None, from, _scene.Stop);
 
         // RFC 3261 §17.1.1.2: over UDP the transactions on this flow run Timers A, E and G.
         Assert.False(flow.IsReliable);
@@ -78,10 +69,10 @@ public sealed class PlainTrunkSocketTests : IDisposable
         var flow = _socket.FlowOf(s_peerIds["legacy"])!;
 
         _socket.Update([Peer("other", kept)]);
-        await _handler.Closed.WaitAsync(_stop.Token);
+        await _handler.Closed.WaitAsync(_scene.Stop);
         await SendAsync(removed, Options("from-removed"));
         await SendAsync(kept, Options("from-kept"));
-        using var delivered = await _handler.NextAsync(_stop.Token);
+        using var delivered = await _handler.NextAsync(_scene.Stop);
 
         Assert.True(flow.IsClosed);
         Assert.Null(_socket.FlowOf(s_peerIds["legacy"]));
@@ -99,23 +90,17 @@ public sealed class PlainTrunkSocketTests : IDisposable
         await SendAsync(trunk, "OPTIONS sip:switch@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKbad\r\nFrom: <sip:c@127.0.0.1>;tag=1\r\n"
             + "To: <sip:switch@127.0.0.1>\r\nCall-ID: bad\r\nCSeq: x OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
         var buffer = new byte[4096];
-        var received = await trunk.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+        var received = await trunk.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _scene.Stop);
 
         Assert.StartsWith("SIP/2.0 400 ", Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes), StringComparison.Ordinal);
         Assert.False(_handler.Closed.IsCompleted);
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _socket.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _scene.Dispose();
 
     private static readonly Dictionary<string, Guid> s_peerIds = new() { ["legacy"] = Guid.CreateVersion7(), ["other"] = Guid.CreateVersion7() };
 
-    private static PlainPeer Peer(string name, Socket at) => new(
-        new PeerIdentity(PeerKind.Trunk, name, s_peerIds[name], Guid.CreateVersion7(), "", "", false, "no certificate"), (IPEndPoint)at.LocalEndPoint!);
+    private static PlainPeer Peer(string name, Socket at) => PlainTrunkScene.Peer(name, s_peerIds[name], Guid.CreateVersion7(), (IPEndPoint)at.LocalEndPoint!);
 
     private static Socket Bound()
     {
@@ -129,5 +114,5 @@ public sealed class PlainTrunkSocketTests : IDisposable
         + $"To: <sip:switch@127.0.0.1>\r\nCall-ID: {callId}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
 
     private async Task SendAsync(Socket from, string message) =>
-        await from.SendToAsync(Encoding.ASCII.GetBytes(message), SocketFlags.None, _socket.LocalEndPoint, _stop.Token);
+        await from.SendToAsync(Encoding.ASCII.GetBytes(message), SocketFlags.None, _socket.LocalEndPoint, _scene.Stop);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Transport.Peers;
@@ -20,13 +19,10 @@ namespace HostedPbx.Switch.Sip.Transport.Tcp;
 internal sealed class PlainTcpTrunks : IDisposable
 {
     private readonly Socket _listening;
-    private readonly ConnectionTable _connections;
-    private readonly ISipConnectionHandler _handler;
+    private readonly PlainTrunkFlows _flows;
     private readonly SipConnectionLimits _limits;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationToken _stopping;
-    private readonly ConcurrentDictionary<long, SipConnection> _open = new();
     private readonly ConcurrentDictionary<Guid, SipConnection> _outbound = new();
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _connecting = new();
     private readonly Lock _updating = new();
@@ -40,20 +36,19 @@ internal sealed class PlainTcpTrunks : IDisposable
         _listening = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listening.Bind(listen);
         _listening.Listen(128);
-        _connections = connections;
-        _handler = handler;
         _limits = limits;
         _time = time;
         _logger = logger;
-        _stopping = stopping;
-        LocalEndPoint = (IPEndPoint)_listening.LocalEndPoint!;
+        _flows = new PlainTrunkFlows(
+            SignallingTransport.Tcp, (IPEndPoint)_listening.LocalEndPoint!, "plain TCP trunk", connections, handler, limits, time, logger,
+            connection => _outbound.TryRemove(new KeyValuePair<Guid, SipConnection>(connection.Peer!.Current.PeerId, connection)), stopping);
         SwitchLog.PlainTcpListening(logger, LocalEndPoint);
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _flows.LocalEndPoint;
 
     /// <summary>Our host:port in Via and Contact on these connections (RFC 3261 §18.1.1), so a trunk's requests come here.</summary>
-    public string SentBy => LocalEndPoint.ToString();
+    public string SentBy => _flows.SentBy;
 
     /// <summary>Connections closed unanswered because they came from no plain TCP trunk's address.</summary>
     public long Refused => Interlocked.Read(ref _refused);
@@ -74,13 +69,12 @@ internal sealed class PlainTcpTrunks : IDisposable
                 SwitchLog.PlainTcpTrunkAllowed(_logger, peer.Identity.Name, peer.Remote);
             }
 
-            foreach (var connection in _open.Values)
+            foreach (var connection in _flows.Open)
             {
                 // A plain peer's identity asks this object whether it still holds; the directory argument is not used.
                 if (connection.Peer!.Check(PeerDirectory.Empty) is { } reason)
                 {
-                    SwitchLog.PlainFlowClosed(_logger, connection.Id, connection.Peer.Current.Name, reason);
-                    connection.Close();
+                    _flows.Close(connection, reason);
                 }
             }
         }
@@ -134,10 +128,7 @@ internal sealed class PlainTcpTrunks : IDisposable
     public void Dispose()
     {
         _listening.Dispose();
-        foreach (var connection in _open.Values)
-        {
-            connection.Close();
-        }
+        _flows.CloseAll();
 
         foreach (var connecting in _connecting.Values)
         {
@@ -192,49 +183,23 @@ internal sealed class PlainTcpTrunks : IDisposable
 
     private async Task<SipConnection?> StartAsync(PlainPeer peer, Socket socket, IPEndPoint remote, string direction, Func<string?> stillHolds)
     {
-        var connection = new SipConnection(
-            _connections.NextId(), new NetworkStream(socket, ownsSocket: true), remote, new PeerConnectionIdentity(peer.Identity, stillHolds, _time),
-            SslProtocols.None, "", _handler, _time, _limits, _logger)
-        {
-            Transport = SignallingTransport.Tcp,
-            LocalSentBy = SentBy,
-        };
-        if (!_connections.TryAdd(connection, TlsListener.MaxConnectionsPerPeer))
+        var connection = _flows.Bind(peer, new NetworkStream(socket, ownsSocket: true), remote, stillHolds);
+        if (!_flows.TryStart(connection, TlsListener.MaxConnectionsPerPeer, () => SwitchLog.PlainConnectionOpened(_logger, connection.Id, peer.Identity.Name, remote, direction)))
         {
             await connection.DisposeAsync();
             return null;
         }
 
-        _open[connection.Id] = connection;
-        SwitchLog.PlainConnectionOpened(_logger, connection.Id, peer.Identity.Name, remote, direction);
-        _ = Task.Run(() => RunConnectionAsync(connection), CancellationToken.None);
         return connection;
     }
 
-    private async Task RunConnectionAsync(SipConnection connection)
-    {
-        try
-        {
-            await connection.RunAsync(_stopping);
-        }
-        finally
-        {
-            _open.TryRemove(connection.Id, out _);
-            _outbound.TryRemove(new KeyValuePair<Guid, SipConnection>(connection.Peer!.Current.PeerId, connection));
-            _connections.Remove(connection);
-            await connection.DisposeAsync();
-        }
-    }
-
     /// <summary>An accepted connection holds while its source address is still this trunk's, with plain TCP allowed.</summary>
-    private string? StillAt(PlainPeer peer, IPAddress address) =>
-        Volatile.Read(ref _peers).ByAddress.TryGetValue(address, out var current) && current.Identity.PeerId == peer.Identity.PeerId
-            ? null
-            : $"{peer.Identity.Name} is no longer a plain TCP trunk at {address}";
+    private string? StillAt(PlainPeer peer, IPAddress address) => _flows.StillHolds(peer, Volatile.Read(ref _peers).ByAddress.GetValueOrDefault(address), address);
 
     /// <summary>An opened connection holds while the trunk is still allowed plain TCP at the address it was opened to.</summary>
-    private string? StillHeld(PlainPeer peer) =>
-        Volatile.Read(ref _peers).ById.TryGetValue(peer.Identity.PeerId, out var current) && current.Remote.Equals(peer.Remote)
-            ? null
-            : $"{peer.Identity.Name} is no longer a plain TCP trunk at {peer.Remote}";
+    private string? StillHeld(PlainPeer peer)
+    {
+        var current = Volatile.Read(ref _peers).ById.GetValueOrDefault(peer.Identity.PeerId);
+        return _flows.StillHolds(peer, current is not null && current.Remote.Equals(peer.Remote) ? current : null, peer.Remote);
+    }
 }

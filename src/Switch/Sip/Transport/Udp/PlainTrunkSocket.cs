@@ -2,13 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
-using HostedPbx.Switch.Sip.Transport.Peers;
 
 namespace HostedPbx.Switch.Sip.Transport.Udp;
 
@@ -21,13 +19,10 @@ namespace HostedPbx.Switch.Sip.Transport.Udp;
 internal sealed class PlainTrunkSocket : IDisposable
 {
     private readonly Socket _socket;
-    private readonly ConnectionTable _connections;
+    private readonly PlainTrunkFlows _flows;
     private readonly ISipConnectionHandler _handler;
-    private readonly SipConnectionLimits _limits;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationToken _stopping;
-    private readonly ConcurrentDictionary<IPEndPoint, SipConnection> _flows = new();
+    private readonly ConcurrentDictionary<IPEndPoint, SipConnection> _byRemote = new();
     private readonly Lock _updating = new();
     private Dictionary<IPEndPoint, PlainPeer> _peers = [];
     private long _dropped;
@@ -38,28 +33,26 @@ internal sealed class PlainTrunkSocket : IDisposable
     {
         _socket = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(listen);
-        _connections = connections;
         _handler = handler;
-        // A UDP flow has no connection to go idle: it lives as long as its trunk is configured.
-        _limits = limits with { IdleTimeout = Timeout.InfiniteTimeSpan };
-        _time = time;
         _logger = logger;
-        _stopping = stopping;
-        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        // A UDP flow has no connection to go idle: it lives as long as its trunk is configured.
+        _flows = new PlainTrunkFlows(
+            SignallingTransport.Udp, (IPEndPoint)_socket.LocalEndPoint!, "plain trunk", connections, handler, limits with { IdleTimeout = Timeout.InfiniteTimeSpan },
+            time, logger, flow => _byRemote.TryRemove(new KeyValuePair<IPEndPoint, SipConnection>(flow.Remote, flow)), stopping);
         SwitchLog.PlainTrunkListening(logger, LocalEndPoint);
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _flows.LocalEndPoint;
 
     /// <summary>Our host:port in Via and Contact on these flows (RFC 3261 §18.1.1), so answers and in-dialog requests come here.</summary>
-    public string SentBy => LocalEndPoint.ToString();
+    public string SentBy => _flows.SentBy;
 
     /// <summary>Datagrams dropped unanswered because they came from no plain trunk's address.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>The flow of the plain trunk (or carrier) <paramref name="peerId"/>, or null when none is configured.</summary>
     public SipConnection? FlowOf(Guid peerId) =>
-        _flows.Values.FirstOrDefault(f => !f.IsClosed && f.Peer is { } peer && peer.Current.PeerId == peerId);
+        _byRemote.Values.FirstOrDefault(f => !f.IsClosed && f.Peer is { } peer && peer.Current.PeerId == peerId);
 
     /// <summary>
     /// Takes the plain trunks of a new directory: opens a flow for each new UDP address, and closes the flows of trunks that
@@ -78,17 +71,16 @@ internal sealed class PlainTrunkSocket : IDisposable
             }
 
             Volatile.Write(ref _peers, next);
-            foreach (var (remote, flow) in _flows)
+            foreach (var (remote, flow) in _byRemote)
             {
                 if (!next.TryGetValue(remote, out var peer) || peer.Identity.PeerId != flow.Peer!.Current.PeerId)
                 {
-                    _flows.TryRemove(remote, out _);
-                    SwitchLog.PlainFlowClosed(_logger, flow.Id, flow.Peer!.Current.Name, "the trunk is no longer allowed over plain UDP at this address");
-                    flow.Close();
+                    _byRemote.TryRemove(remote, out _);
+                    _flows.Close(flow, "the trunk is no longer allowed over plain UDP at this address");
                 }
             }
 
-            foreach (var peer in next.Values.Where(p => !_flows.ContainsKey(p.Remote)))
+            foreach (var peer in next.Values.Where(p => !_byRemote.ContainsKey(p.Remote)))
             {
                 Open(peer);
             }
@@ -113,7 +105,7 @@ internal sealed class PlainTrunkSocket : IDisposable
             }
 
             var source = (IPEndPoint)LocalEndPoint.Create(from);
-            if (!_flows.TryGetValue(source, out var flow) || flow.IsClosed)
+            if (!_byRemote.TryGetValue(source, out var flow) || flow.IsClosed)
             {
                 Interlocked.Increment(ref _dropped);
                 SwitchLog.PlainDatagramDropped(_logger, source);
@@ -126,11 +118,7 @@ internal sealed class PlainTrunkSocket : IDisposable
 
     public void Dispose()
     {
-        foreach (var flow in _flows.Values)
-        {
-            flow.Close();
-        }
-
+        _flows.CloseAll();
         _socket.Dispose();
     }
 
@@ -167,40 +155,15 @@ internal sealed class PlainTrunkSocket : IDisposable
 
     private void Open(PlainPeer peer)
     {
-        var identity = new PeerConnectionIdentity(peer.Identity, () => StillHolds(peer), _time);
-        var flow = new SipConnection(
-            _connections.NextId(), new DatagramFlowStream(_socket, peer.Remote), peer.Remote, identity, SslProtocols.None, "", _handler, _time, _limits, _logger)
+        var flow = _flows.Bind(peer, new DatagramFlowStream(_socket, peer.Remote), peer.Remote, () => StillHolds(peer));
+        // No cap to reach: a UDP trunk has one flow, opened here only when its address has none.
+        _flows.TryStart(flow, int.MaxValue, () =>
         {
-            Transport = SignallingTransport.Udp,
-            LocalSentBy = SentBy,
-        };
-        if (!_connections.TryAdd(flow, int.MaxValue))
-        {
-            return;
-        }
-
-        _flows[peer.Remote] = flow;
-        SwitchLog.PlainFlowOpened(_logger, flow.Id, peer.Identity.Name, peer.Remote);
-        _ = Task.Run(() => RunFlowAsync(flow), CancellationToken.None);
-    }
-
-    private async Task RunFlowAsync(SipConnection flow)
-    {
-        try
-        {
-            await flow.RunAsync(_stopping);
-        }
-        finally
-        {
-            _flows.TryRemove(new KeyValuePair<IPEndPoint, SipConnection>(flow.Remote, flow));
-            _connections.Remove(flow);
-            await flow.DisposeAsync();
-        }
+            _byRemote[peer.Remote] = flow;
+            SwitchLog.PlainFlowOpened(_logger, flow.Id, peer.Identity.Name, peer.Remote);
+        });
     }
 
     /// <summary>The flow holds while its trunk is still configured at this address with plain transport allowed.</summary>
-    private string? StillHolds(PlainPeer peer) =>
-        Volatile.Read(ref _peers).TryGetValue(peer.Remote, out var current) && current.Identity.PeerId == peer.Identity.PeerId
-            ? null
-            : $"{peer.Identity.Name} is no longer a plain trunk at {peer.Remote}";
+    private string? StillHolds(PlainPeer peer) => _flows.StillHolds(peer, Volatile.Read(ref _peers).GetValueOrDefault(peer.Remote), peer.Remote);
 }
