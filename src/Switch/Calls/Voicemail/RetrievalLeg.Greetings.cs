@@ -135,15 +135,16 @@ internal sealed partial class RetrievalLeg
         }
 
         var recorder = new GreetingRecorder((int)(GreetingUpload.MaxDuration.TotalSeconds * SampleRate));
+        // The limit runs from the moment the recording is said to start, not from whenever the first wait is armed.
+        using var limit = new CancellationTokenSource(GreetingUpload.MaxDuration, _mailboxes.Time);
         _endpoint.Sink = recorder;
         _played.Writer.TryWrite(($"record:{kind}", 0));
         try
         {
-            var deadline = _mailboxes.Time.GetUtcNow() + GreetingUpload.MaxDuration;
-            while (deadline - _mailboxes.Time.GetUtcNow() is { Ticks: > 0 } left)
+            while (true)
             {
                 // Digits other than # (RFC 4733 events never reach the recording) are passed over.
-                var digit = await NextDigitAsync(left);
+                var digit = await NextDigitAsync(limit.Token);
                 if (digit is null)
                 {
                     return null;

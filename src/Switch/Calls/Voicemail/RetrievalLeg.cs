@@ -419,13 +419,19 @@ internal sealed partial class RetrievalLeg : ApplicationLeg, IDigitReceiver, IDi
 
     private async Task<char?> NextDigitAsync(TimeSpan wait)
     {
+        using var timeout = new CancellationTokenSource(wait, _mailboxes.Time);
+        return await NextDigitAsync(timeout.Token);
+    }
+
+    /// <summary>The next digit, <see cref="NoDigit"/> once <paramref name="until"/> fires, or null when the caller hung up.</summary>
+    private async Task<char?> NextDigitAsync(CancellationToken until)
+    {
         if (_digits.Reader.TryRead(out var ready))
         {
             return ready;
         }
 
-        using var timeout = new CancellationTokenSource(wait, _mailboxes.Time);
-        var arrived = _digits.Reader.WaitToReadAsync(timeout.Token).AsTask();
+        var arrived = _digits.Reader.WaitToReadAsync(until).AsTask();
         await Task.WhenAny(arrived, _ended.Task);
         if (Ended)
         {
