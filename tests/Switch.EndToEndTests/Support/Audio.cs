@@ -25,18 +25,23 @@ internal static class Audio
     public static float[] ReadWav(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        var offset = 12;
+        if (!IsRiffWave(bytes))
+        {
+            throw new InvalidDataException($"{path} is not a WAV file: it does not begin with a RIFF/WAVE header ({bytes.Length} bytes).");
+        }
+
+        long offset = 12;
         while (offset + 8 <= bytes.Length)
         {
-            var id = System.Text.Encoding.ASCII.GetString(bytes, offset, 4);
-            var size = BitConverter.ToInt32(bytes, offset + 4);
+            var id = System.Text.Encoding.ASCII.GetString(bytes, (int)offset, 4);
+            var size = BitConverter.ToUInt32(bytes, (int)offset + 4);
             if (id == "data")
             {
-                var length = Math.Min(size < 0 ? int.MaxValue : size, bytes.Length - offset - 8) / 2;
+                var length = (int)(Math.Min(size, bytes.Length - offset - 8) / 2);
                 var samples = new float[length];
                 for (var i = 0; i < length; i++)
                 {
-                    samples[i] = BitConverter.ToInt16(bytes, offset + 8 + (i * 2));
+                    samples[i] = BitConverter.ToInt16(bytes, (int)offset + 8 + (i * 2));
                 }
 
                 return samples;
@@ -47,6 +52,42 @@ internal static class Audio
 
         return [];
     }
+
+    /// <summary>
+    /// The samples of a WAV file a peer is still writing, once the peer has finished it. linphone (mediastreamer2) leaves
+    /// the header's bytes zero while it records and writes the header when the call's stream stops, so the file is
+    /// finished once it begins with RIFF/WAVE. (Its sizes are not a test: linphone counts the header in the data size.)
+    /// </summary>
+    public static async Task<float[]> ReadFinishedWavAsync(string path, TimeSpan limit, Func<string> what)
+    {
+        await Eventually.GetAsync(() => Task.FromResult(IsFinished(path) ? (object?)true : null), limit,
+            () => $"{path} to be finished (RIFF header written; now {Describe(path)}); {what()}");
+        return ReadWav(path);
+
+        static bool IsFinished(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            return IsRiffWave(File.ReadAllBytes(path));
+        }
+    }
+
+    private static string Describe(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return "no file";
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        return $"{bytes.Length} bytes beginning {Convert.ToHexString(bytes.AsSpan(0, Math.Min(64, bytes.Length)))}";
+    }
+
+    private static bool IsRiffWave(byte[] bytes) =>
+        bytes.Length >= 12 && bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) && bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8);
 
     /// <summary>The highest normalized cross-correlation of <paramref name="received"/> against <paramref name="sent"/> within ±maxLag samples.</summary>
     public static double MaxNormalizedCorrelation(float[] sent, float[] received, int maxLag)

@@ -138,10 +138,10 @@ public sealed class AttendedTransferEndToEndTests(PostgresFixture database) : IA
         Assert.True(atCarol > 0.9, $"202's speech at 203: correlation {atCarol:0.000}\n{sut.Output}\n{carol.Log}");
 
         // linphone writes its recording's WAV header when the call ends.
-        await bob.WaitForAsync(" ended (", TimeSpan.FromSeconds(20), "202's call to end");
+        var heardByBob = await Audio.ReadFinishedWavAsync(bob.RecordingPath, TimeSpan.FromSeconds(20), () => "202's call to end\n" + bob.Log);
 
         // linphone's receive side adapts its jitter buffer after a stream (re)starts: compared per half second, as in LinphoneTests.
-        var atBob = Audio.MedianWindowCorrelation(sent, FromFirstSound(Audio.ReadWav(bob.RecordingPath)), 8000);
+        var atBob = Audio.MedianWindowCorrelation(sent, FromFirstSound(heardByBob), 8000);
         Assert.True(atBob > 0.9, $"203's speech at 202: median correlation {atBob:0.000} per half second\n{bob.Log}");
     }
 
