@@ -110,20 +110,6 @@ internal sealed class PlainCarrierScene : IAsyncDisposable
     public async Task<(string ByCarrier, string ByHandset)> RecordingsAsync() =>
         (await RecordingAsync(Carrier, "the carrier's recording"), await RecordingAsync(Handset, $"{HandsetNumber}'s recording"));
 
-    /// <summary>
-    /// Whether the capture's file, as dumpcap has written it so far, holds <paramref name="text"/> (plain SIP is readable
-    /// in it). dumpcap writes what it reads about twice a second, and a stop loses what it has not read yet: on a loaded
-    /// machine the file trails the wire, so a test that needs the call's last message waits for it here before stopping.
-    /// </summary>
-    public bool CaptureHolds(ReadOnlySpan<byte> text)
-    {
-        // Where LoopbackCapture.StartAsync writes, in the directory the scene gave it.
-        using var file = new FileStream(Path.Combine(Sut.WorkDirectory, "loopback.pcap"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var bytes = new byte[file.Length];
-        file.ReadExactly(bytes);
-        return bytes.AsSpan().IndexOf(text) >= 0;
-    }
-
     /// <summary>Each side heard the other: what the carrier and the handset recorded against what the other said.</summary>
     public void AssertSpeechBothWays(string heardByCarrier, string heardByHandset, string carrierName)
     {

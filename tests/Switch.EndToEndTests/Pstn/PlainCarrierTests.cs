@@ -100,7 +100,7 @@ public sealed partial class PlainCarrierTests(PostgresFixture database) : IAsync
         // The carrier had it, but the capture's file trails the wire (a clean run under load lost the BYE at the stop): stop
         // once the file holds a BYE in clear, which only the carrier's TCP leg carries (the handset's is TLS).
         await Eventually.GetAsync(
-            () => Task.FromResult(scene.CaptureHolds("BYE sip:"u8) ? (object?)true : null),
+            () => Task.FromResult(capture.FileHolds("BYE sip:"u8) ? (object?)true : null),
             TimeSpan.FromSeconds(30), () => "the BYE to the carrier in the capture's file\n" + capture.Log + sut.Output + carrier.Log);
         var packets = await capture.StopAsync(_cancel);
 

@@ -47,6 +47,18 @@ internal sealed class LoopbackCapture : IAsyncDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
+    /// <summary>
+    /// Whether the capture's file already holds <paramref name="bytes"/>. dumpcap writes its file about twice a second, so a
+    /// test that must not stop before a packet is in the file waits on this.
+    /// </summary>
+    public bool FileHolds(ReadOnlySpan<byte> bytes)
+    {
+        using var file = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var held = new byte[file.Length];
+        file.ReadExactly(held);
+        return held.AsSpan().IndexOf(bytes) >= 0;
+    }
+
     /// <summary>Stops the capture and reads what it holds.</summary>
     public async Task<List<CapturedPacket>> StopAsync(CancellationToken cancellationToken)
     {
