@@ -202,27 +202,51 @@ internal sealed class Call
     /// </summary>
     public void Start(IEnumerable<CallLeg> callees, CallForwarding? forwarding = null)
     {
-        lock (_gate)
+        t_depth++;
+        try
         {
-            _forwarding = forwarding;
-            ArmForwardTimer();
-            foreach (var callee in callees)
+            lock (_gate)
             {
-                callee.Call = this;
-                _callees.Add(callee);
-            }
+                // Starting is a decision like any event's: a leg that fails while it is offered (on this thread) waits its
+                // turn instead of ending the call halfway through the offers.
+                _deciding = true;
+                try
+                {
+                    _forwarding = forwarding;
+                    ArmForwardTimer();
+                    foreach (var callee in callees)
+                    {
+                        callee.Call = this;
+                        _callees.Add(callee);
+                    }
 
-            Dialled = _callees.Count > 0 ? _callees[0].Party : "";
+                    Dialled = _callees.Count > 0 ? _callees[0].Party : "";
 
-            _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
-            foreach (var callee in _callees)
-            {
-                callee.Invite(_calleeOffer);
+                    _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
+                    foreach (var callee in _callees)
+                    {
+                        callee.Invite(_calleeOffer);
+                    }
+
+                    // In progress from now on: the portal shows it among the active calls until the final record replaces
+                    // it. Queued under the lock and before any event a leg raised meanwhile is decided, so a call that
+                    // ends at once (a trunk refused on another thread) has its final record written after this one,
+                    // never overwritten by it: a clean run once left such a call "in progress" for ever.
+                    _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
+                    Drain();
+                }
+                finally
+                {
+                    _deciding = false;
+                }
             }
         }
+        finally
+        {
+            t_depth--;
+        }
 
-        // In progress from now on: the portal shows it among the active calls until the final record replaces it.
-        _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
+        RunDeferred();
     }
 
     public void OnCalleeProgress(CallLeg callee, int status) => Handle(CallEvent.CalleeProgress, callee, status: status);

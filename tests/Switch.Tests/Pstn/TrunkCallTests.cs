@@ -187,6 +187,44 @@ public sealed class TrunkCallTests : IAsyncDisposable
         Assert.Contains(audits, e => e.Action == "pstn.trunk.connect" && e.Reason!.Contains("do not include 'sbc.other.test'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Invite_TrunkRefusedAtOnce_EachCallsLastRecordIsItsEndedOne()
+    {
+        // A plain trunk without the operator's leave fails on the leg's own thread while the call is still starting: the
+        // start's "in progress" record must be queued before the end's, or it replaces it and the portal shows the call
+        // in progress for ever (a clean end-to-end run once did).
+        await using var harness = Harness(31840);
+        var plain = Trunk("Plain");
+        _directory = Directory([plain with { Endpoint = plain.Endpoint with { Transport = TrunkTransport.Udp } }]);
+        var alice = await harness.ConnectAsync(_tenant, "201", _ct);
+
+        var callIds = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var call = await alice.InviteAsync("030123456", _ct);
+            await alice.ResponseAsync(call.CallId, "INVITE", 480, _ct);
+            callIds.Add(call.CallId);
+        }
+
+        var records = new List<CallRecord>();
+        while (records.Count(r => r.EndedAt is not null) < callIds.Count)
+        {
+            records.Add(await harness.Records.Pending.ReadAsync(_ct));
+        }
+
+        while (harness.Records.Pending.TryRead(out var late))
+        {
+            records.Add(late);
+        }
+
+        Assert.Empty(harness.Calls.ActiveCalls);
+        Assert.All(callIds, id =>
+        {
+            var last = records.Last(r => r.SipCallId == id);
+            Assert.True(last is { EndedAt: not null, Outcome: CallOutcome.Unavailable }, $"call {id}: its last record says {last.Outcome}, ended {last.EndedAt}");
+        });
+    }
+
     private async Task<CallRecord> EndedRecordAsync(CallHarness harness)
     {
         while (true)
