@@ -11,11 +11,10 @@ namespace HostedPbx.Switch.Nodes;
 internal sealed class NodeHeartbeat(NodeTable table, TimeSpan interval, TimeProvider time, ILogger logger)
 {
     private IReadOnlyDictionary<string, LiveNode> _live = new Dictionary<string, LiveNode>();
+    private IReadOnlyList<ExternalCall> _otherNodesCalls = [];
 
     /// <summary>The live nodes as of the last beat (the TLS handshake reads it, so it never waits on the database).</summary>
     public IReadOnlyDictionary<string, LiveNode> Live => Volatile.Read(ref _live);
-
-    private IReadOnlyList<ExternalCall> _otherNodesCalls = [];
 
     /// <summary>
     /// The outbound calls to the telephone network that the other live nodes published, as of the last beat (the
@@ -60,10 +59,10 @@ internal sealed class NodeHeartbeat(NodeTable table, TimeSpan interval, TimeProv
             }
 
             Volatile.Write(ref _live, await table.LiveAsync(cancellationToken));
+            Volatile.Write(ref _otherNodesCalls, await table.OtherNodesCallsAsync(cancellationToken));
 
             // Last, once this node's row surely exists (joined again above if it had been expired): its calls refer to it.
             await table.PublishCallsAsync(ExternalCalls?.Invoke() ?? [], cancellationToken);
-            Volatile.Write(ref _otherNodesCalls, await table.OtherNodesCallsAsync(cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
