@@ -38,6 +38,7 @@ public sealed class PbxDbContext(DbContextOptions<PbxDbContext> options) : Ident
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<SwitchNode> SwitchNodes => Set<SwitchNode>();
+    public DbSet<SwitchNodeCall> SwitchNodeCalls => Set<SwitchNodeCall>();
     public DbSet<TrunkState> TrunkStates => Set<TrunkState>();
     public DbSet<PublishedRevocationList> PublishedRevocationLists => Set<PublishedRevocationList>();
     public DbSet<CertificateRevocation> CertificateRevocations => Set<CertificateRevocation>();

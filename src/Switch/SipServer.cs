@@ -110,7 +110,12 @@ internal sealed class SipServer(
         var pstnDirectory = new PstnDirectoryCache(new PstnDirectoryLoader(contexts, time, locator).LoadAsync, _logger);
         await pstnDirectory.RefreshAsync(cancellationToken);
         _directory.OnSwapped(swapped => _ = pstnDirectory.RefreshAsync(CancellationToken.None));
-        var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger);
+        var pstn = new PstnGate(() => pstnDirectory.Current, new PstnSuspensionStore(contexts, _logger), audit, time, _logger)
+        {
+            OtherNodes = () => heartbeat.OtherNodesCalls,
+        };
+        // The toll-fraud limits count every live node's outbound calls: each beat publishes this node's.
+        heartbeat.ExternalCalls = pstn.RunningHere;
         // Trunk legs reach carriers through the peer connector, made below once the identity gate exists.
         PeerConnector? connector = null;
         Func<PeerConnector> connectorMade = () => connector ?? throw new InvalidOperationException("The peer connector is made before the switch listens.");

@@ -1746,6 +1746,31 @@ namespace HostedPbx.Data.Migrations
                     b.ToTable("switch_nodes", (string)null);
                 });
 
+            modelBuilder.Entity("HostedPbx.Data.Entities.SwitchNodeCall", b =>
+                {
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("node_name");
+
+                    b.Property<Guid>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("NodeName", "CallId")
+                        .HasName("pk_switch_node_calls");
+
+                    b.ToTable("switch_node_calls", (string)null);
+                });
+
             modelBuilder.Entity("HostedPbx.Data.Entities.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2702,6 +2727,16 @@ namespace HostedPbx.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_retention_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("HostedPbx.Data.Entities.SwitchNodeCall", b =>
+                {
+                    b.HasOne("HostedPbx.Data.Entities.SwitchNode", null)
+                        .WithMany()
+                        .HasForeignKey("NodeName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_switch_node_calls_switch_nodes_node_name");
                 });
 
             modelBuilder.Entity("HostedPbx.Data.Entities.Tenant", b =>

@@ -111,6 +111,38 @@ internal sealed class NodeTable(
             .ToDictionaryAsync(n => n.Name, n => new LiveNode(n.Name, n.SipAddress, n.CertificateFingerprint, n.Draining), StringComparer.Ordinal, cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces this node's published outbound calls with <paramref name="calls"/>, in one transaction: another node
+    /// reads either the last beat's set or this one, never a mix or a sum of both.
+    /// </summary>
+    public async Task PublishCallsAsync(IReadOnlyList<ExternalCall> calls, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.SwitchNodeCalls.Where(c => c.NodeName == name).ExecuteDeleteAsync(ct);
+            db.SwitchNodeCalls.AddRange(calls.Select(c => new SwitchNodeCall { NodeName = name, CallId = c.CallId, TenantId = c.TenantId, AnsweredAt = c.AnsweredAt }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The outbound calls the other live nodes (heartbeat within the bound, draining or not) published with their last
+    /// beat. A node silent past the bound counts for nothing, even before it is expired: its calls went with it.
+    /// </summary>
+    public async Task<IReadOnlyList<ExternalCall>> OtherNodesCallsAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - deadAfter;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.SwitchNodeCalls.AsNoTracking()
+            .Where(c => c.NodeName != name)
+            .Join(db.SwitchNodes.Where(n => n.LastHeartbeatAt >= cutoff), c => c.NodeName, n => n.Name, (c, n) => new ExternalCall(c.CallId, c.TenantId, c.AnsweredAt))
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>Marks this node draining: it takes no new calls, and no other node should send it any.</summary>
     public async Task MarkDrainingAsync(CancellationToken cancellationToken)
     {

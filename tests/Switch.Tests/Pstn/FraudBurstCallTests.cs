@@ -8,6 +8,7 @@ using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
 using HostedPbx.Switch.Calls.Trunks;
+using HostedPbx.Switch.Nodes;
 using HostedPbx.Switch.Sip.Transport.Peers;
 using HostedPbx.Switch.Tests.Calls.Support;
 using HostedPbx.Switch.Tests.Transport.Peers;
@@ -158,6 +159,37 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Invite_OneCallHereAndOnePublishedByAnotherLiveNode_LimitOfTwoReached_NextCallRefusedAsOnOneNode_112StillGoes()
+    {
+        // Another live node published one running call of this tenant (and one of another tenant, which never counts here).
+        IReadOnlyList<ExternalCall> otherNodes = [new(Guid.CreateVersion7(), _tenant, null), new(Guid.CreateVersion7(), Guid.CreateVersion7(), null)];
+        await using var harness = Harness(37300, () => otherNodes);
+        _directory = Directory(Trunk(), burstAttempts: 10, maxConcurrent: 2);
+        var alice = await harness.ConnectAsync(_tenant, "201", _ct);
+
+        var first = await alice.InviteAsync("030123456", _ct);
+        var (carrier, _, _) = await CarrierAnswersAsync(alice, first);
+        var second = await alice.InviteAsync("030654321", _ct);
+        var refused = await alice.ResponseAsync(second.CallId, "INVITE", 503, _ct);
+        var emergency = await alice.InviteAsync("112", _ct);
+        var emergencyInvite = await carrier.RequestAsync("INVITE", _ct);
+        await carrier.SendAsync(carrier.Response(emergencyInvite, 486, "busy"), _ct);
+        await alice.ResponseAsync(emergency.CallId, "INVITE", 486, _ct);
+        // The other node's call ended (its next beat published none): the next call goes out again.
+        otherNodes = [];
+        var third = await alice.InviteAsync("030777777", _ct);
+        var thirdInvite = await carrier.RequestAsync("INVITE", _ct);
+        await carrier.SendAsync(carrier.Response(thirdInvite, 486, "busy"), _ct);
+        await alice.ResponseAsync(third.CallId, "INVITE", 486, _ct);
+
+        Assert.Equal("Too many external calls", Encoding.ASCII.GetString(refused.ReasonPhrase));
+        Assert.StartsWith("sip:112@", Encoding.UTF8.GetString(emergencyInvite.RequestUri), StringComparison.Ordinal);
+        Assert.StartsWith("sip:+4930777777@", Encoding.UTF8.GetString(thirdInvite.RequestUri), StringComparison.Ordinal);
+        var audited = Assert.Single(Drain(harness), e => e.Action == FraudAuditActions.Concurrent);
+        Assert.Contains("2 external calls active, the limit is 2", audited.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invite_MinutesOfEndedCallsAndTheRunningOne_ReachTheHourLimit_NextCallRefused()
     {
         await using var harness = Harness(37280);
@@ -196,8 +228,9 @@ public sealed class FraudBurstCallTests : IAsyncDisposable
         }
     }
 
-    private CallHarness Harness(int mediaPortMin) =>
-        new(mediaPortMin, mediaPortMin + 19, maxPendingInvitesPerDevice: 50, pstn: () => _directory, carrierTrust: new PeerTrust(_carrierPki.Anchors));
+    private CallHarness Harness(int mediaPortMin, Func<IReadOnlyList<ExternalCall>>? otherNodesCalls = null) =>
+        new(mediaPortMin, mediaPortMin + 19, maxPendingInvitesPerDevice: 50, pstn: () => _directory, carrierTrust: new PeerTrust(_carrierPki.Anchors),
+            otherNodesCalls: otherNodesCalls);
 
     private PstnTrunk Trunk()
     {

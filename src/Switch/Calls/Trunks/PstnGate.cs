@@ -2,6 +2,7 @@ using System.Net;
 using HostedPbx.Data.Entities;
 using HostedPbx.Data.Pstn;
 using HostedPbx.Switch.Diagnostics;
+using HostedPbx.Switch.Nodes;
 
 namespace HostedPbx.Switch.Calls.Trunks;
 
@@ -25,6 +26,30 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
 
     /// <summary>The calls in progress on this node (set by the call controller): for the concurrent-call and minute limits.</summary>
     public Func<IReadOnlyList<Call>>? ActiveCalls { get; set; }
+
+    /// <summary>
+    /// The outbound calls the other live switch nodes published with their last heartbeat (set by the switch; none on a
+    /// single node). Another node's calls are seen up to one heartbeat late (<c>Switch:NodeHeartbeatSeconds</c>, 5 s):
+    /// two nodes admitting a tenant's calls at the same instant can exceed its limits by the calls started within that
+    /// interval, never by more.
+    /// </summary>
+    public Func<IReadOnlyList<ExternalCall>>? OtherNodes { get; set; }
+
+    /// <summary>This node's outbound calls to the telephone network as the limits count them: what it publishes each heartbeat.</summary>
+    public IReadOnlyList<ExternalCall> RunningHere()
+    {
+        var running = new List<ExternalCall>();
+        foreach (var call in ActiveCalls?.Invoke() ?? [])
+        {
+            if (call.Callees.Append(call.Callee).Any(l => l is TrunkLeg { Emergency: false }))
+            {
+                // Minutes run from the carrier's answer only, not from another callee's.
+                running.Add(new ExternalCall(call.Id, call.TenantId, call is { AnsweredAt: { } answered, Callee: TrunkLeg } ? answered : null));
+            }
+        }
+
+        return running;
+    }
 
     public PstnAdmission Admit(Guid tenantId, string dialled, string caller, IPAddress? source)
     {
@@ -85,22 +110,23 @@ internal sealed class PstnGate(Func<PstnDirectory> directory, PstnSuspensionStor
     }
 
     /// <summary>
-    /// The tenant's outbound calls to the telephone network on this node (ringing or answered; emergency calls never
-    /// count) and the minutes the answered ones have run so far.
+    /// The tenant's outbound calls to the telephone network on this node and, where there are others, on every other
+    /// live node (ringing or answered; emergency calls never count) and the minutes the answered ones have run so far,
+    /// at this node's clock.
     /// </summary>
     private (int Running, ExternalMinutes Minutes) Outbound(Guid tenantId)
     {
         var now = time.GetUtcNow();
         var (running, minutes) = (0, ExternalMinutes.None);
-        foreach (var call in ActiveCalls?.Invoke() ?? [])
+        foreach (var call in RunningHere().Concat(OtherNodes?.Invoke() ?? []))
         {
-            if (call.TenantId != tenantId || !call.Callees.Append(call.Callee).Any(l => l is TrunkLeg { Emergency: false }))
+            if (call.TenantId != tenantId)
             {
                 continue;
             }
 
             running++;
-            if (call is { AnsweredAt: { } answered, Callee: TrunkLeg })
+            if (call.AnsweredAt is { } answered)
             {
                 minutes = minutes.Plus(ExternalMinutes.Of(answered, null, now));
             }

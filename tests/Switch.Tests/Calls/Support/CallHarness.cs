@@ -44,7 +44,8 @@ internal sealed class CallHarness : IAsyncDisposable
     public CallHarness(int mediaPortMin = 31000, int mediaPortMax = 31199, int maxPendingInvitesPerDevice = 10, Func<PstnDirectory>? pstn = null,
         Func<CallHarness, Mailboxes>? mailboxes = null, Func<CallHarness, HostedPbx.Switch.Calls.Recording.CallRecorder>? recorder = null,
         PeerTrust? carrierTrust = null, KeyProtector? keys = null, HostedPbx.Switch.Tests.Nodes.NodeSide? node = null,
-        HostedPbx.Switch.Sip.Transport.Resolution.SipServerLocator? locator = null, int? keepaliveMisses = null)
+        HostedPbx.Switch.Sip.Transport.Resolution.SipServerLocator? locator = null, int? keepaliveMisses = null,
+        Func<IReadOnlyList<HostedPbx.Switch.Nodes.ExternalCall>>? otherNodesCalls = null)
     {
         Scheduler = new SipTimerScheduler(Time);
         Audit = new SwitchAudit(Time);
@@ -57,7 +58,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Transactions, Scheduler, Timers, Connections, Bindings, Relay, ports, Prompts, Records, Audit, Time,
             new CallLimits("127.0.0.1:5061", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), maxPendingInvitesPerDevice),
             NullLogger.Instance,
-            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance), Mailboxes,
+            pstn is null ? null : new PstnGate(pstn, new PstnSuspensionStore(null, NullLogger.Instance), Audit, Time, NullLogger.Instance) { OtherNodes = otherNodesCalls }, Mailboxes,
             // Trunk legs (issue 11) when the test plays a carrier: they reach it through a peer connector made below.
             carrierTrust is null || pstn is null ? null : Trunks = new TrunkServices(pstn, () => _connector!, new TrunkChannels(), keys, Audit, NullLogger.Instance)
             {
