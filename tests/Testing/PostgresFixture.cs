@@ -1,6 +1,7 @@
 using HostedPbx.Data;
 using HostedPbx.Data.Hosting;
 using HostedPbx.Data.Tenancy;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Respawn;
 using Xunit;
@@ -108,7 +109,10 @@ public sealed class PostgresFixture : IAsyncLifetime
         return db;
     }
 
-    public PbxDbContext CreateSwitchContext() => new(DataServices.CreateOptions(_switchSource!));
+    public PbxDbContext CreateSwitchContext() => new(SwitchOptions);
+
+    /// <summary>Context options as the switch's role, on the fixture's one pool: for a context factory the switch's stores take.</summary>
+    public DbContextOptions<PbxDbContext> SwitchOptions => DataServices.CreateOptions(_switchSource!);
 
     public async ValueTask DisposeAsync()
     {

@@ -109,7 +109,7 @@ public sealed class NodeCallsTests
     private static List<ExternalCall> Sorted(IEnumerable<ExternalCall> calls) => [.. calls.OrderBy(c => c.CallId)];
 
     private static PooledDbContextFactory<PbxDbContext> SwitchContexts(PostgresFixture database) =>
-        new(DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+        new(database.SwitchOptions);
 
     private static async Task<(Guid T, Guid U)> TwoTenantsAsync(PostgresFixture database)
     {

@@ -158,7 +158,7 @@ public sealed class NodeTableTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static PooledDbContextFactory<PbxDbContext> SwitchContexts(PostgresFixture database) =>
-        new(DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+        new(database.SwitchOptions);
 
     private async Task<Guid> AddRegistrationAsync(PostgresFixture database, string node, string mac)
     {

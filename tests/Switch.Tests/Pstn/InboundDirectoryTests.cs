@@ -37,7 +37,7 @@ public sealed class InboundDirectoryTests
         }
 
         var contexts = new PooledDbContextFactory<PbxDbContext>(
-            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+            database.SwitchOptions);
         var directory = await new PstnDirectoryLoader(contexts).LoadAsync(_ct);
 
         var ownCarrier = Identity(activePstn.Carrier);

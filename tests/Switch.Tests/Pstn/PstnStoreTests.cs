@@ -26,7 +26,7 @@ public sealed class PstnStoreTests
         }
 
         var contexts = new PooledDbContextFactory<PbxDbContext>(
-            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+            database.SwitchOptions);
         var directory = await new PstnDirectoryLoader(contexts).LoadAsync(TestContext.Current.CancellationToken);
         await new PstnSuspensionStore(contexts, NullLogger.Instance)
             .SuspendAsync(tenantId, TestClock.Now, "11 international attempts within 5 minutes", TestContext.Current.CancellationToken);

@@ -52,7 +52,7 @@ public sealed class TenantFeatureCodeTests
         }
 
         var contexts = new PooledDbContextFactory<PbxDbContext>(
-            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+            database.SwitchOptions);
         var book = await RecordingPolicyBook.LoadAsync(contexts, TestContext.Current.CancellationToken);
 
         Assert.Equal(new RecordingFeatureCodes("*5", "*66"), book.Codes(chose));

@@ -100,7 +100,7 @@ public sealed class VendorAnchorTlsTests : IDisposable
         }
 
         var directory = await new DeviceDirectoryLoader(new PooledDbContextFactory<PbxDbContext>(
-            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()))).LoadAsync(TestContext.Current.CancellationToken);
+            database.SwitchOptions)).LoadAsync(TestContext.Current.CancellationToken);
         var authenticator = new DeviceAuthenticator(TimeProvider.System);
 
         var wrongVendor = authenticator.Authenticate(yealinkCertificate.Certificate, [.. yealinkCertificate.Issuers], directory);

@@ -38,7 +38,7 @@ public sealed class KeepaliveStoreTests
         }
 
         var contexts = new PooledDbContextFactory<PbxDbContext>(
-            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+            database.SwitchOptions);
         var a = new TrunkStateStore(contexts, "node-a", NullLogger.Instance);
         var b = new TrunkStateStore(contexts, "node-b", NullLogger.Instance);
         var trunk = pstn.Trunk;

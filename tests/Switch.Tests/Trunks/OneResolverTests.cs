@@ -52,7 +52,7 @@ public sealed class OneResolverTests : IAsyncDisposable
         }
 
         var contexts = new PooledDbContextFactory<PbxDbContext>(
-            DataServices.CreateOptions(new Npgsql.NpgsqlDataSourceBuilder(database.SwitchConnectionString).Build()));
+            database.SwitchOptions);
         var directory = await new PstnDirectoryLoader(contexts, null, SipServerLocator.Create(_dns.Address)).LoadAsync(_ct);
 
         var bound = directory.PlainPeers.ToDictionary(p => p.Identity.PeerId, p => p.Remote);
