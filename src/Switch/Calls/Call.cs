@@ -200,54 +200,32 @@ internal sealed class Call
     /// Offers the call to every callee leg in parallel and starts the no-answer timer, and the callee's own
     /// "forward on no answer" timer when <paramref name="forwarding"/> says it has one.
     /// </summary>
-    public void Start(IEnumerable<CallLeg> callees, CallForwarding? forwarding = null)
+    public void Start(IEnumerable<CallLeg> callees, CallForwarding? forwarding = null) => Decided(() =>
     {
-        t_depth++;
-        try
+        // Starting is a decision like any event's: a leg that fails while it is offered (on this thread) waits its turn
+        // instead of ending the call halfway through the offers.
+        _forwarding = forwarding;
+        ArmForwardTimer();
+        foreach (var callee in callees)
         {
-            lock (_gate)
-            {
-                // Starting is a decision like any event's: a leg that fails while it is offered (on this thread) waits its
-                // turn instead of ending the call halfway through the offers.
-                _deciding = true;
-                try
-                {
-                    _forwarding = forwarding;
-                    ArmForwardTimer();
-                    foreach (var callee in callees)
-                    {
-                        callee.Call = this;
-                        _callees.Add(callee);
-                    }
-
-                    Dialled = _callees.Count > 0 ? _callees[0].Party : "";
-
-                    _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
-                    foreach (var callee in _callees)
-                    {
-                        callee.Invite(_calleeOffer);
-                    }
-
-                    // In progress from now on: the portal shows it among the active calls until the final record replaces
-                    // it. Queued under the lock and before any event a leg raised meanwhile is decided, so a call that
-                    // ends at once (a trunk refused on another thread) has its final record written after this one,
-                    // never overwritten by it: a clean run once left such a call "in progress" for ever.
-                    _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
-                    Drain();
-                }
-                finally
-                {
-                    _deciding = false;
-                }
-            }
-        }
-        finally
-        {
-            t_depth--;
+            callee.Call = this;
+            _callees.Add(callee);
         }
 
-        RunDeferred();
-    }
+        Dialled = _callees.Count > 0 ? _callees[0].Party : "";
+
+        _noAnswer = _environment.Time.CreateTimer(static s => ((Call)s!).Handle(CallEvent.NoAnswer, null), this, _environment.Limits.NoAnswer, Timeout.InfiniteTimeSpan);
+        foreach (var callee in _callees)
+        {
+            callee.Invite(_calleeOffer);
+        }
+
+        // In progress from now on: the portal shows it among the active calls until the final record replaces it. Queued
+        // under the lock and before any event a leg raised meanwhile is decided, so a call that ends at once (a trunk
+        // refused on another thread) has its final record written after this one, never overwritten by it: a clean run
+        // once left such a call "in progress" for ever.
+        _environment.Records.Write(CallFacts.Record(this, CallOutcome.InProgress, null, endedAt: null));
+    });
 
     public void OnCalleeProgress(CallLeg callee, int status) => Handle(CallEvent.CalleeProgress, callee, status: status);
 
@@ -310,22 +288,31 @@ internal sealed class Call
     /// leg that fails at once while the call offers it, on the same thread) waits its turn, so every decision sees the
     /// state the one before it left, never a state about to be overwritten.
     /// </summary>
-    private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0, List<CallLeg>? legs = null, object? detail = null)
+    private void Handle(CallEvent happened, CallLeg? leg, SipRequest? request = null, int status = 0, List<CallLeg>? legs = null, object? detail = null) =>
+        Decided(() => _pending.Enqueue(new PendingEvent(happened, leg, request, status, legs, detail)));
+
+    /// <summary>
+    /// Runs <paramref name="step"/> under the lock, then decides every event it (or anything meanwhile) queued, unless a
+    /// decision on this thread is already under way: that one decides them when it gets to them. Deferred work runs once
+    /// no decision is under way on this thread.
+    /// </summary>
+    private void Decided(Action step)
     {
         t_depth++;
         try
         {
             lock (_gate)
             {
-                _pending.Enqueue(new PendingEvent(happened, leg, request, status, legs, detail));
                 if (_deciding)
                 {
+                    step();
                     return;
                 }
 
                 _deciding = true;
                 try
                 {
+                    step();
                     Drain();
                 }
                 finally
