@@ -69,7 +69,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
         File.WriteAllText(certificate, combinedPem);
         var ca = Path.Combine(directory, "ca.crt");
         File.WriteAllText(ca, caPem);
-        var sipPort = FreeListenPort();
+        var sipPort = BaresipPorts.SipListen();
         var controlPort = PartProcess.FreePort();
         var consolePort = PartProcess.FreePort();
         var rtp = FreeRtpRange();
@@ -138,40 +138,6 @@ internal sealed class BaresipPeer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return peer;
-    }
-
-    /// <summary>
-    /// A port for sip_listen: baresip takes it for UDP and TCP and the next one for TLS, so both must be free
-    /// (a free port whose neighbour was taken made baresip fail with "Address already in use" under load).
-    /// </summary>
-    private static int FreeListenPort()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = PartProcess.FreePort();
-            if (port < 65535 && IsFree(port) && IsFree(port + 1))
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("no two neighbouring free loopback ports for baresip");
-
-        static bool IsFree(int port)
-        {
-            try
-            {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
-                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                udp.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }
     }
 
     /// <summary>

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using HostedPbx.Data.Entities;
 using HostedPbx.Provisioning.Features.Vendors;
 using HostedPbx.Provisioning.Tests.Support;
+using HostedPbx.Testing;
 
 namespace HostedPbx.Provisioning.Tests.Features.Vendors;
 
@@ -85,15 +84,15 @@ public sealed class BaresipTemplateTests
             var baseModel = HandsetScenarios.Create(DeviceVendor.Baresip, HandsetScenarios.TwoHostileLines);
             var model = baseModel with
             {
-                SwitchPort = FreeTcpPort(), // nothing listens there: REGISTER is refused on loopback and goes nowhere else
+                SwitchPort = PartProcess.FreePort(), // nothing listens there: REGISTER is refused on loopback and goes nowhere else
                 BackupSwitchHost = backup ? "127.0.0.1" : null,
-                BackupSwitchPort = backup ? FreeTcpPort() : null,
+                BackupSwitchPort = backup ? PartProcess.FreePort() : null,
                 Baresip = baseModel.Baresip! with
                 {
                     CertificatePath = device,
                     CaPath = ca,
-                    SipListen = $"127.0.0.1:{FreeTcpPort()}",
-                    ControlListen = $"127.0.0.1:{FreeTcpPort()}",
+                    SipListen = $"127.0.0.1:{BaresipPorts.SipListen()}",
+                    ControlListen = $"127.0.0.1:{PartProcess.FreePort()}",
                     RecordingPath = dir.FullName,
                 },
             };
@@ -167,12 +166,5 @@ public sealed class BaresipTemplateTests
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(100));
         File.WriteAllText(devicePemPath, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
         File.WriteAllText(caPath, certificate.ExportCertificatePem() + "\n");
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
