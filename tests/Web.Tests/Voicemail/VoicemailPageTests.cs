@@ -81,6 +81,33 @@ public sealed class VoicemailPageTests(Portal portal) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Settings_WhileThePageIsStillLoading_NoFormWithBlankDefaultsToTypeIntoOrSave()
+    {
+        await using (var owner = portal.Database.CreateOwnerContext())
+        {
+            var extension = await owner.Extensions.SingleAsync(e => e.Id == _acme.Extension.Id, TestContext.Current.CancellationToken);
+            extension.ForwardNoAnswerSeconds = 45;
+            await owner.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Portal.OpenAsync(_page, $"/tenants/{_acme.Tenant.Id}/extensions");
+        // The page's last query (its greetings) waits on a lock, while the tenant above it loads at once: the moment a
+        // slow database opens up in real use.
+        await using var blocker = portal.Database.CreateOwnerContext();
+        await using (var hold = await blocker.Database.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            await blocker.Database.ExecuteSqlRawAsync("LOCK TABLE voicemail_greetings IN ACCESS EXCLUSIVE MODE", TestContext.Current.CancellationToken);
+            await _page.GetByRole(AriaRole.Link, new() { Name = "Mailbox" }).ClickAsync();
+            await Assertions.Expect(_page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Loading…");
+            await Assertions.Expect(_page.Locator("#vm-no-answer")).ToHaveCountAsync(0);
+            await hold.RollbackAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Assertions.Expect(_page.Locator("#vm-no-answer")).ToHaveValueAsync("45");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Status)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Settings_WeakPinAndBadGreeting_MessagesBesideTheFields_NothingWritten()
     {
         await Portal.OpenAsync(_page, $"/tenants/{_acme.Tenant.Id}/extensions/{_acme.Extension.Id}/voicemail");
