@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace HostedPbx.Testing;
@@ -108,12 +106,8 @@ public sealed class PartProcess : IAsyncDisposable
         throw new TimeoutException($"{health} did not answer Healthy.\n{Error}\n{Output}");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port, free for TCP and UDP, for a process the test starts (<see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort() => LoopbackPorts.Free();
 
     private static string ArtifactsBin
     {

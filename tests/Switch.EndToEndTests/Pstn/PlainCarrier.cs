@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.EndToEndTests.Support;
 using HostedPbx.Testing;
@@ -19,14 +17,6 @@ internal static class PlainCarrier
     public static BaresipPeer Start(string root, string number, string audioSource, int seconds) =>
         BaresipPeer.Start(root, "legacy-carrier", number, 0, "", "", audioSource, seconds,
             account: $"<sip:{number}@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu");
-
-    /// <summary>A loopback UDP port free right now, for the switch's plain-trunk socket.</summary>
-    public static int FreeUdpPort()
-    {
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)udp.LocalEndPoint!).Port;
-    }
 
     /// <summary>
     /// The tenant's own trunk to the carrier over UDP (or <paramref name="transport"/>) with SRTP off and the operator's leave, a route for <c>+49*</c>, and

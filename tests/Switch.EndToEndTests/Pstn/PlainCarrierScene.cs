@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using HostedPbx.Data.Entities;
 using HostedPbx.Switch.EndToEndTests.Support;
 using HostedPbx.Testing;
@@ -55,7 +53,8 @@ internal sealed class PlainCarrierScene : IAsyncDisposable
     public static async Task<PlainCarrierScene> StartAsync(
         PostgresFixture database, (string Name, string Number) handset, TrunkTransport transport, bool plainAllowed, bool capture, CancellationToken cancellationToken)
     {
-        var plainPort = FreePlainPort();
+        // Free for UDP and TCP: RFC 3261 §18.2.1, the switch listens on both at the plain-trunk port.
+        var plainPort = PartProcess.FreePort();
         var sut = await SwitchUnderTest.StartAsync(
             database, new Dictionary<string, string?> { ["Switch__PlainTrunkListen"] = $"127.0.0.1:{plainPort}" }, null, cancellationToken);
         var scene = new PlainCarrierScene(database, sut, plainPort) { HandsetNumber = handset.Number };
@@ -127,25 +126,6 @@ internal sealed class PlainCarrierScene : IAsyncDisposable
         for (var i = _started.Count - 1; i >= 0; i--)
         {
             await _started[i].DisposeAsync();
-        }
-    }
-
-    /// <summary>A loopback port free right now for UDP and TCP: RFC 3261 §18.2.1, the switch listens on both at the plain-trunk port.</summary>
-    private static int FreePlainPort()
-    {
-        while (true)
-        {
-            var port = PlainCarrier.FreeUdpPort();
-            try
-            {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP: another.
-            }
         }
     }
 

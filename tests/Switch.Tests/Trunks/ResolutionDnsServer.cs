@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using DnsClient;
+using HostedPbx.Testing;
 
 namespace HostedPbx.Switch.Tests.Trunks;
 
@@ -27,12 +27,8 @@ internal sealed class ResolutionDnsServer : IAsyncDisposable
     /// <summary>Starts dnsmasq with <paramref name="records"/> (dnsmasq options such as <c>--srv-host=…</c>) and waits until it answers.</summary>
     public static async Task<ResolutionDnsServer> StartAsync(IEnumerable<string> records, CancellationToken cancellationToken)
     {
-        int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
+        // dnsmasq listens on the port for UDP and TCP.
+        var port = LoopbackPorts.Free();
 
         var start = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in (string[])[
