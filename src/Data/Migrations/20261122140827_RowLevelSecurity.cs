@@ -35,16 +35,24 @@ namespace HostedPbx.Data.Migrations
 
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Roles are cluster-wide: create them once, whatever database is migrated first.
+            // Roles are cluster-wide: create them once, whatever database is migrated first. Another database of the
+            // cluster may be migrated at the same moment (the test assemblies' are): its CREATE ROLE then commits first
+            // and this one fails on the role's unique name, which only means the role is there. (Changed after release
+            // only in how a lost race ends; a database that ran this migration has the same roles either way.)
             migrationBuilder.Sql("""
                 DO $$
+                DECLARE
+                    role text;
                 BEGIN
-                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hostedpbx_app') THEN
-                        CREATE ROLE hostedpbx_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                    END IF;
-                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hostedpbx_switch') THEN
-                        CREATE ROLE hostedpbx_switch LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                    END IF;
+                    FOREACH role IN ARRAY ARRAY['hostedpbx_app', 'hostedpbx_switch'] LOOP
+                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role) THEN
+                            BEGIN
+                                EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', role);
+                            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                                NULL;
+                            END;
+                        END IF;
+                    END LOOP;
                 END
                 $$;
                 """);
