@@ -34,7 +34,7 @@ public sealed class ExtensionTests(Portal portal) : IAsyncLifetime
         await Portal.OpenAsync(_page, $"/tenants/{_acme.Tenant.Id}/extensions");
         // Line 1 is a header; line 3 has a bad number, line 5 repeats 301, line 6 is already taken (201 exists).
         var csv = "number,display name,voicemail e-mail\n301,Ann One,ann@example.test\n3x1,Bad Number\n302,\"Doe, Jane\"\n301,Ann Again\n201,Taken\n";
-        await _page.SetInputFilesAsync("#csv-file", new FilePayload { Name = "staff.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await Portal.ChooseFileAsync(_page, "#csv-file", new FilePayload { Name = "staff.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
 
         var preview = _page.GetByTestId("csv-preview");
         await Assertions.Expect(preview).ToContainTextAsync("The number is 2 to 8 digits.");

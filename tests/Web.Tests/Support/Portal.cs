@@ -162,6 +162,16 @@ public sealed class Portal : IAsyncLifetime
         await page.Locator("[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
+    /// <summary>
+    /// Chooses a file on a Blazor <c>InputFile</c> once Blazor's script has hooked the element (it marks it then): a file
+    /// set before that raises no change the server hears. A person cannot choose a file that fast; a test can.
+    /// </summary>
+    public static async Task ChooseFileAsync(IPage page, string selector, FilePayload file)
+    {
+        await page.WaitForFunctionAsync("s => document.querySelector(s)?._blazorInputFileNextFileId !== undefined", selector);
+        await page.SetInputFilesAsync(selector, file);
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var directory = Path.Combine(RepositoryRoot, ".data", "test-results", "screenshots");

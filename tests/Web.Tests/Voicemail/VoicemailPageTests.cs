@@ -120,7 +120,7 @@ public sealed class VoicemailPageTests(Portal portal) : IAsyncLifetime
         var noAnswerField = _page.Locator(".field", new() { Has = _page.Locator("#vm-no-answer") });
         await Assertions.Expect(noAnswerField.Locator(".validation-message")).ToContainTextAsync("5 to 120 seconds");
 
-        await _page.SetInputFilesAsync("#greeting-Unavailable", new FilePayload { Name = "hello.wav", MimeType = "audio/wav", Buffer = "not a sound"u8.ToArray() });
+        await Portal.ChooseFileAsync(_page, "#greeting-Unavailable", new FilePayload { Name = "hello.wav", MimeType = "audio/wav", Buffer = "not a sound"u8.ToArray() });
         await Assertions.Expect(_page.GetByTestId("greeting-Unavailable").Locator(".validation-message")).ToContainTextAsync("not a WAV audio file");
         await Portal.ScreenshotAsync(_page, "voicemail-settings-refused");
 
