@@ -28,6 +28,9 @@ internal sealed record LoadOptions
           --suite NAME            the SRTP suite on both legs (default AES_CM_128_HMAC_SHA1_80; e.g. AEAD_AES_128_GCM)
           --receive-threads R     receiver threads, epoll + recvmmsg (default 1)
           --receive-gather-us U   a quiet receive round sleeps U µs (default 1000; jitter reads up to U late)
+          --restart               last, restart the switch and time every handset's reconnection (a reconnect storm)
+          --storm-parallel K      TLS handshakes in flight during that storm, each handset from its own loopback
+                                  address (default 256)
         """;
 
     public required string Database { get; init; }
@@ -48,6 +51,12 @@ internal sealed record LoadOptions
     public int CallParallel { get; init; } = 16;
     public int PacerThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Restart the switch after the other phases and time the handsets' reconnection.</summary>
+    public bool Restart { get; init; }
+
+    /// <summary>Handshakes in flight while the handsets reconnect after the restart.</summary>
+    public int StormParallel { get; init; } = 256;
+
     /// <summary>Threads reading the endpoints' sockets (epoll + recvmmsg, the switch's engine parts).</summary>
     public int ReceiveThreads { get; init; } = 1;
 
@@ -66,7 +75,7 @@ internal sealed record LoadOptions
         var environment = new List<KeyValuePair<string, string>>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] is "--recreate-database" or "--baresip")
+            if (args[i] is "--recreate-database" or "--baresip" or "--restart")
             {
                 flags.Add(args[i]);
             }
@@ -119,6 +128,8 @@ internal sealed record LoadOptions
             ConnectParallel = Int(values, "--connect-parallel", 8),
             CallParallel = Int(values, "--call-parallel", 16),
             PacerThreads = Int(values, "--pacer-threads", Environment.ProcessorCount),
+            Restart = flags.Contains("--restart"),
+            StormParallel = Int(values, "--storm-parallel", 256),
             ReceiveThreads = Int(values, "--receive-threads", 1),
             Suite = suite,
             ReceiveGather = TimeSpan.FromMicroseconds(Int(values, "--receive-gather-us", 1000)),
@@ -126,6 +137,12 @@ internal sealed record LoadOptions
         if (options.Handsets < 2 * options.Calls + (options.Baresip ? 2 : 0))
         {
             error = "--handsets must be at least twice --calls (plus 2 with --baresip).";
+            return null;
+        }
+
+        if (options.Restart && options.Target is not null)
+        {
+            error = "--restart needs a switch the tool starts itself (not --target).";
             return null;
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using HostedPbx.Switch.LoadTool.Measuring;
 using HostedPbx.Switch.LoadTool.Setup;
 using HostedPbx.Switch.LoadTool.Sip;
@@ -21,28 +22,11 @@ internal sealed partial class LoadRun
         var registered = new SipHandset?[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectParallel, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var handset = new SipHandset(identities[i], Sip);
-            try
+            (registered[i], var failure) = await ConnectAndRegisterAsync(identities[i], null, seeder, ct);
+            if (failure is not null && Interlocked.Increment(ref failures) <= 3)
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                limit.CancelAfter(TimeSpan.FromSeconds(30));
-                await handset.ConnectAsync(options.Target is null ? seeder.Root.Certificate : null, limit.Token);
-                if (await handset.RegisterAsync(RegisterExpires, limit.Token) == 200)
-                {
-                    registered[i] = handset;
-                    return;
-                }
+                Console.Error.WriteLine($"handset {identities[i].Number}: {failure}");
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
-            {
-                if (Volatile.Read(ref failures) < 3)
-                {
-                    Console.Error.WriteLine($"handset {identities[i].Number}: {ex.GetType().Name}: {ex.Message}");
-                }
-            }
-
-            Interlocked.Increment(ref failures);
-            await handset.DisposeAsync();
         });
         var elapsed = timer.Elapsed;
         _handsets.AddRange(registered.OfType<SipHandset>());
@@ -56,6 +40,34 @@ internal sealed partial class LoadRun
         report.Add("switch RSS", $"{Mib(before.RssBytes)} before, {Mib(after.RssBytes)} after {ok} registrations{(gcBefore && gcAfter ? " (each read after an induced full GC)" : " (no GC could be induced: includes GC slack)")}");
         report.Add("switch memory per registered handset", $"{(after.RssBytes - before.RssBytes) / (double)Math.Max(1, ok) / 1024:F1} KiB");
         report.Add("tool RSS", $"{Mib(toolBefore.RssBytes)} before, {Mib(toolAfter.RssBytes)} after (its own {ok} TLS clients)");
+    }
+
+    /// <summary>One handset's TLS connection and REGISTER within 30 s: the registered handset, or why not.</summary>
+    private async Task<(SipHandset? Handset, string? Failure)> ConnectAndRegisterAsync(LoadHandset identity, IPAddress? source, LoadSeeder seeder, CancellationToken cancellationToken)
+    {
+        var handset = new SipHandset(identity, Sip, source);
+        string failure;
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(TimeSpan.FromSeconds(30));
+            await handset.ConnectAsync(options.Target is null ? seeder.Root.Certificate : null, limit.Token);
+            var status = await handset.RegisterAsync(RegisterExpires, limit.Token);
+            if (status == 200)
+            {
+                return (handset, null);
+            }
+
+            failure = $"REGISTER answered {status}";
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            failure = $"{ex.GetType().Name}: {ex.Message}";
+        }
+
+        await handset.DisposeAsync();
+        return (null, failure);
     }
 
     /// <summary>Lets the switch finish its work (database writes of bindings, logs), then induces a full GC in it.</summary>

@@ -10,7 +10,7 @@ namespace HostedPbx.Switch.LoadTool;
 
 /// <summary>
 /// The whole run, phase by phase: seed, start (or target) the switch, register N handsets, measure memory, an idle
-/// CPU baseline, M calls with SRTP both ways, hang up, report. Every wait is bounded; the run ends by itself.
+/// CPU baseline, M calls with SRTP both ways, hang up, optionally restart the switch under the handsets, report. Every wait is bounded; the run ends by itself.
 /// </summary>
 internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
 {
@@ -43,6 +43,11 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
             if (options.Baresip)
             {
                 await RunBaresipCheckAsync(identities[^1], seeder, work, cancellationToken);
+            }
+
+            if (options.Restart)
+            {
+                await RunRestartStormAsync(seeder, cancellationToken);
             }
         }
         finally

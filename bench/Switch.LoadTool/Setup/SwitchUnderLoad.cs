@@ -14,21 +14,25 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
 {
     // HOSTEDPBX_LOAD_SWITCH_LOG=1 echoes the switch's log (at Information) to stderr, to see why a run fails.
     private static readonly bool s_echo = Environment.GetEnvironmentVariable("HOSTEDPBX_LOAD_SWITCH_LOG") == "1";
-    private readonly Process? _child;
+    private readonly ProcessStartInfo? _start;
+    private readonly Uri? _health;
+    private Process? _child;
     private long _packetsLogged;
     private int _callsEnded;
     private int _errorLines;
 
-    private SwitchUnderLoad(IPEndPoint sip, int pid, Process? child)
+    private SwitchUnderLoad(IPEndPoint sip, int pid, ProcessStartInfo? start = null, Uri? health = null)
     {
         Sip = sip;
         Pid = pid;
-        _child = child;
+        _start = start;
+        _health = health;
     }
 
     public IPEndPoint Sip { get; }
 
-    public int Pid { get; }
+    /// <summary>The switch's process id (a new one after <see cref="RestartAsync"/>).</summary>
+    public int Pid { get; private set; }
 
     /// <summary>Packets relayed, summed over the calls the switch logged as ended.</summary>
     public long PacketsLogged => Interlocked.Read(ref _packetsLogged);
@@ -37,7 +41,7 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
 
     public int ErrorLines => Volatile.Read(ref _errorLines);
 
-    public static SwitchUnderLoad Target(IPEndPoint sip, int pid) => new(sip, pid, null);
+    public static SwitchUnderLoad Target(IPEndPoint sip, int pid) => new(sip, pid);
 
     public static async Task<SwitchUnderLoad> StartAsync(
         string switchDll, string switchConnectionString, string certificatePath, string keyPath, int mediaPorts,
@@ -77,17 +81,42 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        var sut = new SwitchUnderLoad(new IPEndPoint(IPAddress.Loopback, sipPort), process.Id, process);
-        process.OutputDataReceived += (_, e) => sut.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => sut.OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await sut.WaitHealthyAsync(new Uri($"http://127.0.0.1:{adminPort}/health"), cancellationToken);
+        var sut = new SwitchUnderLoad(new IPEndPoint(IPAddress.Loopback, sipPort), 0, info, new Uri($"http://127.0.0.1:{adminPort}/health"));
+        await sut.LaunchAsync(cancellationToken);
         return sut;
     }
 
+    /// <summary>
+    /// Stops the switch as a service manager would (SIGTERM), then starts it again with the same ports, certificate
+    /// and settings, and waits until it is healthy: what an upgrade or a crash-and-restart looks like to its handsets.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        var stopped = _child;
+        await StopAsync();
+        stopped?.Dispose();
+        await LaunchAsync(cancellationToken);
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var process = Process.Start(_start!) ?? throw new InvalidOperationException("dotnet did not start.");
+        _child = process;
+        Pid = process.Id;
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitHealthyAsync(_health!, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _child?.Dispose();
+    }
+
+    private async Task StopAsync()
     {
         if (_child is null)
         {
@@ -112,8 +141,6 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
                 _child.Kill(entireProcessTree: true);
             }
         }
-
-        _child.Dispose();
     }
 
     private void OnLine(string? line)

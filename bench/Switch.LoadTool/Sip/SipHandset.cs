@@ -30,10 +30,17 @@ internal sealed partial class SipHandset : IAsyncDisposable
     private Task? _reading;
     private uint _cseq;
 
-    public SipHandset(LoadHandset identity, IPEndPoint server)
+    /// <param name="identity">Its extension, device and certificate.</param>
+    /// <param name="server">The switch's SIP over TLS address.</param>
+    /// <param name="source">The loopback address to connect from (each handset its own, as real ones have); the kernel's choice when null.</param>
+    public SipHandset(LoadHandset identity, IPEndPoint server, IPAddress? source = null)
     {
         Identity = identity;
         Server = server;
+        if (source is not null)
+        {
+            _tcp.Client.Bind(new IPEndPoint(source, 0));
+        }
     }
 
     public LoadHandset Identity { get; }
