@@ -11,14 +11,20 @@ using OpenTelemetry.Trace;
 namespace HostedPbx.Data.Observability;
 
 /// <summary>
-/// The one place a part's OpenTelemetry is set up (issue 14 item 3): its own meter and ASP.NET Core's, Kestrel's and
-/// Npgsql's, exported for Prometheus on <c>/metrics</c>; traces (ASP.NET Core, Npgsql, the part's own source) only
+/// The one place a part's OpenTelemetry is set up (issue 14 item 3): its own meter and ASP.NET Core's, Kestrel's,
+/// Npgsql's and the .NET runtime's (GC heap and committed memory, working set, thread pool), exported for Prometheus on <c>/metrics</c>; traces (ASP.NET Core, Npgsql, the part's own source) only
 /// when an OTLP endpoint is configured. No instrument carries a tenant's name, a phone number or a secret.
 /// </summary>
 public static class PbxTelemetry
 {
     /// <summary>The meter and activity source of Npgsql (connection pool usage, command durations; a span per command).</summary>
     public const string NpgsqlSource = "Npgsql";
+
+    /// <summary>
+    /// The runtime's own meter: how much of a part's memory is the managed heap and how much the GC holds committed,
+    /// which an operator needs to size a node (and the load tool reads to break a handset's cost down).
+    /// </summary>
+    public const string RuntimeSource = "System.Runtime";
 
     /// <summary>
     /// Sets up metrics and traces for a part whose own instruments live in <typeparamref name="TMetrics"/> (a singleton
@@ -43,6 +49,7 @@ public static class PbxTelemetry
                 .AddMeter(source)
                 .AddInstrumentation(sp => sp.GetRequiredService<TMetrics>())
                 .AddMeter(NpgsqlSource)
+                .AddMeter(RuntimeSource)
                 .AddAspNetCoreInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter());

@@ -67,6 +67,8 @@ public sealed partial class PrometheusScrapeTests(PostgresFixture database) : IA
         string[] numbers = ["201", "202", "203"];
 
         Assert.Contains("hostedpbx_switch_calls_total{", scrapes["switch"], StringComparison.Ordinal);
+        // The runtime's meter, from every part: how much of a node's memory is the managed heap, how much the GC holds.
+        Assert.All(scrapes, s => Assert.Contains("dotnet_gc_last_collection_memory_committed_size_bytes{", s.Value, StringComparison.Ordinal));
         Assert.Contains("hostedpbx_web_jobs{", scrapes["web"], StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket{", scrapes["provisioning"], StringComparison.Ordinal);
         Assert.All(scrapes, s => Assert.All(secrets, secret => Assert.DoesNotContain(secret, s.Value, StringComparison.OrdinalIgnoreCase)));
