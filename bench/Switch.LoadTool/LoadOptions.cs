@@ -31,6 +31,8 @@ internal sealed record LoadOptions
           --restart               last, restart the switch and time every handset's reconnection (a reconnect storm)
           --storm-parallel K      TLS handshakes in flight during that storm, each handset from its own loopback
                                   address (default 256)
+          --hold S                after registering, keep the handsets and the switch up S seconds (for a heap dump
+                                  or heaptrack of the switch; its pid is in the report)
         """;
 
     public required string Database { get; init; }
@@ -53,6 +55,9 @@ internal sealed record LoadOptions
 
     /// <summary>Restart the switch after the other phases and time the handsets' reconnection.</summary>
     public bool Restart { get; init; }
+
+    /// <summary>How long the registered handsets and the switch stay up after the registration figures.</summary>
+    public TimeSpan Hold { get; init; }
 
     /// <summary>Handshakes in flight while the handsets reconnect after the restart.</summary>
     public int StormParallel { get; init; } = 256;
@@ -130,6 +135,7 @@ internal sealed record LoadOptions
             PacerThreads = Int(values, "--pacer-threads", Environment.ProcessorCount),
             Restart = flags.Contains("--restart"),
             StormParallel = Int(values, "--storm-parallel", 256),
+            Hold = TimeSpan.FromSeconds(Int(values, "--hold", 0)),
             ReceiveThreads = Int(values, "--receive-threads", 1),
             Suite = suite,
             ReceiveGather = TimeSpan.FromMicroseconds(Int(values, "--receive-gather-us", 1000)),

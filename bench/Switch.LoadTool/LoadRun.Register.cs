@@ -16,6 +16,7 @@ internal sealed partial class LoadRun
         var count = options.Baresip ? identities.Count - 1 : identities.Count;
         var gcBefore = await SettleAsync(cancellationToken);
         var before = ProcessSample.Read(_switch!.Pid);
+        var managedBefore = await ReadManagedAsync(cancellationToken);
         var toolBefore = ProcessSample.Read(Environment.ProcessId);
         var failures = 0;
         var timer = Stopwatch.StartNew();
@@ -33,12 +34,22 @@ internal sealed partial class LoadRun
         var registerCpu = ProcessSample.Read(_switch.Pid);
         var gcAfter = await SettleAsync(cancellationToken);
         var after = ProcessSample.Read(_switch.Pid);
+        var managedAfter = await ReadManagedAsync(cancellationToken);
         var toolAfter = ProcessSample.Read(Environment.ProcessId);
         var ok = _handsets.Count;
         report.Add("registered", $"{ok} of {count} handsets over their own mutual-TLS connections in {elapsed.TotalSeconds:F1} s ({ok / elapsed.TotalSeconds:F0}/s, {options.ConnectParallel} handshakes in flight), {failures} failed");
         report.Add("switch CPU per registration", $"{(registerCpu.Cpu - before.Cpu).TotalMilliseconds / Math.Max(1, ok):F2} ms (TLS handshake with client-certificate check + REGISTER)");
         report.Add("switch RSS", $"{Mib(before.RssBytes)} before, {Mib(after.RssBytes)} after {ok} registrations{(gcBefore && gcAfter ? " (each read after an induced full GC)" : " (no GC could be induced: includes GC slack)")}");
         report.Add("switch memory per registered handset", $"{(after.RssBytes - before.RssBytes) / (double)Math.Max(1, ok) / 1024:F1} KiB");
+        if (managedBefore is { } m0 && managedAfter is { } m1)
+        {
+            // What RSS grew by beyond what the GC committed is native: OpenSSL's state, sockets, malloc's own overhead.
+            double PerHandset(long bytes) => bytes / (double)Math.Max(1, ok) / 1024;
+            var managed = m1.CommittedBytes - m0.CommittedBytes;
+            report.Add("switch managed heap", $"{Mib(m0.HeapBytes)} before, {Mib(m1.HeapBytes)} after: {PerHandset(m1.HeapBytes - m0.HeapBytes):F1} KiB per handset of live objects");
+            report.Add("switch GC committed", $"{Mib(m0.CommittedBytes)} before, {Mib(m1.CommittedBytes)} after: {PerHandset(managed):F1} KiB per handset; the rest of RSS, {PerHandset(after.RssBytes - before.RssBytes - managed):F1} KiB per handset, is native");
+        }
+
         report.Add("tool RSS", $"{Mib(toolBefore.RssBytes)} before, {Mib(toolAfter.RssBytes)} after (its own {ok} TLS clients)");
     }
 
@@ -69,6 +80,9 @@ internal sealed partial class LoadRun
         await handset.DisposeAsync();
         return (null, failure);
     }
+
+    private async Task<ManagedMemory?> ReadManagedAsync(CancellationToken cancellationToken) =>
+        _switch!.Metrics is { } metrics ? await ManagedMemory.ReadAsync(metrics, cancellationToken) : null;
 
     /// <summary>Lets the switch finish its work (database writes of bindings, logs), then induces a full GC in it.</summary>
     private async Task<bool> SettleAsync(CancellationToken cancellationToken)

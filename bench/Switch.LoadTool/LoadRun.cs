@@ -35,6 +35,12 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
             _switch = await StartSwitchAsync(seeder, work, cancellationToken);
             report.Add("switch", $"pid {_switch.Pid}, SIP over TLS on {_switch.Sip}{string.Concat(options.SwitchEnvironment.Select(e => $", {e.Key}={e.Value}"))}");
             await RegisterAllAsync(identities, seeder, cancellationToken);
+            if (options.Hold > TimeSpan.Zero)
+            {
+                Console.Error.WriteLine($"{_handsets.Count} handsets registered; switch pid {_switch.Pid} held for {options.Hold.TotalSeconds:F0} s");
+                await Task.Delay(options.Hold, cancellationToken);
+            }
+
             if (options.Calls > 0)
             {
                 await RunCallsAsync(cancellationToken);

@@ -41,6 +41,9 @@ internal sealed partial class SwitchUnderLoad : IAsyncDisposable
 
     public int ErrorLines => Volatile.Read(ref _errorLines);
 
+    /// <summary>The started switch's Prometheus endpoint (null for a running one given with --target).</summary>
+    public Uri? Metrics => _health is null ? null : new Uri(_health, "/metrics");
+
     public static SwitchUnderLoad Target(IPEndPoint sip, int pid) => new(sip, pid);
 
     public static async Task<SwitchUnderLoad> StartAsync(

@@ -16,6 +16,26 @@ public sealed class MeasuringTests
     }
 
     [Fact]
+    public void Parse_SwitchScrape_SumsHeapGenerationsAndReadsCommitted()
+    {
+        // As the switch's /metrics serves the runtime's meter (a help line, labels, one sample per generation).
+        const string scrape = """
+            # HELP dotnet_gc_last_collection_heap_size_bytes The managed GC heap size (including fragmentation), as observed during the latest garbage collection.
+            # TYPE dotnet_gc_last_collection_heap_size_bytes gauge
+            dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="gen0"} 0
+            dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="gen1"} 334408
+            dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="gen2"} 49492712
+            dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="loh"} 11235984
+            dotnet_gc_last_collection_heap_size_bytes{otel_scope_name="System.Runtime",gc_heap_generation="poh"} 320080
+            dotnet_gc_last_collection_heap_size_bytes_total 5
+            dotnet_gc_last_collection_memory_committed_size_bytes{otel_scope_name="System.Runtime"} 62185472 1765000000000
+            """;
+
+        Assert.Equal(new ManagedMemory(334408 + 49492712 + 11235984 + 320080, 62185472), ManagedMemory.Parse(scrape));
+        Assert.Null(ManagedMemory.Parse("hostedpbx_switch_registrations 2\n"));
+    }
+
+    [Fact]
     public void Of_NearestRank_MedianAndP95()
     {
         double[] values = [.. Enumerable.Range(1, 100).Select(i => (double)i).Reverse()];
