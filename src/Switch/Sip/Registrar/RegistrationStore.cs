@@ -42,16 +42,17 @@ internal sealed class RegistrationStore(IDbContextFactory<PbxDbContext> contexts
     private async Task WriteAsync(Binding binding, bool remove, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.Registrations.FirstOrDefaultAsync(r => r.Id == binding.Id, cancellationToken);
         if (remove)
         {
-            if (row is not null)
-            {
-                db.Registrations.Remove(row);
-            }
+            // No read first: this node's leave, or another node expiring this one, may delete the row at any moment,
+            // and a row already gone is a delete done, not a failure (a tracked delete of it failed on a graceful stop).
+            await db.Registrations.Where(r => r.Id == binding.Id).ExecuteDeleteAsync(cancellationToken);
+            return;
         }
-        else
+
+        for (var attempt = 1; ; attempt++)
         {
+            var row = await db.Registrations.FirstOrDefaultAsync(r => r.Id == binding.Id, cancellationToken);
             if (row is null)
             {
                 row = new Registration { Id = binding.Id, ContactUri = binding.ContactUri, SourceAddress = binding.SourceAddress, SwitchNode = switchNode };
@@ -66,8 +67,17 @@ internal sealed class RegistrationStore(IDbContextFactory<PbxDbContext> contexts
             row.UserAgent = binding.UserAgent;
             row.RegisteredAt = binding.RegisteredAt;
             row.ExpiresAt = binding.ExpiresAt;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The row went between the read and the update (expired by another node): the binding is still live
+                // here, so it is written again as a new row.
+                db.ChangeTracker.Clear();
+            }
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 }
