@@ -13,7 +13,7 @@ public sealed class ConnectionIdentityTests : IDisposable
     public void Check_SameSnapshot_DoesNotAuthenticateAgain()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var identity = Prove(time, out var directory, out _);
+        var identity = Prove(time, out var directory, out _);
 
         Assert.Null(identity.Check(directory));
         Assert.Null(identity.Check(directory));
@@ -23,7 +23,7 @@ public sealed class ConnectionIdentityTests : IDisposable
     public void Check_CertificateExpiresDuringTheConnection_Refused()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var identity = Prove(time, out var directory, out var notAfter);
+        var identity = Prove(time, out var directory, out var notAfter);
 
         time.SetUtcNow(notAfter.AddSeconds(1));
 
@@ -34,7 +34,7 @@ public sealed class ConnectionIdentityTests : IDisposable
     public void Check_SameCertificateNowNamesAnotherDeviceRecord_Refused()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var identity = Prove(time, out _, out _);
+        var identity = Prove(time, out _, out _);
 
         // The device was deleted and a new record made for the same MAC: the connection was proven for the old one.
         Assert.Contains("another device", identity.Check(_pki.Directory(TestPki.Device(Mac))), StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class ConnectionIdentityTests : IDisposable
         using var device = _pki.IssueDevice(Mac);
         directory = _pki.Directory(TestPki.Device(Mac, device.Fingerprint));
         var authenticator = new DeviceAuthenticator(time);
-        var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(device.Certificate.RawData);
+        using var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(device.Certificate.RawData);
         var outcome = authenticator.Authenticate(leaf, [], directory);
         Assert.True(outcome.Succeeded, outcome.Refusal);
         notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());

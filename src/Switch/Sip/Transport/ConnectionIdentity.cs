@@ -8,11 +8,13 @@ namespace HostedPbx.Switch.Sip.Transport;
 /// the client certificate presented at the handshake is kept and re-checked by the same <see cref="DeviceAuthenticator"/>
 /// against each new snapshot, so a revoked certificate, a disabled device or a suspended tenant stops the connection, and
 /// the device's lines are always the current ones. Between snapshots only the certificates' expiry is checked.
+/// The certificates are kept as their DER bytes and parsed only for a re-check: a parsed certificate costs each of
+/// thousands of idle connections a few KiB of OpenSSL objects for what a directory change needs once.
 /// </summary>
-internal sealed class ConnectionIdentity : IDisposable
+internal sealed class ConnectionIdentity
 {
-    private readonly X509Certificate2 _leaf;
-    private readonly X509Certificate2[] _presented;
+    private readonly byte[] _leaf;
+    private readonly byte[][] _presented;
     private readonly DeviceAuthenticator _authenticator;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _notAfter;
@@ -21,12 +23,18 @@ internal sealed class ConnectionIdentity : IDisposable
     private DeviceIdentity _current;
     private string? _refusal;
 
+    /// <param name="leaf">The certificate the handshake accepted; copied, not kept.</param>
+    /// <param name="presented">The other certificates the client sent; copied, not kept.</param>
+    /// <param name="proven">The device the handshake proved.</param>
+    /// <param name="checkedAgainst">The directory snapshot it was proven against.</param>
+    /// <param name="authenticator">The rule that proves it again.</param>
+    /// <param name="time">The clock its expiry is judged by.</param>
     public ConnectionIdentity(
-        X509Certificate2 leaf, X509Certificate2[] presented, DeviceIdentity proven, DeviceDirectory checkedAgainst,
+        X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presented, DeviceIdentity proven, DeviceDirectory checkedAgainst,
         DeviceAuthenticator authenticator, TimeProvider time)
     {
-        _leaf = leaf;
-        _presented = presented;
+        _leaf = leaf.RawData;
+        _presented = [.. presented.Select(c => c.RawData)];
         _current = proven;
         _checkedAgainst = checkedAgainst;
         _authenticator = authenticator;
@@ -60,7 +68,7 @@ internal sealed class ConnectionIdentity : IDisposable
                 return null;
             }
 
-            var outcome = _authenticator.Authenticate(_leaf, _presented, directory);
+            var outcome = Reauthenticate(directory);
             _checkedAgainst = directory;
             if (!outcome.Succeeded)
             {
@@ -78,12 +86,20 @@ internal sealed class ConnectionIdentity : IDisposable
         }
     }
 
-    public void Dispose()
+    private DeviceAuthentication Reauthenticate(DeviceDirectory directory)
     {
-        _leaf.Dispose();
-        foreach (var certificate in _presented)
+        using var leaf = X509CertificateLoader.LoadCertificate(_leaf);
+        var presented = Array.ConvertAll(_presented, X509CertificateLoader.LoadCertificate);
+        try
         {
-            certificate.Dispose();
+            return _authenticator.Authenticate(leaf, presented, directory);
+        }
+        finally
+        {
+            foreach (var certificate in presented)
+            {
+                certificate.Dispose();
+            }
         }
     }
 }

@@ -206,9 +206,6 @@ internal sealed partial class SipConnection : ISipSender, IAsyncDisposable
             _closing.Dispose();
             _aborting.Dispose();
         }
-
-        Identity?.Dispose();
-        Peer?.Dispose();
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());

@@ -160,7 +160,7 @@ internal sealed class TlsListener(
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
-                // Copies the connection keeps: it proves itself again with them whenever the directory changes.
+                // Copies for the checks below (the connection keeps their bytes to prove itself again on a directory change).
                 leaf = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
                 presented = [.. (chain?.ChainPolicy.ExtraStore ?? []).Select(c => X509CertificateLoader.LoadCertificate(c.RawData))];
                 checkedAgainst = directory();
@@ -193,7 +193,7 @@ internal sealed class TlsListener(
 
             if (peerOutcome is { Identity: { } peer })
             {
-                return (ssl, null, new PeerConnectionIdentity(leaf!, presented, peer, peersAgainst, peers!, time));
+                return (ssl, null, new PeerConnectionIdentity(leaf!, peer, peersAgainst, peers!, time));
             }
 
             return (ssl, new ConnectionIdentity(leaf!, presented, outcome!.Identity!, checkedAgainst!, authenticator, time), null);
@@ -204,14 +204,17 @@ internal sealed class TlsListener(
                 ?? (deadline.IsCancellationRequested ? $"handshake not finished within {limits.HandshakeTimeout.TotalSeconds:0} s" : $"handshake failed: {ex.GetType().Name}");
             SwitchLog.HandshakeRefused(logger, remote, reason);
             audit.Denied("sip.tls.handshake", reason, null, outcome?.Mac ?? remote.ToString(), outcome?.Mac, remote.Address, "device", outcome?.Mac);
+            await ssl.DisposeAsync();
+            return (ssl, null, null);
+        }
+        finally
+        {
+            // An identity keeps what it needs of the certificates (their bytes, their expiry), not these parsed copies.
             leaf?.Dispose();
             foreach (var certificate in presented)
             {
                 certificate.Dispose();
             }
-
-            await ssl.DisposeAsync();
-            return (ssl, null, null);
         }
     }
 

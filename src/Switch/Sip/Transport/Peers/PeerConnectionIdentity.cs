@@ -7,10 +7,8 @@ namespace HostedPbx.Switch.Sip.Transport.Peers;
 /// every request): the certificate's expiry on every request, and with each new peer directory that the carrier, trunk or
 /// node is still known (and still pinned to this certificate). A refusal is final: the connection is being closed.
 /// </summary>
-internal sealed class PeerConnectionIdentity : IDisposable
+internal sealed class PeerConnectionIdentity
 {
-    private readonly X509Certificate2? _leaf;
-    private readonly X509Certificate2[] _presented;
     private readonly PeerAuthenticator? _authenticator;
     private readonly Func<string?>? _addressStillHolds;
     private readonly TimeProvider _time;
@@ -19,11 +17,14 @@ internal sealed class PeerConnectionIdentity : IDisposable
     private PeerDirectory? _checkedAgainst;
     private string? _refusal;
 
+    /// <param name="leaf">The peer's certificate the handshake accepted: only its expiry is kept.</param>
+    /// <param name="proven">The carrier, trunk or node it proved to be.</param>
+    /// <param name="checkedAgainst">The peer directory it was proven against (null for a connection the switch opened).</param>
+    /// <param name="authenticator">The rule that says whether the peer still holds.</param>
+    /// <param name="time">The clock its expiry is judged by.</param>
     public PeerConnectionIdentity(
-        X509Certificate2 leaf, X509Certificate2[] presented, PeerIdentity proven, PeerDirectory? checkedAgainst, PeerAuthenticator authenticator, TimeProvider time)
+        X509Certificate2 leaf, PeerIdentity proven, PeerDirectory? checkedAgainst, PeerAuthenticator authenticator, TimeProvider time)
     {
-        _leaf = leaf;
-        _presented = presented;
         Current = proven;
         _checkedAgainst = checkedAgainst;
         _authenticator = authenticator;
@@ -37,7 +38,6 @@ internal sealed class PeerConnectionIdentity : IDisposable
     /// </summary>
     public PeerConnectionIdentity(PeerIdentity bound, Func<string?> stillHolds, TimeProvider time)
     {
-        _presented = [];
         Current = bound;
         _addressStillHolds = stillHolds;
         _time = time;
@@ -73,15 +73,6 @@ internal sealed class PeerConnectionIdentity : IDisposable
 
             _checkedAgainst = directory;
             return _refusal = _authenticator!.StillHolds(Current, directory);
-        }
-    }
-
-    public void Dispose()
-    {
-        _leaf?.Dispose();
-        foreach (var certificate in _presented)
-        {
-            certificate.Dispose();
         }
     }
 }

@@ -151,8 +151,15 @@ internal sealed class PeerConnector(
             target.Kind == PeerKind.Node ? NodeRecognizer.VerifiedBy
             : target.VerifyCertificate ? $"{authenticator.Trust.Name}, as {target.CertificateName}" : "not verified: the trunk is set not to verify its carrier");
         var connection = new SipConnection(
-            connections.NextId(), ssl, remote, new PeerConnectionIdentity(leaf, presented, identity, null, authenticator, time),
+            connections.NextId(), ssl, remote, new PeerConnectionIdentity(leaf, identity, null, authenticator, time),
             ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), handler, time, limits, logger);
+        // The identity keeps the certificate's expiry, not these parsed copies.
+        leaf.Dispose();
+        foreach (var certificate in presented)
+        {
+            certificate.Dispose();
+        }
+
         if (!connections.TryAdd(connection, TlsListener.MaxConnectionsPerPeer))
         {
             await connection.DisposeAsync();
