@@ -149,7 +149,10 @@ public sealed class Portal : IAsyncLifetime
         // The form posts and the server answers with a page or a redirect: wait for it, so the next step sees its cookie.
         await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
             r => r.Request.Method == "POST" && r.Url.Contains("/account/sign-in", StringComparison.Ordinal));
-        await page.WaitForLoadStateAsync();
+        // The page's own readyState, not Playwright's load-state wait: that one looks at the states it has seen, then
+        // subscribes to the next, and a 'load' landing in between is missed (a clean run timed out here after seeing
+        // only the 'networkidle' that follows it). This condition is polled in the page and re-run after a navigation.
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
     }
 
     /// <summary>
