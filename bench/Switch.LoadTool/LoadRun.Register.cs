@@ -45,9 +45,9 @@ internal sealed partial class LoadRun
         {
             // What RSS grew by beyond what the GC committed is native: OpenSSL's state, sockets, malloc's own overhead.
             double PerHandset(long bytes) => bytes / (double)Math.Max(1, ok) / 1024;
-            var managed = m1.CommittedBytes - m0.CommittedBytes;
+            var committed = m1.CommittedBytes - m0.CommittedBytes;
             report.Add("switch managed heap", $"{Mib(m0.HeapBytes)} before, {Mib(m1.HeapBytes)} after: {PerHandset(m1.HeapBytes - m0.HeapBytes):F1} KiB per handset of live objects");
-            report.Add("switch GC committed", $"{Mib(m0.CommittedBytes)} before, {Mib(m1.CommittedBytes)} after: {PerHandset(managed):F1} KiB per handset; the rest of RSS, {PerHandset(after.RssBytes - before.RssBytes - managed):F1} KiB per handset, is native");
+            report.Add("switch GC committed", $"{Mib(m0.CommittedBytes)} before, {Mib(m1.CommittedBytes)} after: {PerHandset(committed):F1} KiB per handset; the rest of RSS, {PerHandset(after.RssBytes - before.RssBytes - committed):F1} KiB per handset, is native");
         }
 
         report.Add("tool RSS", $"{Mib(toolBefore.RssBytes)} before, {Mib(toolAfter.RssBytes)} after (its own {ok} TLS clients)");

@@ -12,8 +12,9 @@ namespace HostedPbx.Data.Observability;
 
 /// <summary>
 /// The one place a part's OpenTelemetry is set up (issue 14 item 3): its own meter and ASP.NET Core's, Kestrel's,
-/// Npgsql's and the .NET runtime's (GC heap and committed memory, working set, thread pool), exported for Prometheus on <c>/metrics</c>; traces (ASP.NET Core, Npgsql, the part's own source) only
-/// when an OTLP endpoint is configured. No instrument carries a tenant's name, a phone number or a secret.
+/// Npgsql's and the .NET runtime's (GC heap and committed memory, working set, thread pool), exported for Prometheus on
+/// <c>/metrics</c>; traces (ASP.NET Core, Npgsql, the part's own source) only when an OTLP endpoint is configured. No
+/// instrument carries a tenant's name, a phone number or a secret.
 /// </summary>
 public static class PbxTelemetry
 {
