@@ -22,15 +22,18 @@ internal sealed partial class LoadRun
 
         // Idle baseline: everything registered, no calls; what the switch spends anyway (timers, directory reloads).
         await WaitQuietAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        var idleAllocationsStart = await ReadAllocationsAsync(cancellationToken);
         var idleStart = ProcessSample.Read(_switch!.Pid);
         await Task.Delay(options.Baseline, cancellationToken);
         var idleEnd = ProcessSample.Read(_switch.Pid);
+        var idleAllocations = await ReadAllocationsAsync(cancellationToken) - idleAllocationsStart;
         var idleRate = (idleEnd.Cpu - idleStart.Cpu) / idleEnd.Elapsed(idleStart);
 
+        var transit = new TransitHistogram();
         var calls = new List<LoadCall>(options.Calls);
         for (var i = 0; i < options.Calls; i++)
         {
-            calls.Add(new LoadCall(_handsets[2 * i], _handsets[(2 * i) + 1], new MediaEndpoint(s_tone, options.Suite)));
+            calls.Add(new LoadCall(_handsets[2 * i], _handsets[(2 * i) + 1], new MediaEndpoint(s_tone, options.Suite) { Transit = transit }));
         }
 
         var placing = Stopwatch.StartNew();
@@ -52,6 +55,8 @@ internal sealed partial class LoadRun
         // then the measured window; CPU and counters are read at the window's edges.
         var pacing = Task.Run(() => pacer.Run(options.Warmup + options.Media), cancellationToken);
         await Task.Delay(options.Warmup, cancellationToken);
+        var switchAllocationsStart = await ReadAllocationsAsync(cancellationToken);
+        transit.Start();
         var switchStart = ProcessSample.Read(_switch.Pid);
         var toolStart = ProcessSample.Read(Environment.ProcessId);
         var receivedStart = endpoints.Sum(e => e.Received);
@@ -64,6 +69,8 @@ internal sealed partial class LoadRun
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedStart;
         var sentInWindow = endpoints.Sum(e => e.Sent) - sentStart;
         var receivedInWindow = endpoints.Sum(e => e.Received) - receivedStart;
+        transit.Stop();
+        var switchAllocations = await ReadAllocationsAsync(cancellationToken) - switchAllocationsStart;
         var late = await pacing;
         // Let what is in flight arrive before counting loss over the whole media phase.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -83,6 +90,17 @@ internal sealed partial class LoadRun
         report.Add("switch CPU, media phase", $"{switchCpu.TotalSeconds:F2} s over {wall.TotalSeconds:F1} s = {switchCpu / wall:P0} of one core ({(switchEnd.KernelCpu - switchStart.KernelCpu) / switchCpu:P0} of it in the kernel); idle baseline {idleRate:P1} of a core (measured {options.Baseline.TotalSeconds:F0} s)");
         report.Add("switch CPU per relayed packet", $"{netCpu.TotalMicroseconds / Math.Max(1, receivedInWindow):F2} µs (baseline subtracted; {switchCpu.TotalMicroseconds / Math.Max(1, receivedInWindow):F2} µs without; {receivedInWindow} packets relayed in the measured window)");
         report.Add("tool CPU, media phase", $"{toolCpu.TotalSeconds:F2} s = {toolCpu / wall:P0} of one core ({(toolEnd.KernelCpu - toolStart.KernelCpu) / toolCpu:P0} in the kernel), {toolCpu.TotalMicroseconds / Math.Max(1, sentInWindow + receivedInWindow):F2} µs per packet sent or received (it shares the 2 cores with the switch); {allocated / (double)Math.Max(1, sentInWindow + receivedInWindow):F2} B allocated per packet, {GC.CollectionCount(0) - gcStart} gen-0 GCs");
+        report.Add("transit through the switch", $"median {transit.PercentileMs(50):F2} ms, p99 {transit.PercentileMs(99):F2} ms, p99.9 {transit.PercentileMs(99.9):F2} ms over {transit.Count} packets of the measured window: from the sender's stamp to the receive round that read the packet (10 µs buckets, upper edges), so the tool's own receive gather ({options.ReceiveGather.TotalMicroseconds:F0} µs) is in it");
+        if (switchAllocations is { } media && idleAllocations is { } idle)
+        {
+            var idleBytes = idle.AllocatedBytes / options.Baseline.TotalSeconds * wall.TotalSeconds;
+            report.Add("switch allocations, media phase", $"{media.AllocatedBytes:N0} B over the measured window = {media.AllocatedBytes / (double)Math.Max(1, receivedInWindow):F2} B per relayed packet, {(media.AllocatedBytes - idleBytes) / Math.Max(1, receivedInWindow):F2} B with the idle rate subtracted ({idle.AllocatedBytes / options.Baseline.TotalSeconds:N0} B/s idle, one scrape of /metrics at each edge of both windows included); {media.Gen0Collections} gen-0 GCs in the window (whole process, the runtime's meter)");
+        }
+        else
+        {
+            report.Add("switch allocations, media phase", "not read: the switch's /metrics did not answer with the runtime's allocation counters");
+        }
+
         report.Add("switch/tool CPU ratio", $"{switchCpu / Math.Max(0.001, toolCpu.TotalSeconds) / TimeSpan.FromSeconds(1):F2}");
 
         await HangUpAsync(established, cancellationToken);
@@ -92,6 +110,9 @@ internal sealed partial class LoadRun
             call.CalleeMedia?.Dispose();
         }
     }
+
+    private async Task<ManagedAllocations?> ReadAllocationsAsync(CancellationToken cancellationToken) =>
+        _switch!.Metrics is { } metrics ? await ManagedAllocations.ReadAsync(metrics, cancellationToken) : null;
 
     private async Task PlaceAsync(LoadCall call, CancellationToken cancellationToken)
     {
@@ -136,7 +157,7 @@ internal sealed partial class LoadRun
             return null;
         }
 
-        var endpoint = new MediaEndpoint(s_tone, suite);
+        var endpoint = new MediaEndpoint(s_tone, suite) { Transit = call.CallerMedia.Transit };
         var answer = SdesOfferAnswer.Answer(offer, endpoint.Local());
         if (!answer.IsAcceptable)
         {

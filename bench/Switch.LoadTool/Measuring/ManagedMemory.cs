@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace HostedPbx.Switch.LoadTool.Measuring;
 
 /// <summary>
@@ -12,59 +10,12 @@ internal readonly record struct ManagedMemory(long HeapBytes, long CommittedByte
     private const string Committed = "dotnet_gc_last_collection_memory_committed_size_bytes";
 
     /// <summary>Null when the endpoint does not answer or does not carry the runtime's meter.</summary>
-    public static async Task<ManagedMemory?> ReadAsync(Uri metrics, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        try
-        {
-            return Parse(await http.GetStringAsync(metrics, cancellationToken));
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
+    public static async Task<ManagedMemory?> ReadAsync(Uri metrics, CancellationToken cancellationToken) =>
+        await PrometheusText.ScrapeAsync(metrics, cancellationToken) is { } scrape ? Parse(scrape) : null;
 
     /// <summary>Sums the heap size over its generations (one sample per generation label) from a Prometheus text scrape.</summary>
-    public static ManagedMemory? Parse(string scrape)
-    {
-        double heap = 0, committed = 0;
-        bool sawHeap = false, sawCommitted = false;
-        foreach (var line in scrape.AsSpan().EnumerateLines())
-        {
-            if (Value(line, HeapSize) is { } h)
-            {
-                heap += h;
-                sawHeap = true;
-            }
-            else if (Value(line, Committed) is { } c)
-            {
-                committed = c;
-                sawCommitted = true;
-            }
-        }
-
-        return sawHeap && sawCommitted ? new ManagedMemory((long)heap, (long)committed) : null;
-    }
-
-    /// <summary>The sample's value when <paramref name="line"/> is a sample of <paramref name="name"/> (with or without labels).</summary>
-    private static double? Value(ReadOnlySpan<char> line, string name)
-    {
-        if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' '))
-        {
-            return null;
-        }
-
-        var rest = line[name.Length..];
-        if (rest[0] == '{')
-        {
-            var close = rest.LastIndexOf('}');
-            rest = close < 0 ? [] : rest[(close + 1)..];
-        }
-
-        rest = rest.Trim();
-        var space = rest.IndexOf(' ');
-        // A sample may end with a timestamp after the value.
-        return double.TryParse(space < 0 ? rest : rest[..space], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
-    }
+    public static ManagedMemory? Parse(string scrape) =>
+        PrometheusText.Sum(scrape, HeapSize) is { } heap && PrometheusText.Sum(scrape, Committed) is { } committed
+            ? new ManagedMemory((long)heap, (long)committed)
+            : null;
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using HostedPbx.Switch.LoadTool.Measuring;
 using HostedPbx.Switch.Media.Rtp;
 using HostedPbx.Switch.Media.Sdp;
 using HostedPbx.Switch.Media.Srtp;
@@ -62,6 +63,13 @@ internal sealed class MediaEndpoint : IDisposable
 
     public bool IsReady => _outbound is not null;
 
+    /// <summary>
+    /// When set, every frame sent carries its send time (a <see cref="Stopwatch"/> timestamp in the first 8 bytes of
+    /// the payload, under SRTP like the rest), and every frame received adds its transit time here. Both ends of a
+    /// call run in this process, so the two clocks are one. Not with a real peer, whose audio must stay a tone.
+    /// </summary>
+    public TransitHistogram? Transit { get; init; }
+
     /// <summary>When set, the decrypted G.711 payload of every packet is kept here (for the one call to a real peer, never under load).</summary>
     public List<byte>? Capture { get; set; }
 
@@ -96,6 +104,11 @@ internal sealed class MediaEndpoint : IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(packet[8..], _ssrc);
         _timestamp += 160;
         _payload.CopyTo(packet[HeaderLength..]);
+        if (Transit is not null)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(packet[HeaderLength..], Stopwatch.GetTimestamp());
+        }
+
         if (_outbound!.ProtectRtp(packet, HeaderLength + _payload.Length, out var length) != SrtpStatus.Ok)
         {
             SendErrors++;
@@ -146,6 +159,11 @@ internal sealed class MediaEndpoint : IDisposable
         }
 
         Capture?.AddRange(datagram.Slice(HeaderLength, Math.Max(0, length - HeaderLength)));
+        if (Transit is not null && length >= HeaderLength + sizeof(long))
+        {
+            Transit.Add(arrivalTicks - BinaryPrimitives.ReadInt64LittleEndian(datagram[HeaderLength..]));
+        }
+
         _tracker.Add(BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]));
         _jitter.Add(BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]), arrival);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HostedPbx.Switch.LoadTool.Measuring;
 using HostedPbx.Switch.LoadTool.Media;
 
@@ -33,6 +34,50 @@ public sealed class MeasuringTests
 
         Assert.Equal(new ManagedMemory(334408 + 49492712 + 11235984 + 320080, 62185472), ManagedMemory.Parse(scrape));
         Assert.Null(ManagedMemory.Parse("hostedpbx_switch_registrations 2\n"));
+    }
+
+    [Fact]
+    public void Parse_SwitchScrape_ReadsAllocatedBytesAndGen0CollectionsOnly()
+    {
+        const string scrape = """
+            # TYPE dotnet_gc_heap_total_allocated_bytes_total counter
+            dotnet_gc_heap_total_allocated_bytes_total{otel_scope_name="System.Runtime"} 912345678
+            # TYPE dotnet_gc_collections_total counter
+            dotnet_gc_collections_total{otel_scope_name="System.Runtime",gc_heap_generation="gen0"} 41
+            dotnet_gc_collections_total{otel_scope_name="System.Runtime",gc_heap_generation="gen1"} 7
+            dotnet_gc_collections_total{otel_scope_name="System.Runtime",gc_heap_generation="gen2"} 3
+            """;
+
+        var reading = ManagedAllocations.Parse(scrape);
+
+        Assert.Equal(new ManagedAllocations(912345678, 41), reading);
+        Assert.Equal(new ManagedAllocations(12345678, 1), reading!.Value - new ManagedAllocations(900000000, 40));
+        Assert.Null(ManagedAllocations.Parse("dotnet_gc_heap_total_allocated_bytes_total 5\n"));
+    }
+
+    [Fact]
+    public void PercentileMs_TransitTimes_UpperBucketEdgeByNearestRank_AndNothingOutsideRecording()
+    {
+        var histogram = new TransitHistogram();
+        var microsecond = Stopwatch.Frequency / 1_000_000.0;
+        histogram.Add((long)(5_000 * microsecond));
+        histogram.Start();
+        // 98 packets at 0.5 ms, one at 1.505 ms, one at 250 ms (beyond the last bucket).
+        for (var i = 0; i < 98; i++)
+        {
+            histogram.Add((long)(500 * microsecond));
+        }
+
+        histogram.Add((long)(1_505 * microsecond));
+        histogram.Add((long)(250_000 * microsecond));
+        histogram.Stop();
+        histogram.Add((long)(5_000 * microsecond));
+
+        Assert.Equal(100, histogram.Count);
+        Assert.Equal(0.51, histogram.PercentileMs(50), 6);
+        Assert.Equal(1.51, histogram.PercentileMs(99), 6);
+        Assert.Equal(double.PositiveInfinity, histogram.PercentileMs(100));
+        Assert.True(double.IsNaN(new TransitHistogram().PercentileMs(99)));
     }
 
     [Fact]
