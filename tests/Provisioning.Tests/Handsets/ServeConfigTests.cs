@@ -133,6 +133,18 @@ public sealed class ServeConfigTests(PostgresFixture database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StrangersCertificateNamingAnIssuerUrl_IsRefused_WithoutTheServerFetchingIt()
+    {
+        // The TLS stack builds the client's chain before the handset rule runs; a stranger's issuer URL is never fetched.
+        using var trap = new IssuerUrlTrap(_a.Device.Mac);
+        using var client = _server.HandsetPresenting(trap.ClientContext);
+
+        await AssertRefusedAsync(client, $"{_a.Device.Mac}.cfg");
+
+        Assert.False(trap.WasContacted, "provisioning connected to the URL the stranger's certificate names");
+    }
+
+    [Fact]
     public async Task StrangerFlood_AuditedUpToTheRateThenCounted()
     {
         using var strangerRoot = _issuer.CreateRoot();

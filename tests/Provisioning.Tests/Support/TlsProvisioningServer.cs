@@ -56,6 +56,19 @@ public sealed class TlsProvisioningServer(PostgresFixture database, string direc
     {
         var handler = new SocketsHttpHandler();
         handler.SslOptions.ClientCertificates = certificate is null ? null : [certificate];
+        return Handset(handler);
+    }
+
+    /// <summary>As <see cref="Handset(X509Certificate2?)"/>, presenting exactly this context's certificates (nothing looked up).</summary>
+    public HttpClient HandsetPresenting(System.Net.Security.SslStreamCertificateContext certificate)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.ClientCertificateContext = certificate;
+        return Handset(handler);
+    }
+
+    private HttpClient Handset(SocketsHttpHandler handler)
+    {
         handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
             presented is not null && presented.Issuer == root.Certificate.Subject;
         return new HttpClient(handler) { BaseAddress = ProvisionAddress };

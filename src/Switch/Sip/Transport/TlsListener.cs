@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Devices;
 using HostedPbx.Switch.Diagnostics;
 using HostedPbx.Switch.Sip.Transport.Peers;
@@ -158,6 +159,7 @@ internal sealed class TlsListener(
             ClientCertificateRequired = true,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = TlsChainPolicy.ForClientCertificates(),
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
                 // Copies for the checks below (the connection keeps their bytes to prove itself again on a directory change).

@@ -8,6 +8,7 @@ using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transport;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HostedPbx.Switch.Tests.Transport.Peers;
@@ -121,7 +122,21 @@ public sealed class PeerListenerTests : IDisposable
         Assert.Contains("no longer a carrier or trunk", audit.Reason, StringComparison.Ordinal);
     }
 
-    private async Task<SslStream> ConnectAsync(IssuedCertificate? certificate)
+    [Fact]
+    public async Task ServeAsync_StrangersCertificateNamingAnIssuerUrl_RefusedWithoutTheSwitchFetchingIt()
+    {
+        // No MAC of ours, so the listener tries it as a carrier: that chain, too, is built without fetching anything.
+        using var trap = new IssuerUrlTrap(CarrierPki.SbcName);
+
+        await AssertRefusedAsync(trap.ClientContext, "not a carrier or node either");
+
+        Assert.False(trap.WasContacted, "the switch connected to the URL the stranger's certificate names");
+    }
+
+    private Task<SslStream> ConnectAsync(IssuedCertificate? certificate) =>
+        ConnectAsync(certificate is null ? null : SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true));
+
+    private async Task<SslStream> ConnectAsync(SslStreamCertificateContext? certificate)
     {
         var listener = new TlsListener(
             _pki.ServerContext, () => Devices, new DeviceAuthenticator(TimeProvider.System), _connections, _gate, _audit, TimeProvider.System,
@@ -133,13 +148,16 @@ public sealed class PeerListenerTests : IDisposable
         {
             TargetHost = "127.0.0.1",
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            ClientCertificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true),
+            ClientCertificateContext = certificate,
             RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => serverCertificate is not null,
         }, _bound.Token);
         return ssl;
     }
 
-    private async Task AssertRefusedAsync(IssuedCertificate certificate, string reason)
+    private Task AssertRefusedAsync(IssuedCertificate certificate, string reason) =>
+        AssertRefusedAsync(SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true), reason);
+
+    private async Task AssertRefusedAsync(SslStreamCertificateContext certificate, string reason)
     {
         try
         {

@@ -49,6 +49,9 @@ internal sealed class PeerTrust
             // Carriers' certificates come from public or private CAs whose CRLs the loopback tests cannot reach; a
             // carrier's revocation is the operator's to act on by changing the trunk (DESIGN: anchors, not revocation).
             RevocationMode = X509RevocationMode.NoCheck,
+            // A peer sends its own intermediates (RFC 8446 §4.4.2); an issuer URL in a certificate that anyone may
+            // present to the listener is never fetched.
+            DisableCertificateDownloads = true,
             VerificationTime = now.UtcDateTime,
             VerificationTimeIgnored = false,
         };
