@@ -13,7 +13,8 @@ internal sealed record LoadOptions
           --calls M               concurrent calls between pairs of them (default 0; needs N >= 2M)
           --seconds S             media phase length (default 20)
           --warmup S              media before the measured window (default 5)
-          --baseline S            idle-CPU baseline length before the calls (default 5)
+          --baseline S            idle baseline (CPU, allocations) before the calls (default: as long as --seconds,
+                                  so one scrape of /metrics in each window cancels out)
           --recreate-database     drop, create and migrate the database of --db first
           --switch-db <cs>        the switch's role (default: --db with Username=hostedpbx_switch)
           --switch-dll <path>     the switch to start (default: artifacts/bin/Switch/release/HostedPbx.Switch.dll)
@@ -40,7 +41,7 @@ internal sealed record LoadOptions
     public int Handsets { get; init; } = 100;
     public int Calls { get; init; }
     public TimeSpan Media { get; init; } = TimeSpan.FromSeconds(20);
-    public TimeSpan Baseline { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Baseline { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
     public bool RecreateDatabase { get; init; }
     public string? SwitchDll { get; init; }
@@ -121,7 +122,7 @@ internal sealed record LoadOptions
             Handsets = Int(values, "--handsets", 100),
             Calls = Int(values, "--calls", 0),
             Media = TimeSpan.FromSeconds(Int(values, "--seconds", 20)),
-            Baseline = TimeSpan.FromSeconds(Int(values, "--baseline", 5)),
+            Baseline = TimeSpan.FromSeconds(Int(values, "--baseline", Int(values, "--seconds", 20))),
             Warmup = TimeSpan.FromSeconds(Int(values, "--warmup", 5)),
             RecreateDatabase = flags.Contains("--recreate-database"),
             SwitchDll = values.GetValueOrDefault("--switch-dll"),

@@ -93,8 +93,9 @@ internal sealed partial class LoadRun
         report.Add("transit through the switch", $"median {transit.PercentileMs(50):F2} ms, p99 {transit.PercentileMs(99):F2} ms, p99.9 {transit.PercentileMs(99.9):F2} ms over {transit.Count} packets of the measured window: from the sender's stamp to the receive round that read the packet (10 µs buckets, upper edges), so the tool's own receive gather ({options.ReceiveGather.TotalMicroseconds:F0} µs) is in it");
         if (switchAllocations is { } media && idleAllocations is { } idle)
         {
-            var idleBytes = idle.AllocatedBytes / options.Baseline.TotalSeconds * wall.TotalSeconds;
-            report.Add("switch allocations, media phase", $"{media.AllocatedBytes:N0} B over the measured window = {media.AllocatedBytes / (double)Math.Max(1, receivedInWindow):F2} B per relayed packet, {(media.AllocatedBytes - idleBytes) / Math.Max(1, receivedInWindow):F2} B with the idle rate subtracted ({idle.AllocatedBytes / options.Baseline.TotalSeconds:N0} B/s idle, one scrape of /metrics at each edge of both windows included); {media.Gen0Collections} gen-0 GCs in the window (whole process, the runtime's meter)");
+            // Each window holds one scrape of /metrics; with windows of one length the idle one takes it out again.
+            var idleBytes = idle.AllocatedBytes * (wall / idleEnd.Elapsed(idleStart));
+            report.Add("switch allocations, media phase", $"{media.AllocatedBytes:N0} B over the measured window ({media.AllocatedBytes / (double)Math.Max(1, receivedInWindow):F2} B per relayed packet); less what the idle switch allocated in a window of {options.Baseline.TotalSeconds:F0} s ({idle.AllocatedBytes:N0} B, scaled to this one): {(media.AllocatedBytes - idleBytes) / Math.Max(1, receivedInWindow):F2} B per relayed packet; {media.Gen0Collections} gen-0 GCs in the window (whole process, the runtime's meter)");
         }
         else
         {
