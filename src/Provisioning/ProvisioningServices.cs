@@ -44,7 +44,7 @@ public static class ProvisioningServices
                 https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
                 https.AllowAnyClientCertificate();
                 // The stack's own chain for the client decides nothing and must fetch nothing a stranger names.
-                https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = HostedPbx.Data.Certificates.TlsChainPolicy.ForClientCertificates();
+                https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = HostedPbx.Data.Certificates.TlsChainPolicy.ForRemoteCertificate();
             });
         });
         return builder;

@@ -32,7 +32,7 @@ public sealed class IssuerUrlTrap : IDisposable
         _leaf = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
-    /// <summary>The client's certificate, its issuer left out (and not looked up by the client either: offline).</summary>
+    /// <summary>The certificate, its issuer left out (and not looked up by its own side either: offline).</summary>
     public SslStreamCertificateContext ClientContext => SslStreamCertificateContext.Create(_leaf, [], offline: true);
 
     /// <summary>Whether anything connected to the URL the certificate names.</summary>

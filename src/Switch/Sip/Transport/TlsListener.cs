@@ -159,7 +159,7 @@ internal sealed class TlsListener(
             ClientCertificateRequired = true,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            CertificateChainPolicy = TlsChainPolicy.ForClientCertificates(),
+            CertificateChainPolicy = TlsChainPolicy.ForRemoteCertificate(),
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
                 // Copies for the checks below (the connection keeps their bytes to prove itself again on a directory change).

@@ -9,6 +9,7 @@ using HostedPbx.Switch.Sip.Messages;
 using HostedPbx.Switch.Sip.Syntax;
 using HostedPbx.Switch.Sip.Transport;
 using HostedPbx.Switch.Sip.Transport.Peers;
+using HostedPbx.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HostedPbx.Switch.Tests.Transport.Peers;
@@ -111,14 +112,32 @@ public sealed class PeerConnectorLoopbackTests : IDisposable
         new(PeerKind.Trunk, "Carrier One", _trunkId, null, "127.0.0.1", port ?? Port, certificateName);
 
     /// <summary>The carrier's SBC: TLS with a required client certificate, verified against the platform's root for clientAuth.</summary>
-    private async Task<CarrierSide> ServeOnceAsync(IssuedCertificate certificate)
+    [Fact]
+    public async Task ConnectAsync_CarrierCertificateNamingAnIssuerUrl_RefusedWithoutTheSwitchFetchingIt()
+    {
+        // Whatever answers at the carrier's address presents a certificate of its own making: the switch fetches nothing it names.
+        using var trap = new IssuerUrlTrap(CarrierPki.SbcName);
+        var sbc = ServeOnceAsync(trap.ClientContext);
+
+        var outcome = await Connector(new PeerTrust(_carrier.Anchors)).ConnectAsync(Target(CarrierPki.SbcName), _bound.Token);
+        await DrainAsync(sbc);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(0, _connections.Count);
+        Assert.False(trap.WasContacted, "the switch connected to the URL the carrier's certificate names");
+    }
+
+    private Task<CarrierSide> ServeOnceAsync(IssuedCertificate certificate) =>
+        ServeOnceAsync(SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true));
+
+    private async Task<CarrierSide> ServeOnceAsync(SslStreamCertificateContext certificate)
     {
         var socket = await _listening.AcceptAsync(_bound.Token);
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
         var side = new CarrierSide(ssl);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
-            ServerCertificateContext = SslStreamCertificateContext.Create(certificate.Certificate, [.. certificate.Issuers], offline: true),
+            ServerCertificateContext = certificate,
             ClientCertificateRequired = true,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,

@@ -112,6 +112,7 @@ internal sealed class PeerConnector(
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateContext = ownCertificate,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = TlsChainPolicy.ForRemoteCertificate(),
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
                 leaf = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
