@@ -106,6 +106,22 @@ public sealed class RegistrarTests
     }
 
     [Fact]
+    public void OnConnectionClosed_HandsetReRegisteredOverANewConnection_TheOldOnesCloseLeavesTheBinding()
+    {
+        // A handset that lost its connection registers the same contact again over a new one before the old one is reaped.
+        using var first = _registrar.Register(_flow, Register("201", "Expires: 600\r\n"), Directory());
+        var reconnected = _flow with { ConnectionId = 8 };
+        using var again = _registrar.Register(reconnected, Register("201", "Expires: 600\r\n"), Directory());
+
+        _registrar.OnConnectionClosed(7);
+        _registrar.OnLinesChanged(7, []);
+
+        Assert.Equal(8, Assert.Single(_registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow())).ConnectionId);
+        _registrar.OnConnectionClosed(8);
+        Assert.Empty(_registrar.Bindings.Find(s_tenant, "201", _time.GetUtcNow()));
+    }
+
+    [Fact]
     public void Register_DigestRequiredWithoutCredentials_Returns401WithSha256First()
     {
         var directory = Directory(_ext201 with { DigestRequired = true, Ha1Sha256 = DigestAuthenticator.Sha256("201:hostedpbx:secret") });

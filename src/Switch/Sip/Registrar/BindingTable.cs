@@ -1,10 +1,17 @@
 namespace HostedPbx.Switch.Sip.Registrar;
 
-/// <summary>The location service of this node: bindings per (tenant, extension), several per extension.</summary>
+/// <summary>
+/// The location service of this node: bindings per (tenant, extension), several per extension, and for each connection
+/// the extensions it made bindings for, so that what a connection's change or close touches is its own bindings, not
+/// every binding on the node (a directory change re-checks every connection: that was O(connections × bindings)).
+/// </summary>
 internal sealed class BindingTable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(Guid TenantId, string Extension), List<Binding>> _bindings = [];
+
+    // A superset: every key under which the connection holds or once held a binding (a stale key costs one lookup).
+    private readonly Dictionary<long, HashSet<(Guid TenantId, string Extension)>> _byConnection = [];
 
     public IReadOnlyList<Binding> Find(Guid tenantId, string extension, DateTimeOffset now)
     {
@@ -24,6 +31,13 @@ internal sealed class BindingTable
             {
                 _bindings[key] = list = [];
             }
+
+            if (!_byConnection.TryGetValue(binding.ConnectionId, out var held))
+            {
+                _byConnection[binding.ConnectionId] = held = [];
+            }
+
+            held.Add(key);
 
             // RFC 3261 §10.3 step 7: a binding is identified by its contact URI (compared per §19.1.4; equal text here).
             var index = list.FindIndex(b => string.Equals(b.ContactUri, binding.ContactUri, StringComparison.OrdinalIgnoreCase));
@@ -93,14 +107,7 @@ internal sealed class BindingTable
     {
         lock (_gate)
         {
-            var removed = new List<Binding>();
-            foreach (var list in _bindings.Values)
-            {
-                removed.AddRange(list.Where(b => b.ConnectionId == connectionId && !lines.Contains(b.Extension)));
-                list.RemoveAll(b => b.ConnectionId == connectionId && !lines.Contains(b.Extension));
-            }
-
-            return removed;
+            return RemoveHeldBy(connectionId, lines, forget: false);
         }
     }
 
@@ -109,14 +116,41 @@ internal sealed class BindingTable
     {
         lock (_gate)
         {
-            var removed = new List<Binding>();
-            foreach (var list in _bindings.Values)
-            {
-                removed.AddRange(list.Where(b => b.ConnectionId == connectionId));
-                list.RemoveAll(b => b.ConnectionId == connectionId);
-            }
+            return RemoveHeldBy(connectionId, null, forget: true);
+        }
+    }
 
+    // Under the gate: the connection's bindings except those for an extension in keep (all of them when keep is null).
+    private List<Binding> RemoveHeldBy(long connectionId, IReadOnlyCollection<string>? keep, bool forget)
+    {
+        var removed = new List<Binding>();
+        if (!_byConnection.TryGetValue(connectionId, out var held))
+        {
             return removed;
         }
+
+        foreach (var key in held)
+        {
+            if ((keep is not null && keep.Contains(key.Extension)) || !_bindings.TryGetValue(key, out var list))
+            {
+                continue;
+            }
+
+            for (var i = list.Count - 1; i >= 0; i--)
+            {
+                if (list[i].ConnectionId == connectionId)
+                {
+                    removed.Add(list[i]);
+                    list.RemoveAt(i);
+                }
+            }
+        }
+
+        if (forget)
+        {
+            _byConnection.Remove(connectionId);
+        }
+
+        return removed;
     }
 }
