@@ -186,12 +186,19 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
 
         await alice.CommandAsync("dial", $"sip:202@127.0.0.1:{sut.SipPort}", _cancel);
         var open = await Eventually.GetAsync(() => OpenRecordingAsync(recordings, 1), TimeSpan.FromSeconds(60), () => "a second recorded\n" + sut.Output);
-        // What the API sends the switch for POST …/calls/{callId}/recording/pause and …/resume.
+        // What the API sends the switch for POST …/calls/{callId}/recording/pause and …/resume; the switch applies each
+        // when its notice arrives, and says so.
         await NotifyAsync(new RecordingControl(RecordingControlAction.Pause, open.CallRecordId, "API key payments"));
-        // Nothing reaches the recording while paused: the call's own progress is what 202's handset has received.
-        var paused = Received(bob);
-        await Eventually.GetAsync(() => Task.FromResult(Received(bob) >= paused + (2 * 16000) ? open : null), TimeSpan.FromSeconds(60), "two seconds of the call paused");
+        await Eventually.GetAsync(() => Task.FromResult(sut.Output.Contains($"Recording {open.Id} paused", StringComparison.Ordinal) ? open : null),
+            TimeSpan.FromSeconds(30), () => "the pause applied\n" + sut.Output);
+        // The file's gap is measured on the clock that stamps the packets, the caller's: wait for two and a half seconds of
+        // what 201's handset encoded and sent (a loaded machine may run that clock slower than the wall's), so that a
+        // packet still in flight at the resume cannot shorten the gap below two seconds.
+        var paused = Sent(alice);
+        await Eventually.GetAsync(() => Task.FromResult(Sent(alice) >= paused + (5 * 16000 / 2) ? open : null), TimeSpan.FromSeconds(60), "the call's audio during the pause");
         await NotifyAsync(new RecordingControl(RecordingControlAction.Resume, open.CallRecordId, "API key payments"));
+        await Eventually.GetAsync(() => Task.FromResult(sut.Output.Contains($"Recording {open.Id} resumed", StringComparison.Ordinal) ? open : null),
+            TimeSpan.FromSeconds(30), () => "the resume applied\n" + sut.Output);
         var recording = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
@@ -207,7 +214,6 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         var after = audio.Right[(int)((endMs + 200) * 8)..Math.Min(audio.Right.Length, (int)((endMs + 1200) * 8))];
 
         Assert.Equal("API key payments", pause.GetProperty("pausedBy").GetString());
-        // Two seconds of the switch's time; the file's gap is on the phones' RTP clock, which may differ by their lateness.
         Assert.True(endMs - startMs >= 1800, $"the pause lasted {endMs - startMs} ms");
         Assert.All(inside, i => Assert.True(audio.Left[i] == 0 && audio.Right[i] == 0, $"a sample at {i / 8} ms, inside the pause {startMs}-{endMs} ms"));
         Assert.True(RecordedCall.ToneShare(after, 1000) > 0.8, "the tone is back after the pause");
@@ -221,9 +227,9 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         return row is not null && Segments(recordings, row) >= seconds ? row : null;
     }
 
-    /// <summary>Bytes of 16-bit 8 kHz audio the handset has received and written so far.</summary>
-    private static long Received(BaresipPeer peer) =>
-        Directory.GetFiles(peer.RecordingDirectory, "dump-*-dec.wav").Sum(f => new FileInfo(f).Length);
+    /// <summary>Bytes of 16-bit 8 kHz audio the handset has encoded to send so far (one RTP packet per 20 ms of it).</summary>
+    private static long Sent(BaresipPeer peer) =>
+        Directory.GetFiles(peer.RecordingDirectory, "dump-*-enc.wav").Sum(f => new FileInfo(f).Length);
 
     /// <summary>Whole one-second segments on disk (32 KB of stereo PCM each, plus their framing).</summary>
     private static long Segments(string recordings, Recording row)
