@@ -43,7 +43,7 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         await Assertions.Expect(page.Locator("nav.side").GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveAttributeAsync("href", "/hangfire");
 
         // Signed out and in again: the password alone is not enough.
-        await page.ClickAsync("text=Sign out");
+        await Portal.SignOutAsync(page);
         await Portal.SignInAsync(page, login, password);
         await page.WaitForURLAsync("**/account/two-factor**");
         await page.FillAsync("#code", Wrong(Totp.Code(key, DateTimeOffset.UtcNow)));
@@ -75,7 +75,7 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         await page.FillAsync("#code", code);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(portal.BaseUrl + "");
-        await page.ClickAsync("text=Sign out");
+        await Portal.SignOutAsync(page);
 
         // Someone who watched the code typed tries it at once, with the password.
         await Portal.SignInAsync(page, login, password);
@@ -120,8 +120,7 @@ public sealed class SignInTests(Portal portal) : IAsyncLifetime
         Assert.Equal(400, forged.Status);
         await page.GotoAsync("/");
         await Assertions.Expect(page.Locator("nav.side")).ToBeVisibleAsync();
-        await page.ClickAsync("text=Sign out");
-        await page.WaitForURLAsync("**/account/sign-in**");
+        await Portal.SignOutAsync(page);
     }
 
     [Fact]

@@ -156,6 +156,19 @@ public sealed class Portal : IAsyncLifetime
     }
 
     /// <summary>
+    /// Signs out with the layout's button and waits until the sign-in page it redirects to has loaded. Clicking alone
+    /// returns before the post is answered, and a sign-in started then was overtaken by the redirect: the page reloaded
+    /// between filling the form and pressing its button, so the button posted an empty form the browser would not send.
+    /// </summary>
+    public static async Task SignOutAsync(IPage page)
+    {
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("text=Sign out"),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/sign-out", StringComparison.Ordinal));
+        await page.WaitForURLAsync("**/account/sign-in**");
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+    }
+
+    /// <summary>
     /// Loads a page and waits until its circuit is up (the layout shows a marker only when interactive), so clicks reach
     /// the server rather than racing the circuit's start.
     /// </summary>
