@@ -23,18 +23,22 @@ public class SrtpBenchmarks
     [Params(SrtpSuite.AesCm128HmacSha1Tag80, SrtpSuite.AesCm128HmacSha1Tag32, SrtpSuite.Aes256CmHmacSha1Tag80, SrtpSuite.AeadAes128Gcm, SrtpSuite.AeadAes256Gcm)]
     public SrtpSuite Suite { get; set; }
 
+    /// <summary>True: libcrypto called directly (what the switch runs); false: the BCL's primitives (its fallback).</summary>
+    [Params(true, false)]
+    public bool OpenSsl { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _plain[0] = 0x80;
         BinaryPrimitives.WriteUInt32BigEndian(_plain.AsSpan(8), 0x5EED_F00D);
         var keys = SrtpKeys.Generate(Suite);
-        _sender = new SrtpContext(Suite, keys);
-        _receiver = new SrtpContext(Suite, keys);
+        _sender = new SrtpContext(Suite, keys, OpenSsl);
+        _receiver = new SrtpContext(Suite, keys, OpenSsl);
 
         // The relay re-keys to the other leg, which negotiated its own suite.
         var legB = Suite == SrtpSuite.AeadAes128Gcm ? SrtpSuite.AesCm128HmacSha1Tag80 : SrtpSuite.AeadAes128Gcm;
-        _legBSender = new SrtpContext(legB, SrtpKeys.Generate(legB));
+        _legBSender = new SrtpContext(legB, SrtpKeys.Generate(legB), OpenSsl);
 
         _plain.CopyTo(_buffer, 0);
         _sender.ProtectRtp(_buffer, PlainLength, out var length);

@@ -6,7 +6,7 @@ namespace HostedPbx.Switch.Benchmarks;
 
 /// <summary>
 /// Where a relayed packet's SRTP time goes (issue 13 item 2): each primitive once over one 20 ms G.711 packet (172
-/// octets), through the same BCL objects the contexts keep (nothing is created per call).
+/// octets), through the objects the contexts keep (nothing is created per call): libcrypto called directly, or the BCL.
 /// </summary>
 [MemoryDiagnoser]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet's GlobalCleanup disposes them.")]
@@ -17,16 +17,21 @@ public class SrtpPrimitiveBenchmarks
     private readonly byte[] _digest = new byte[20];
     private readonly byte[] _nonce = new byte[12];
     private readonly byte[] _tag = new byte[16];
+    private readonly byte[] _forgedTag = new byte[16];
     private AesCounterMode _aesCm = null!;
-    private IncrementalHash _hmac = null!;
-    private AesGcm _gcm = null!;
+    private HmacSha1 _hmac = null!;
+    private GcmCipher _gcm = null!;
+
+    /// <summary>True: libcrypto called directly (what the switch runs); false: the BCL's primitives (its fallback).</summary>
+    [Params(true, false)]
+    public bool OpenSsl { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _aesCm = new AesCounterMode(RandomNumberGenerator.GetBytes(16));
-        _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, RandomNumberGenerator.GetBytes(20));
-        _gcm = new AesGcm(RandomNumberGenerator.GetBytes(16), 16);
+        _aesCm = new AesCounterMode(RandomNumberGenerator.GetBytes(16), OpenSsl);
+        _hmac = new HmacSha1(RandomNumberGenerator.GetBytes(20), OpenSsl);
+        _gcm = new GcmCipher(RandomNumberGenerator.GetBytes(16), 16, OpenSsl);
     }
 
     [GlobalCleanup]
@@ -37,20 +42,19 @@ public class SrtpPrimitiveBenchmarks
         _gcm.Dispose();
     }
 
-    /// <summary>AES-CM keystream XOR over the 160-octet payload (one ECB call over 10 counter blocks).</summary>
+    /// <summary>AES-CM keystream XOR over the 160-octet payload (CTR in place, or one BCL ECB call over 10 counter blocks).</summary>
     [Benchmark]
     public void AesCmKeystream() => _aesCm.Transform(_iv, _packet.AsSpan(12, 160));
 
-    /// <summary>HMAC-SHA1 over header, payload and ROC, as RFC 3711 §4.2 authenticates: two appends and a final.</summary>
+    /// <summary>HMAC-SHA1 tag over header, payload and ROC, as RFC 3711 §4.2 authenticates.</summary>
     [Benchmark]
-    public void HmacSha1Tag()
-    {
-        _hmac.AppendData(_packet.AsSpan(0, 172));
-        _hmac.AppendData(_packet.AsSpan(172, 4));
-        _hmac.GetHashAndReset(_digest);
-    }
+    public void HmacSha1Tag() => _hmac.Compute(_packet.AsSpan(0, 172), _packet.AsSpan(172, 4), _digest);
 
-    /// <summary>One AES-GCM pass over the payload with the header as associated data (a protect; an unprotect is two).</summary>
+    /// <summary>One AES-GCM seal over the payload with the header as associated data (a protect).</summary>
     [Benchmark]
-    public void AesGcmPass() => _gcm.Encrypt(_nonce, _packet.AsSpan(12, 160), _packet.AsSpan(12, 160), _tag, _packet.AsSpan(0, 12));
+    public void AesGcmSeal() => _gcm.Seal(_nonce, _packet.AsSpan(12, 160), _tag, _packet.AsSpan(0, 12));
+
+    /// <summary>An AES-GCM open whose tag does not verify (an unprotect of a forgery; the BCL path encrypts twice).</summary>
+    [Benchmark]
+    public bool AesGcmOpenForged() => _gcm.TryOpen(_nonce, _packet.AsSpan(12, 160), _forgedTag, _packet.AsSpan(0, 12));
 }

@@ -45,7 +45,7 @@ public sealed partial class SrtpContext
             Span<byte> aad = stackalloc byte[RtcpPacket.HeaderLength + SrtcpIndexLength];
             buffer[..RtcpPacket.HeaderLength].CopyTo(aad);
             BinaryPrimitives.WriteUInt32BigEndian(aad[RtcpPacket.HeaderLength..], trailer);
-            _rtcpGcm!.Encrypt(nonce, payload, payload, buffer.Slice(length, tagLength), aad);
+            _rtcpGcm!.Seal(nonce, payload, buffer.Slice(length, tagLength), aad);
             BinaryPrimitives.WriteUInt32BigEndian(buffer[(length + tagLength)..], trailer);
         }
         else
@@ -55,9 +55,8 @@ public sealed partial class SrtpContext
             AesCmIv(_rtcpSalt, ssrc, index, iv);
             _rtcpCipher!.Transform(iv, payload);
             BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], trailer);
-            Span<byte> digest = stackalloc byte[HmacSha1Length];
-            _rtcpHmac!.AppendData(buffer[..(length + SrtcpIndexLength)]);
-            _rtcpHmac.GetHashAndReset(digest);
+            Span<byte> digest = stackalloc byte[HmacSha1.Length];
+            _rtcpHmac!.Compute(buffer[..(length + SrtcpIndexLength)], [], digest);
             digest[..tagLength].CopyTo(buffer[(length + SrtcpIndexLength)..]);
         }
 
@@ -105,9 +104,8 @@ public sealed partial class SrtpContext
         }
         else
         {
-            Span<byte> digest = stackalloc byte[HmacSha1Length];
-            _rtcpHmac!.AppendData(packet[..(rtcpLength + SrtcpIndexLength)]);
-            _rtcpHmac.GetHashAndReset(digest);
+            Span<byte> digest = stackalloc byte[HmacSha1.Length];
+            _rtcpHmac!.Compute(packet[..(rtcpLength + SrtcpIndexLength)], [], digest);
             if (!CryptographicOperations.FixedTimeEquals(digest[..tagLength], packet[^tagLength..]))
             {
                 return SrtpStatus.AuthFailed;
@@ -137,7 +135,7 @@ public sealed partial class SrtpContext
             Span<byte> aad = stackalloc byte[RtcpPacket.HeaderLength + SrtcpIndexLength];
             packet[..RtcpPacket.HeaderLength].CopyTo(aad);
             BinaryPrimitives.WriteUInt32BigEndian(aad[RtcpPacket.HeaderLength..], trailer);
-            return TryOpen(_rtcpGcm!, nonce, packet[RtcpPacket.HeaderLength..rtcpLength], tag, aad);
+            return _rtcpGcm!.TryOpen(nonce, packet[RtcpPacket.HeaderLength..rtcpLength], tag, aad);
         }
 
         // RFC 7714 §9.2: with E = 0 the whole RTCP packet and E||index are authenticated, nothing is encrypted.
@@ -148,7 +146,7 @@ public sealed partial class SrtpContext
         {
             packet[..rtcpLength].CopyTo(unencryptedAad);
             BinaryPrimitives.WriteUInt32BigEndian(unencryptedAad[rtcpLength..], trailer);
-            return TryOpen(_rtcpGcm!, nonce, [], tag, unencryptedAad[..aadLength]);
+            return _rtcpGcm!.TryOpen(nonce, [], tag, unencryptedAad[..aadLength]);
         }
         finally
         {

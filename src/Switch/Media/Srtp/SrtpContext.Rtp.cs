@@ -6,8 +6,6 @@ namespace HostedPbx.Switch.Media.Srtp;
 
 public sealed partial class SrtpContext
 {
-    private const int HmacSha1Length = 20;
-
     /// <summary>
     /// Encrypts and authenticates the RTP packet in <paramref name="buffer"/>[..<paramref name="length"/>] in place and
     /// appends the tag; the buffer must have <see cref="SrtpOverhead"/> spare octets after the packet.
@@ -41,7 +39,7 @@ public sealed partial class SrtpContext
             Span<byte> nonce = stackalloc byte[GcmNonceLength];
             GcmNonce(_rtpSalt, ssrc, index, nonce);
             var payload = buffer[headerLength..length];
-            _rtpGcm!.Encrypt(nonce, payload, payload, buffer.Slice(length, tagLength), buffer[..headerLength]);
+            _rtpGcm!.Seal(nonce, payload, buffer.Slice(length, tagLength), buffer[..headerLength]);
         }
         else
         {
@@ -50,7 +48,7 @@ public sealed partial class SrtpContext
             _rtpCipher!.Transform(iv, buffer[headerLength..length]);
 
             // RFC 3711 §4.2: the tag covers the header, the encrypted payload and the ROC.
-            Span<byte> digest = stackalloc byte[HmacSha1Length];
+            Span<byte> digest = stackalloc byte[HmacSha1.Length];
             RtpAuthentication(buffer[..length], (uint)(index >> 16), digest);
             digest[..tagLength].CopyTo(buffer[length..]);
         }
@@ -95,14 +93,14 @@ public sealed partial class SrtpContext
         {
             Span<byte> nonce = stackalloc byte[GcmNonceLength];
             GcmNonce(_rtpSalt, ssrc, index, nonce);
-            if (!TryOpen(_rtpGcm!, nonce, body[headerLength..], tag, body[..headerLength]))
+            if (!_rtpGcm!.TryOpen(nonce, body[headerLength..], tag, body[..headerLength]))
             {
                 return SrtpStatus.AuthFailed;
             }
         }
         else
         {
-            Span<byte> digest = stackalloc byte[HmacSha1Length];
+            Span<byte> digest = stackalloc byte[HmacSha1.Length];
             RtpAuthentication(body, (uint)(index >> 16), digest);
             if (!CryptographicOperations.FixedTimeEquals(digest[..tagLength], tag))
             {
@@ -126,8 +124,6 @@ public sealed partial class SrtpContext
     {
         Span<byte> rocOctets = stackalloc byte[sizeof(uint)];
         BinaryPrimitives.WriteUInt32BigEndian(rocOctets, roc);
-        _rtpHmac!.AppendData(authenticated);
-        _rtpHmac.AppendData(rocOctets);
-        _rtpHmac.GetHashAndReset(digest);
+        _rtpHmac!.Compute(authenticated, rocOctets, digest);
     }
 }

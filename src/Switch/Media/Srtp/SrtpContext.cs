@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace HostedPbx.Switch.Media.Srtp;
 
@@ -19,40 +17,52 @@ public sealed partial class SrtpContext : IDisposable
     private readonly byte[] _rtcpSalt;
     private readonly AesCounterMode? _rtpCipher;
     private readonly AesCounterMode? _rtcpCipher;
-    private readonly IncrementalHash? _rtpHmac;
-    private readonly IncrementalHash? _rtcpHmac;
-    private readonly AesGcm? _rtpGcm;
-    private readonly AesGcm? _rtcpGcm;
+    private readonly HmacSha1? _rtpHmac;
+    private readonly HmacSha1? _rtcpHmac;
+    private readonly GcmCipher? _rtpGcm;
+    private readonly GcmCipher? _rtcpGcm;
     private readonly SrtpStream[] _streams = new SrtpStream[StreamCapacity];
     private long _useClock;
 
     /// <summary>Derives the session keys of <paramref name="suite"/> from a master key and salt (RFC 3711 §4.3, kdr 0).</summary>
     public SrtpContext(SrtpSuite suite, SrtpKeys keys)
-        : this(suite, SrtpKeyDerivation.DeriveSrtp(suite, Validated(suite, keys)), SrtpKeyDerivation.DeriveSrtcp(suite, keys))
+        : this(suite, keys, LibCrypto.IsAvailable)
     {
     }
 
-    internal SrtpContext(SrtpSuite suite, SrtpSessionKeys rtp, SrtpSessionKeys rtcp)
+    /// <param name="suite">The crypto suite.</param>
+    /// <param name="keys">The SDES master key and salt.</param>
+    /// <param name="openSsl">False for the BCL's primitives (a machine without libcrypto 3; tests run both).</param>
+    internal SrtpContext(SrtpSuite suite, SrtpKeys keys, bool openSsl)
+        : this(suite, SrtpKeyDerivation.DeriveSrtp(suite, Validated(suite, keys)), SrtpKeyDerivation.DeriveSrtcp(suite, keys), openSsl)
     {
+    }
+
+    internal SrtpContext(SrtpSuite suite, SrtpSessionKeys rtp, SrtpSessionKeys rtcp, bool openSsl)
+    {
+        UsesOpenSsl = openSsl;
         Suite = suite;
         _profile = SrtpSuiteProfile.Of(suite);
         _rtpSalt = rtp.Salt;
         _rtcpSalt = rtcp.Salt;
         if (_profile.IsAead)
         {
-            _rtpGcm = new AesGcm(rtp.EncryptionKey, _profile.SrtpTagLength);
-            _rtcpGcm = new AesGcm(rtcp.EncryptionKey, _profile.SrtcpTagLength);
+            _rtpGcm = new GcmCipher(rtp.EncryptionKey, _profile.SrtpTagLength, openSsl);
+            _rtcpGcm = new GcmCipher(rtcp.EncryptionKey, _profile.SrtcpTagLength, openSsl);
         }
         else
         {
-            _rtpCipher = new AesCounterMode(rtp.EncryptionKey);
-            _rtcpCipher = new AesCounterMode(rtcp.EncryptionKey);
-            _rtpHmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, rtp.AuthKey);
-            _rtcpHmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, rtcp.AuthKey);
+            _rtpCipher = new AesCounterMode(rtp.EncryptionKey, openSsl);
+            _rtcpCipher = new AesCounterMode(rtcp.EncryptionKey, openSsl);
+            _rtpHmac = new HmacSha1(rtp.AuthKey, openSsl);
+            _rtcpHmac = new HmacSha1(rtcp.AuthKey, openSsl);
         }
     }
 
     public SrtpSuite Suite { get; }
+
+    /// <summary>True when the per-packet crypto calls libcrypto directly, false when it goes through the BCL.</summary>
+    internal bool UsesOpenSsl { get; }
 
     /// <summary>Octets that protecting adds to an RTP packet: the authentication tag.</summary>
     public int SrtpOverhead => _profile.SrtpTagLength;
@@ -147,47 +157,6 @@ public sealed partial class SrtpContext : IDisposable
         for (var i = 0; i < GcmNonceLength; i++)
         {
             nonce[i] ^= salt[i];
-        }
-    }
-
-    /// <summary>
-    /// AES-GCM decryption that leaves the packet as it was when the tag does not verify, without an exception: the BCL's
-    /// <see cref="AesGcm.Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>
-    /// throws (and allocates) on a bad tag, so a flood of forgeries would cost far more than good packets. GCM encrypts
-    /// with a counter-mode keystream (NIST SP 800-38D §7.1), so encrypting the ciphertext yields the plaintext, and
-    /// encrypting that plaintext yields the ciphertext again together with the tag its sender must have sent. Good and
-    /// forged packets cost the same two passes.
-    /// </summary>
-    private static bool TryOpen(AesGcm gcm, ReadOnlySpan<byte> nonce, Span<byte> ciphertext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
-    {
-        byte[]? rented = null;
-        var plaintext = ciphertext.Length <= 1500
-            ? stackalloc byte[1500]
-            : rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
-        plaintext = plaintext[..ciphertext.Length];
-        Span<byte> expected = stackalloc byte[16];
-        expected = expected[..tag.Length];
-        try
-        {
-            gcm.Encrypt(nonce, ciphertext, plaintext, expected, aad);
-
-            // Writes back exactly the ciphertext that was there, so a forged packet is left as it came.
-            gcm.Encrypt(nonce, plaintext, ciphertext, expected, aad);
-            if (!CryptographicOperations.FixedTimeEquals(expected, tag))
-            {
-                return false;
-            }
-
-            plaintext.CopyTo(ciphertext);
-            return true;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
         }
     }
 }
