@@ -67,35 +67,21 @@ internal sealed class GcmCipher : IDisposable
     /// </summary>
     public bool TryOpen(ReadOnlySpan<byte> nonce, Span<byte> ciphertext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
     {
-        if (_managed is not null)
-        {
-            return TryOpenManaged(_managed, nonce, ciphertext, tag, aad);
-        }
-
+        // Decrypted beside the packet, so a forged one is left as it came; the plaintext copy is wiped either way.
         byte[]? rented = null;
         var plaintext = ciphertext.Length <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
         plaintext = plaintext[..ciphertext.Length];
-        Span<byte> expected = stackalloc byte[16];
-        Span<byte> final = stackalloc byte[16];
-        tag.CopyTo(expected);
-        var context = _open!;
         try
         {
-            // Decrypted beside the packet, so a forged one is left as it came.
-            var opened = LibCrypto.SetIv(context, 0, 0, 0, in MemoryMarshal.GetReference(nonce), -1) == 1
-                && LibCrypto.SetGcmTag(context, expected[..tag.Length]) == 1
-                && (aad.IsEmpty || LibCrypto.UpdateAad(context, 0, out _, in MemoryMarshal.GetReference(aad), aad.Length) == 1)
-                && (ciphertext.IsEmpty || LibCrypto.Update(context, ref MemoryMarshal.GetReference(plaintext), out _, in MemoryMarshal.GetReference(ciphertext), ciphertext.Length) == 1)
-                && LibCrypto.Final(context, ref MemoryMarshal.GetReference(final), out _) == 1;
-            if (!opened)
+            var opened = _managed is not null
+                ? TryOpenManaged(_managed, nonce, ciphertext, plaintext, tag, aad)
+                : TryOpenNative(_open!, nonce, ciphertext, plaintext, tag, aad);
+            if (opened)
             {
-                // A tag that does not verify is an ordinary outcome here, not an error to keep in OpenSSL's queue.
-                LibCrypto.ClearErrors();
-                return false;
+                plaintext.CopyTo(ciphertext);
             }
 
-            plaintext.CopyTo(ciphertext);
-            return true;
+            return opened;
         }
         finally
         {
@@ -114,40 +100,39 @@ internal sealed class GcmCipher : IDisposable
         _managed?.Dispose();
     }
 
+    private static bool TryOpenNative(LibCrypto.CipherContext context, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
+    {
+        Span<byte> expected = stackalloc byte[16];
+        Span<byte> final = stackalloc byte[16];
+        tag.CopyTo(expected);
+        var opened = LibCrypto.SetIv(context, 0, 0, 0, in MemoryMarshal.GetReference(nonce), -1) == 1
+            && LibCrypto.SetGcmTag(context, expected[..tag.Length]) == 1
+            && (aad.IsEmpty || LibCrypto.UpdateAad(context, 0, out _, in MemoryMarshal.GetReference(aad), aad.Length) == 1)
+            && (ciphertext.IsEmpty || LibCrypto.Update(context, ref MemoryMarshal.GetReference(plaintext), out _, in MemoryMarshal.GetReference(ciphertext), ciphertext.Length) == 1)
+            && LibCrypto.Final(context, ref MemoryMarshal.GetReference(final), out _) == 1;
+        if (!opened)
+        {
+            // A tag that does not verify is an ordinary outcome here, not an error to keep in OpenSSL's queue.
+            LibCrypto.ClearErrors();
+        }
+
+        return opened;
+    }
+
     /// <summary>
     /// GCM encrypts with a counter-mode keystream (NIST SP 800-38D §7.1), so encrypting the ciphertext yields the
     /// plaintext, and encrypting that plaintext yields the ciphertext again together with the tag its sender must have
     /// sent. Good and forged packets cost the same two passes, and nothing throws.
     /// </summary>
-    private static bool TryOpenManaged(AesGcm gcm, ReadOnlySpan<byte> nonce, Span<byte> ciphertext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
+    private static bool TryOpenManaged(AesGcm gcm, ReadOnlySpan<byte> nonce, Span<byte> ciphertext, Span<byte> plaintext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
     {
-        byte[]? rented = null;
-        var plaintext = ciphertext.Length <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
-        plaintext = plaintext[..ciphertext.Length];
         Span<byte> expected = stackalloc byte[16];
         expected = expected[..tag.Length];
-        try
-        {
-            gcm.Encrypt(nonce, ciphertext, plaintext, expected, aad);
+        gcm.Encrypt(nonce, ciphertext, plaintext, expected, aad);
 
-            // Writes back exactly the ciphertext that was there, so a forged packet is left as it came.
-            gcm.Encrypt(nonce, plaintext, ciphertext, expected, aad);
-            if (!CryptographicOperations.FixedTimeEquals(expected, tag))
-            {
-                return false;
-            }
-
-            plaintext.CopyTo(ciphertext);
-            return true;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        // Writes back exactly the ciphertext that was there, so a forged packet is left as it came.
+        gcm.Encrypt(nonce, plaintext, ciphertext, expected, aad);
+        return CryptographicOperations.FixedTimeEquals(expected, tag);
     }
 
     private static LibCrypto.CipherContext Context(nint cipher, ReadOnlySpan<byte> key, int encrypt)
