@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using HostedPbx.Data.Certificates;
 using HostedPbx.Switch.Media.Srtp;
 
 namespace HostedPbx.Switch.LoadTool;
@@ -27,6 +28,8 @@ internal sealed record LoadOptions
           --call-parallel K       INVITEs in flight while placing calls (default 16)
           --pacer-threads T       sender threads (default: processor count)
           --suite NAME            the SRTP suite on both legs (default AES_CM_128_HMAC_SHA1_80; e.g. AEAD_AES_128_GCM)
+          --ca-key ALG            the key of the run's root and device CA (EcdsaP256, EcdsaP384, Rsa2048; default:
+                                  what the platform's own CA gets)
           --receive-threads R     receiver threads, epoll + recvmmsg (default 1)
           --receive-gather-us U   a quiet receive round sleeps U µs (default 1000; jitter reads up to U late)
           --restart               last, restart the switch and time every handset's reconnection (a reconnect storm)
@@ -68,6 +71,9 @@ internal sealed record LoadOptions
 
     /// <summary>The one SRTP suite the seeded tenant allows and the handsets offer.</summary>
     public SrtpSuite Suite { get; init; } = SrtpSuite.AesCm128HmacSha1Tag80;
+
+    /// <summary>The key algorithm of the run's root and device CA; null for the platform's default.</summary>
+    public CertificateKeyAlgorithm? CaKey { get; init; }
 
     /// <summary>How long a quiet receive round sleeps so datagrams gather (also the most it adds to measured jitter).</summary>
     public TimeSpan ReceiveGather { get; init; } = TimeSpan.FromMilliseconds(1);
@@ -115,6 +121,18 @@ internal sealed record LoadOptions
             return null;
         }
 
+        CertificateKeyAlgorithm? caKey = null;
+        if (values.TryGetValue("--ca-key", out var caKeyName))
+        {
+            if (!Enum.TryParse<CertificateKeyAlgorithm>(caKeyName, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                error = $"Unknown CA key algorithm '{caKeyName}': use one of {string.Join(", ", Enum.GetNames<CertificateKeyAlgorithm>())}.";
+                return null;
+            }
+
+            caKey = parsed;
+        }
+
         var options = new LoadOptions
         {
             Database = database,
@@ -139,6 +157,7 @@ internal sealed record LoadOptions
             Hold = TimeSpan.FromSeconds(Int(values, "--hold", 0)),
             ReceiveThreads = Int(values, "--receive-threads", 1),
             Suite = suite,
+            CaKey = caKey,
             ReceiveGather = TimeSpan.FromMicroseconds(Int(values, "--receive-gather-us", 1000)),
         };
         if (options.Handsets < 2 * options.Calls + (options.Baresip ? 2 : 0))

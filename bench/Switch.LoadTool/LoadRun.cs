@@ -26,10 +26,10 @@ internal sealed partial class LoadRun(LoadOptions options, LoadReport report)
             await LoadSeeder.RecreateDatabaseAsync(options.Database, cancellationToken);
         }
 
-        using var seeder = new LoadSeeder();
+        using var seeder = new LoadSeeder(options.CaKey);
         var seeding = Stopwatch.StartNew();
         var identities = await seeder.SeedAsync(options.Database, options.Handsets, SrtpSuiteProfile.Of(options.Suite).Name, cancellationToken);
-        report.Add("seeding", $"{identities.Count} extensions, devices and certificates (own CA, ECDSA P-256 leaves) in {seeding.Elapsed.TotalSeconds:F1} s");
+        report.Add("seeding", $"{identities.Count} extensions, devices and certificates (own root and device CA, {seeder.CaKeyDescription}; ECDSA P-256 leaves) in {seeding.Elapsed.TotalSeconds:F1} s");
         try
         {
             _switch = await StartSwitchAsync(seeder, work, cancellationToken);

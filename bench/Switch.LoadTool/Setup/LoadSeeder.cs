@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using HostedPbx.Data;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Devices;
@@ -17,15 +18,27 @@ internal sealed class LoadSeeder : IDisposable
     private const int Batch = 500;
     private readonly CertificateIssuer _issuer = new(Options.Create(new CertificateAuthorityOptions()), TimeProvider.System);
 
-    public LoadSeeder()
+    /// <param name="caKey">The key of the root and the device CA; null for what the platform's own CA gets.</param>
+    public LoadSeeder(CertificateKeyAlgorithm? caKey)
     {
-        Root = _issuer.CreateRoot();
-        DeviceCa = _issuer.CreateIntermediate(Root);
+        Root = _issuer.CreateRoot(caKey);
+        DeviceCa = _issuer.CreateIntermediate(Root, caKey);
     }
 
     public CertificateAuthority Root { get; }
 
     public CertificateAuthority DeviceCa { get; }
+
+    /// <summary>The CAs' key as the report names it, e.g. "ECDSA P-384".</summary>
+    public string CaKeyDescription
+    {
+        get
+        {
+            using var ecdsa = DeviceCa.Certificate.GetECDsaPublicKey();
+            using var rsa = ecdsa is null ? DeviceCa.Certificate.GetRSAPublicKey() : null;
+            return ecdsa is not null ? $"ECDSA P-{ecdsa.KeySize}" : $"RSA {rsa?.KeySize}";
+        }
+    }
 
     public static string NumberOf(int index) => (100000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -34,6 +34,14 @@ public sealed class CertificateAuthorityOptions
     [Range(0, 1440)]
     public int ClockSkewMinutes { get; set; } = 5;
 
+    /// <summary>
+    /// The key of a new platform root and device CA. Every handset's handshake verifies their signatures, more than once
+    /// (the TLS stack's chain and ours): a P-384 signature takes about 15 times as long to verify as a P-256 one, and the
+    /// leaves are P-256, so a P-384 CA added cost to every registration (13.5 against 7.5 ms of switch CPU, see
+    /// docs/benchmarks.md) and no strength to the chain. An existing CA keeps its key.
+    /// </summary>
+    public CertificateKeyAlgorithm CaKeyAlgorithm { get; set; } = CertificateKeyAlgorithm.EcdsaP256;
+
     public CertificateKeyAlgorithm DeviceKeyAlgorithm { get; set; } = CertificateKeyAlgorithm.EcdsaP256;
 
     public CertificateKeyAlgorithm ServerKeyAlgorithm { get; set; } = CertificateKeyAlgorithm.EcdsaP256;

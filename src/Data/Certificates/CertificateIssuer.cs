@@ -13,10 +13,13 @@ public sealed partial class CertificateIssuer(IOptions<CertificateAuthorityOptio
 {
     private readonly CertificateAuthorityOptions _options = options.Value;
 
-    /// <summary>A self-signed root: CA:TRUE (critical), keyCertSign and cRLSign, <see cref="CertificateAuthorityOptions.RootValidityDays"/>.</summary>
-    public CertificateAuthority CreateRoot(CertificateKeyAlgorithm algorithm = CertificateKeyAlgorithm.EcdsaP384)
+    /// <summary>
+    /// A self-signed root: CA:TRUE (critical), keyCertSign and cRLSign, <see cref="CertificateAuthorityOptions.RootValidityDays"/>,
+    /// its key <paramref name="algorithm"/> or else <see cref="CertificateAuthorityOptions.CaKeyAlgorithm"/>.
+    /// </summary>
+    public CertificateAuthority CreateRoot(CertificateKeyAlgorithm? algorithm = null)
     {
-        using var key = CertificateKeys.Create(algorithm);
+        using var key = CertificateKeys.Create(algorithm ?? _options.CaKeyAlgorithm);
         var request = CreateCaRequest(_options.RootCommonName, key, CertificateKeys.SigningHash(key), pathLength: null);
         var now = time.GetUtcNow();
         using var certificate = request.Create(
@@ -24,12 +27,15 @@ public sealed partial class CertificateIssuer(IOptions<CertificateAuthorityOptio
         return new CertificateAuthority(CertificateKeys.Attach(certificate, key), []);
     }
 
-    /// <summary>An intermediate signed by <paramref name="root"/> that issues device certificates (pathLen 0).</summary>
+    /// <summary>
+    /// An intermediate signed by <paramref name="root"/> that issues device certificates (pathLen 0), its key
+    /// <paramref name="algorithm"/> or else <see cref="CertificateAuthorityOptions.CaKeyAlgorithm"/>.
+    /// </summary>
     public CertificateAuthority CreateIntermediate(
-        CertificateAuthority root, CertificateKeyAlgorithm algorithm = CertificateKeyAlgorithm.EcdsaP384, string? commonName = null)
+        CertificateAuthority root, CertificateKeyAlgorithm? algorithm = null, string? commonName = null)
     {
         ArgumentNullException.ThrowIfNull(root);
-        using var key = CertificateKeys.Create(algorithm);
+        using var key = CertificateKeys.Create(algorithm ?? _options.CaKeyAlgorithm);
         var request = CreateCaRequest(commonName ?? _options.DeviceCaCommonName, key, root.SigningHash, pathLength: 0);
         using var certificate = Sign(root, request, _options.IntermediateValidityDays);
         return new CertificateAuthority(CertificateKeys.Attach(certificate, key), [root.Certificate, .. root.Issuers]);

@@ -14,7 +14,7 @@ public sealed class CertificateIssuerTests
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
 
     [Fact]
-    public void CreateRoot_Default_IsSelfSignedP384CaWithCriticalConstraints()
+    public void CreateRoot_Default_IsSelfSignedP256CaWithCriticalConstraints()
     {
         using var pki = new TestPki();
         var root = pki.Root.Certificate;
@@ -24,7 +24,7 @@ public sealed class CertificateIssuerTests
         Assert.Equal("CN=HostedPbx Root CA, O=HostedPbx", root.Subject);
         using (var key = root.GetECDsaPublicKey())
         {
-            Assert.Equal(384, key!.KeySize);
+            Assert.Equal(256, key!.KeySize);
         }
 
         var constraints = Extension<X509BasicConstraintsExtension>(root);
@@ -62,6 +62,21 @@ public sealed class CertificateIssuerTests
             Extension<X509SubjectKeyIdentifierExtension>(pki.Root.Certificate).SubjectKeyIdentifierBytes.ToArray(),
             Extension<X509AuthorityKeyIdentifierExtension>(intermediate).KeyIdentifier!.Value.ToArray());
         AssertChainsTo(intermediate, pki.Root.Certificate, []);
+    }
+
+    [Fact]
+    public void CaKeyAlgorithm_P384_GivesARootAndDeviceCaOfThatKeySignedWithSha384()
+    {
+        using var pki = new TestPki(o => o.CaKeyAlgorithm = CertificateKeyAlgorithm.EcdsaP384);
+
+        foreach (var ca in new[] { pki.Root.Certificate, pki.DeviceCa.Certificate })
+        {
+            using var key = ca.GetECDsaPublicKey();
+            Assert.Equal(384, key!.KeySize);
+            Assert.Equal("1.2.840.10045.4.3.3", ca.SignatureAlgorithm.Value); // ecdsa-with-SHA384
+        }
+
+        AssertChainsTo(pki.DeviceCa.Certificate, pki.Root.Certificate, []);
     }
 
     [Fact]
