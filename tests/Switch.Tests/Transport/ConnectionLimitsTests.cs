@@ -36,6 +36,28 @@ public sealed class ConnectionLimitsTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeAsync_DeviceAtItsLimit_ClosingOneLetsTheNextInAndAnotherDeviceIsNotCountedAgainstIt()
+    {
+        const string otherMac = "0015651a2b3d";
+        using var device = _pki.IssueDevice(Mac);
+        using var other = _pki.IssueDevice(otherMac);
+        var harness = new TransportHarness(
+            _pki, _pki.Directory(TestPki.Device(Mac, device.Fingerprint), TestPki.Device(otherMac, other.Fingerprint)), TimeProvider.System);
+        var first = await OpenAsync(harness, device);
+        var firstServed = harness.Served;
+        await using var second = await OpenAsync(harness, device);
+        await using var otherDevice = await OpenAsync(harness, other);
+
+        await first.DisposeAsync();
+        await firstServed.WaitAsync(_bound.Token);
+        Assert.Equal(2, harness.Connections.Count);
+        await using var again = await OpenAsync(harness, device);
+
+        Assert.Equal(3, harness.Connections.Count);
+        Assert.False(harness.Audit.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public async Task ServeAsync_HandshakesInProgressAtTheAddressLimit_NextRefusedAtOnceAndTheFloodAuditedOnce()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
