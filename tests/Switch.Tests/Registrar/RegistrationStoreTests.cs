@@ -46,13 +46,15 @@ public sealed class RegistrationStoreTests
         await using var database = await PostgresFixture.OwnAsync("registration_store_save");
         var binding = await ArrangeBindingAsync(database, "0015651a2c03");
         await InsertAsync(database, binding);
+        var first = await ArrangeBindingAsync(database, "0015651a2c05");
         var sentinel = await ArrangeBindingAsync(database, "0015651a2c04");
         var log = new LineLogger();
-        // Another node judged this one dead and expired its rows between the store's read and its update.
+        // Another node judged this one dead and expired its rows while the store was writing the changes before this one.
         var expiry = new AfterFirstCommand(() => DeleteAsync(database, binding.Id));
         var store = new RegistrationStore(Contexts(database, expiry), "node-a", log, _time);
         var refreshed = binding with { ExpiresAt = binding.ExpiresAt.AddMinutes(30) };
 
+        store.Save(first);
         store.Save(refreshed);
         store.Save(sentinel);
         await RunUntilWrittenAsync(store, database, sentinel.Id);
@@ -62,6 +64,34 @@ public sealed class RegistrationStoreTests
         await using var db = database.CreateOwnerContext();
         var row = await db.Registrations.SingleAsync(r => r.Id == binding.Id, Cancel);
         Assert.Equal((refreshed.ExpiresAt, "node-a"), (row.ExpiresAt, row.SwitchNode));
+    }
+
+    [Fact]
+    public async Task ChangesQueuedTogether_WrittenInOrder_AndOneThatCannotBeWrittenLosesNoOther()
+    {
+        await using var database = await PostgresFixture.OwnAsync("registration_store_batch");
+        var kept = await ArrangeBindingAsync(database, "0015651a2c06");
+        var left = await ArrangeBindingAsync(database, "0015651a2c07");
+        var sentinel = await ArrangeBindingAsync(database, "0015651a2c08");
+        // A binding naming another tenant's real extension: the row's tenant and extension do not belong together.
+        var impossible = kept with { Id = Guid.CreateVersion7(), ExtensionId = left.ExtensionId, Extension = "999" };
+        var log = new LineLogger();
+        var store = new RegistrationStore(Contexts(database, new AfterFirstCommand(() => Task.CompletedTask)), "node-a", log, _time);
+        var renewed = kept with { ExpiresAt = kept.ExpiresAt.AddMinutes(30), UserAgent = "renewed" };
+
+        store.Save(kept);
+        store.Save(left);
+        store.Save(impossible);
+        store.Save(renewed);
+        store.Delete(left);
+        store.Save(sentinel);
+        await RunUntilWrittenAsync(store, database, sentinel.Id);
+
+        await using var db = database.CreateOwnerContext();
+        var rows = await db.Registrations.Where(r => r.Id == kept.Id || r.Id == left.Id || r.Id == impossible.Id).ToListAsync(Cancel);
+        var row = Assert.Single(rows);
+        Assert.Equal((kept.Id, renewed.ExpiresAt, "renewed", "node-a"), (row.Id, row.ExpiresAt, row.UserAgent, row.SwitchNode));
+        Assert.Contains("Writing the registration of 999 failed", Assert.Single(log.Lines), StringComparison.Ordinal);
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
