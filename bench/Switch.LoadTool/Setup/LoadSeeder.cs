@@ -83,7 +83,7 @@ internal sealed class LoadSeeder : IDisposable
             CreatedAt = now,
             AllowedSrtpSuites = [suite],
             // One tenant carries the whole load: its concurrent-call limit must not be what is measured.
-            MaxConcurrentCalls = count,
+            MaxConcurrentCalls = Math.Min(count, 10_000), // the schema's ceiling (ck_tenants_max_concurrent_calls)
         };
         var rootAnchor = Anchor(Root, "Load Root", now);
         var deviceAnchor = Anchor(DeviceCa, "Load Device CA", now);
