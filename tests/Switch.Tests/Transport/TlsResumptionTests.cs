@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using HostedPbx.Data.Certificates;
 using HostedPbx.Data.Entities;
@@ -12,9 +13,17 @@ namespace HostedPbx.Switch.Tests.Transport;
 /// handshake, and a resumed session is checked against the device directory as a new one is: a handset revoked since it
 /// was handed its ticket is refused. The handset is OpenSSL's own client, as most handsets' TLS stacks are.
 /// </summary>
+/// <remarks>
+/// A ticket is sealed with a key of the server's TLS context. The runtime keeps one such context per server certificate
+/// in a process-wide cache while any connection uses it, and drops the unused ones whenever the cache reaches a
+/// multiple of 32 entries (one per certificate and side). A switch in service has a handful of entries and connected
+/// handsets; this test host makes hundreds of certificates, so each test keeps another handset connected throughout, as
+/// on a switch in service, and the reconnect does not depend on what other tests did meanwhile.
+/// </remarks>
 public sealed class TlsResumptionTests : IDisposable
 {
     private const string Mac = "0015651a2b3c";
+    private const string BystanderMac = "0015651a2b3d";
     private const string Options = "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKresume\r\n"
         + "From: <sip:201@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\nCall-ID: resume-1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
 
@@ -30,8 +39,10 @@ public sealed class TlsResumptionTests : IDisposable
     public async Task Reconnect_WithTheSessionOfItsLastConnection_ResumedAndItsRequestsServed(string flag, string version)
     {
         using var device = _pki.IssueDevice(Mac);
-        var harness = new TransportHarness(_pki, _pki.Directory(TestPki.Device(Mac, device.Fingerprint)), TimeProvider.System);
+        using var bystander = _pki.IssueDevice(BystanderMac);
+        var harness = new TransportHarness(_pki, _pki.Directory(TestPki.Device(Mac, device.Fingerprint), TestPki.Device(BystanderMac, bystander.Fingerprint)), TimeProvider.System);
         await using var switchPort = Listen(harness);
+        await using var connected = await ConnectBystanderAsync(harness, bystander);
 
         SipMessage? secondRequest = null;
         var first = await ConnectAsync(switchPort.Port, device, flag, saveSession: true, async () =>
@@ -51,15 +62,17 @@ public sealed class TlsResumptionTests : IDisposable
     public async Task Reconnect_RevokedSinceItsLastConnection_ResumedSessionRefusedAndAudited()
     {
         using var device = _pki.IssueDevice(Mac);
-        var harness = new TransportHarness(_pki, _pki.Directory(TestPki.Device(Mac, device.Fingerprint)), TimeProvider.System);
+        using var bystander = _pki.IssueDevice(BystanderMac);
+        var harness = new TransportHarness(_pki, _pki.Directory(TestPki.Device(Mac, device.Fingerprint), TestPki.Device(BystanderMac, bystander.Fingerprint)), TimeProvider.System);
         await using var switchPort = Listen(harness);
+        await using var connected = await ConnectBystanderAsync(harness, bystander);
         await ConnectAsync(switchPort.Port, device, "-tls1_3", saveSession: true, async () =>
         {
             using var request = await harness.Handler.NextAsync(_bound.Token);
             await SessionSavedAsync();
         });
 
-        harness.Directory = _pki.DirectoryRevoking(device, TestPki.Device(Mac, device.Fingerprint));
+        harness.Directory = _pki.DirectoryRevoking(device, TestPki.Device(Mac, device.Fingerprint), TestPki.Device(BystanderMac, bystander.Fingerprint));
         AuditEvent? audit = null;
         var after = await ConnectAsync(switchPort.Port, device, "-tls1_3", saveSession: false, async () => audit = await harness.Audit.Reader.ReadAsync(_bound.Token));
 
@@ -67,6 +80,16 @@ public sealed class TlsResumptionTests : IDisposable
         Assert.Equal("sip.tls.handshake", audit!.Action);
         Assert.Contains(nameof(CertificateRefusal.Revoked), audit.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, harness.Handler.Waiting);
+    }
+
+    /// <summary>Another handset, connected and served before the test's handset comes, and kept connected.</summary>
+    private async Task<SslStream> ConnectBystanderAsync(TransportHarness harness, IssuedCertificate bystander)
+    {
+        var ssl = await harness.ConnectAsync(bystander, _bound.Token);
+        await TransportHarness.WriteAsync(ssl, Options.Replace("resume-1", "bystander-1", StringComparison.Ordinal), _bound.Token);
+        using var served = await harness.Handler.NextAsync(_bound.Token);
+        Assert.Equal("bystander-1", served.CallId);
+        return ssl;
     }
 
     private Listening Listen(TransportHarness harness)
