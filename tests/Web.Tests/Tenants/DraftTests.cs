@@ -40,11 +40,8 @@ public sealed class DraftTests(Portal portal) : IAsyncLifetime
         await page.ClickAsync("text=Create the tenant");
         var zoneField = page.Locator(".field", new() { Has = page.Locator("#tenant-time-zone") });
         await Assertions.Expect(zoneField.Locator(".validation-message")).ToContainTextAsync("not an IANA time zone");
+        // Straight from the corrected field to the button: the message stays until the click submits (SubmitValidator).
         await page.FillAsync("#tenant-time-zone", "America/Chicago");
-        // Leaving the field clears its message, which moves the button up; the click waits for the page to settle, as a
-        // user's eye does (a click during the move lands where the button was, and nothing is submitted).
-        await page.Locator("#tenant-time-zone").BlurAsync();
-        await Assertions.Expect(zoneField.Locator(".validation-message")).ToHaveCountAsync(0);
         await page.ClickAsync("text=Create the tenant");
         await page.WaitForURLAsync("**/onboard/*/extensions");
 

@@ -120,8 +120,19 @@ public sealed class VoicemailPageTests(Portal portal) : IAsyncLifetime
         var noAnswerField = _page.Locator(".field", new() { Has = _page.Locator("#vm-no-answer") });
         await Assertions.Expect(noAnswerField.Locator(".validation-message")).ToContainTextAsync("5 to 120 seconds");
 
+        // Corrected values, and a move to the next thing on the page: the messages stay beside their fields until the
+        // form is submitted again, so the button below them stays where it was and a click on it lands.
+        var save = _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" });
+        var before = await save.BoundingBoxAsync();
+        await _page.FillAsync("#vm-pin", "2580");
+        await _page.FillAsync("#vm-no-answer", "25");
+        await _page.Locator("#vm-no-answer").BlurAsync();
+        // The greeting's answer comes after the portal has had both changes (one circuit, in order).
         await Portal.ChooseFileAsync(_page, "#greeting-Unavailable", new FilePayload { Name = "hello.wav", MimeType = "audio/wav", Buffer = "not a sound"u8.ToArray() });
         await Assertions.Expect(_page.GetByTestId("greeting-Unavailable").Locator(".validation-message")).ToContainTextAsync("not a WAV audio file");
+        await Assertions.Expect(pinField.Locator(".validation-message")).ToHaveTextAsync("The PIN must not be one digit repeated.");
+        await Assertions.Expect(noAnswerField.Locator(".validation-message")).ToContainTextAsync("5 to 120 seconds");
+        Assert.Equal(before?.Y, (await save.BoundingBoxAsync())?.Y);
         await Portal.ScreenshotAsync(_page, "voicemail-settings-refused");
 
         await using (var owner = portal.Database.CreateOwnerContext())
@@ -132,10 +143,10 @@ public sealed class VoicemailPageTests(Portal portal) : IAsyncLifetime
             Assert.False(await owner.VoicemailGreetings.AnyAsync(TestContext.Current.CancellationToken));
         }
 
-        await _page.FillAsync("#vm-pin", "2580");
-        await _page.FillAsync("#vm-no-answer", "25");
-        await _page.ClickAsync("text=Save settings");
+        await save.ClickAsync();
         await Assertions.Expect(_page.GetByTestId("voicemail-saved")).ToBeVisibleAsync();
+        await Assertions.Expect(pinField.Locator(".validation-message")).ToHaveCountAsync(0);
+        await Assertions.Expect(noAnswerField.Locator(".validation-message")).ToHaveCountAsync(0);
         await using var check = portal.Database.CreateOwnerContext();
         var saved = await check.Extensions.SingleAsync(e => e.Id == _acme.Extension.Id, TestContext.Current.CancellationToken);
         Assert.True(VoicemailPin.Verify("2580", saved.VoicemailPinHash));
