@@ -16,7 +16,8 @@ internal sealed record LoadOptions
           --warmup S              media before the measured window (default 5)
           --baseline S            idle baseline (CPU, allocations) before the calls (default: as long as --seconds,
                                   so one scrape of /metrics in each window cancels out)
-          --recreate-database     drop, create and migrate the database of --db first
+          --recreate-database     drop, create and migrate the database of --db first (and give the
+                                  platform's roles the owner's password, as ./pbx test-db's cluster needs)
           --switch-db <cs>        the switch's role (default: --db with Username=hostedpbx_switch)
           --switch-dll <path>     the switch to start (default: artifacts/bin/Switch/release/HostedPbx.Switch.dll)
           --switch-env K=V        an environment variable for the started switch (repeatable), e.g. a runtime knob

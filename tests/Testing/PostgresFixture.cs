@@ -73,7 +73,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         await using (var admin = new NpgsqlConnection(server))
         {
             await admin.OpenAsync();
-            await GiveRolesOwnerPasswordAsync(admin);
+            // The roles are the cluster's, shared by every test assembly, which start at once: the routine takes a lock.
+            await PrivateClusterRoles.ShareOwnerPasswordAsync(admin, CancellationToken.None);
         }
 
         _ownerSource = new NpgsqlDataSourceBuilder(OwnerConnectionString).Build();
@@ -130,36 +131,6 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             await _switchSource.DisposeAsync();
         }
-    }
-
-    /// <summary>
-    /// The roles are the cluster's, shared by every test assembly: they get the owner's SCRAM verifier (PostgreSQL
-    /// stores a verifier given in place of a password as it is), once, under a lock, since assemblies start at once.
-    /// A cluster that trusts (no verifier) is left as it is.
-    /// </summary>
-    private static async Task GiveRolesOwnerPasswordAsync(NpgsqlConnection admin)
-    {
-        await using var command = new NpgsqlCommand("""
-            BEGIN;
-            SELECT pg_advisory_xact_lock(4711001);
-            DO $$
-            DECLARE
-                verifier text := (SELECT rolpassword FROM pg_authid WHERE rolname = current_user);
-                role text;
-            BEGIN
-                IF verifier IS NULL THEN
-                    RETURN;
-                END IF;
-                FOREACH role IN ARRAY ARRAY['hostedpbx_app', 'hostedpbx_switch'] LOOP
-                    IF (SELECT rolpassword FROM pg_authid WHERE rolname = role) IS DISTINCT FROM verifier THEN
-                        EXECUTE format('ALTER ROLE %I PASSWORD %L', role, verifier);
-                    END IF;
-                END LOOP;
-            END
-            $$;
-            COMMIT;
-            """, admin);
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>./pbx test sets a string that names the password file; one typed by hand may not, and gets the repository's.</summary>

@@ -66,6 +66,12 @@ internal sealed class LoadSeeder : IDisposable
         }
 
         await DatabaseMigrator.MigrateAsync(ownerConnectionString, cancellationToken);
+        // The switch signs in as its own role with the same password file (on a fresh ./pbx test-db cluster it has none).
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await PrivateClusterRoles.ShareOwnerPasswordAsync(connection, cancellationToken);
+        }
     }
 
     public IssuedCertificate IssueServer() => _issuer.IssueServer(Root, ["127.0.0.1"]);
