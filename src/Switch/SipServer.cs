@@ -245,6 +245,8 @@ internal sealed class SipServer(
         }
 
         var (calls, connections, grace) = (_calls, _connections, nodeOptions.Value.DrainGraceSeconds);
+        // Refusing comes before the row says so: a caller who learns from the row that this node drains meets a 503 here.
+        _drain.Begin();
         SwitchLog.NodeDraining(_logger, _nodes.Name, calls.ActiveCalls.Count, grace);
         try
         {

@@ -44,28 +44,44 @@ internal sealed class NodeDrain(TimeSpan grace, TimeProvider time)
     }
 
     /// <summary>
-    /// Stops new calls, waits for <paramref name="activeCalls"/> to reach zero or the grace to run out, then closes the
-    /// connections. Returns how many calls were still up when the grace ran out.
+    /// Refuses new calls and registrations from this moment, and fixes when the node stops (now plus the grace). The switch
+    /// calls it first, before the node's row says it is draining: whoever reads that row (another node, an operator, a
+    /// test) must never reach a node that still admits calls. Calling it again changes nothing.
+    /// </summary>
+    public void Begin()
+    {
+        if (IsDraining)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _stopsAtTicks, (time.GetUtcNow() + grace).UtcTicks);
+        Volatile.Write(ref _draining, 1);
+    }
+
+    /// <summary>
+    /// Stops new calls (<see cref="Begin"/>, if not yet), waits for <paramref name="activeCalls"/> to reach zero or the
+    /// grace to run out, then closes the connections. Returns how many calls were still up when the grace ran out.
     /// </summary>
     public async Task<int> DrainAsync(Func<int> activeCalls, Action closeConnections, CancellationToken cancellationToken)
     {
-        Volatile.Write(ref _stopsAtTicks, (time.GetUtcNow() + grace).UtcTicks);
-        Volatile.Write(ref _draining, 1);
+        Begin();
         if (activeCalls() == 0)
         {
             _idle.TrySetResult();
         }
 
+        var left = new DateTimeOffset(Volatile.Read(ref _stopsAtTicks), TimeSpan.Zero) - time.GetUtcNow();
         try
         {
-            await _idle.Task.WaitAsync(grace, time, cancellationToken);
+            await _idle.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
         }
         catch (TimeoutException)
         {
         }
 
-        var left = activeCalls();
+        var stillUp = activeCalls();
         closeConnections();
-        return left;
+        return stillUp;
     }
 }

@@ -56,6 +56,25 @@ public sealed class NodeDrainTests
     }
 
     [Fact]
+    public async Task Begin_RefusesBeforeTheRowIsMarked_GraceCountsFromThere()
+    {
+        var drain = new NodeDrain(Grace, _time);
+        var closed = 0;
+
+        drain.Begin();
+        var refusing = drain.IsDraining;
+        // Marking the node's row took 10 s (a slow database): the call still gets the grace from SIGTERM, not more.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var draining = drain.DrainAsync(() => 1, () => closed++, TestContext.Current.CancellationToken);
+        _time.Advance(Grace - TimeSpan.FromSeconds(11));
+        var closedBeforeGrace = closed;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var left = await draining;
+
+        Assert.Equal((true, 0, 1, 1), (refusing, closedBeforeGrace, left, closed));
+    }
+
+    [Fact]
     public void OnCallEnded_NotDraining_NothingHappens()
     {
         var drain = new NodeDrain(Grace, _time);
