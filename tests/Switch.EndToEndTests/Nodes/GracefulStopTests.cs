@@ -19,12 +19,14 @@ public sealed class GracefulStopTests(PostgresFixture database) : IAsyncLifetime
     {
         await using var sut = await SwitchUnderTest.StartAsync(
             database, new Dictionary<string, string?> { ["Switch__DrainGraceSeconds"] = "120" }, null, _cancel);
-        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        // baresip hangs up when its source ends: a minute of silence after the speech keeps the call up through every
+        // step below however slow the machine, and Alice hangs up once carol has been refused. (With the speech alone the
+        // call lasted 5 s, and on a loaded machine it ended, and the node left, before the steps were done.)
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 60, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 90);
         await using var carol = BaresipPeer.Start(sut.WorkDirectory, "carol", "203", sut.SipPort, sut.DeviceCertificate("203").CombinedPem(), ca, speech, 90);
-        // Alice's handset ends the call when it quits, 40 s after it starts: inside the grace period.
-        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), ca, speech, 40);
+        await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), ca, speech, 90);
         await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
@@ -48,6 +50,9 @@ public sealed class GracefulStopTests(PostgresFixture database) : IAsyncLifetime
         await Eventually.GetAsync(
             () => Task.FromResult(carol.Log.Contains("503 Switch Node Draining", StringComparison.Ordinal) ? (object)true : null),
             TimeSpan.FromSeconds(20), () => "carol's call refused\n" + carol.Log + sut.Output);
+        // The call in progress went on through the drain; Alice ends it inside the grace period, and the node leaves.
+        Assert.False(stopped.IsCompleted, "the switch stopped before the call in progress ended\n" + sut.Output);
+        await alice.CommandAsync("hangup", "", _cancel);
         var exitCode = await stopped;
 
         await using var check = database.CreateOwnerContext();
