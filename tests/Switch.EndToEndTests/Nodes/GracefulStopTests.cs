@@ -20,8 +20,8 @@ public sealed class GracefulStopTests(PostgresFixture database) : IAsyncLifetime
         await using var sut = await SwitchUnderTest.StartAsync(
             database, new Dictionary<string, string?> { ["Switch__DrainGraceSeconds"] = "120" }, null, _cancel);
         // baresip hangs up when its source ends: a minute of silence after the speech keeps the call up through every
-        // step below however slow the machine, and Alice hangs up once carol has been refused. (With the speech alone the
-        // call lasted 5 s, and on a loaded machine it ended, and the node left, before the steps were done.)
+        // step below however slow the machine; Alice hangs up once carol is refused and Bob has the sentence. (With the
+        // speech alone the call lasted 5 s; on a loaded machine it ended, and the node left, before the steps ended.)
         var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 60, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 90);
