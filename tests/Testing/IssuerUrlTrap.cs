@@ -20,14 +20,16 @@ public sealed class IssuerUrlTrap : IDisposable
     {
         _listener.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/issuer.cer";
+        // One reading of the clock for both: read twice, the leaf's end could fall a second after its issuer's.
+        var now = DateTimeOffset.UtcNow;
         using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var issuerRequest = new CertificateRequest("CN=Stranger CA", issuerKey, HashAlgorithmName.SHA256);
         issuerRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var issuer = issuerRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var issuer = issuerRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [url]));
-        using var signed = request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [9, 9]);
+        using var signed = request.Create(issuer, now.AddDays(-1), now.AddDays(30), [9, 9]);
         using var withKey = signed.CopyWithPrivateKey(key);
         _leaf = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
