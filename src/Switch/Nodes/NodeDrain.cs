@@ -18,6 +18,9 @@ internal sealed class NodeDrain(TimeSpan grace, TimeProvider time)
 
     public bool IsDraining => Volatile.Read(ref _draining) != 0;
 
+    /// <summary>Until the node stops (negative once the grace has run out); meaningful after <see cref="Begin"/>.</summary>
+    private TimeSpan TimeLeft => new DateTimeOffset(Volatile.Read(ref _stopsAtTicks), TimeSpan.Zero) - time.GetUtcNow();
+
     /// <summary>
     /// The Retry-After of a REGISTER refused while draining: the seconds until this node has stopped (the rest of the
     /// grace), and never fewer than <see cref="RetryAfterSeconds"/>. RFC 3261 §21.5.4 and RFC 3263 §4.3: a client that
@@ -25,14 +28,7 @@ internal sealed class NodeDrain(TimeSpan grace, TimeProvider time)
     /// come back to a node that is still draining (another 503), any longer and a handset with no other server would
     /// wait past the moment this node has stopped (and restarted, where it is restarted in place).
     /// </summary>
-    public int RegisterRetryAfterSeconds
-    {
-        get
-        {
-            var left = new DateTimeOffset(Volatile.Read(ref _stopsAtTicks), TimeSpan.Zero) - time.GetUtcNow();
-            return Math.Max(RetryAfterSeconds, (int)Math.Ceiling(left.TotalSeconds));
-        }
-    }
+    public int RegisterRetryAfterSeconds => Math.Max(RetryAfterSeconds, (int)Math.Ceiling(TimeLeft.TotalSeconds));
 
     /// <summary>The call layer says how many calls remain each time one ends.</summary>
     public void OnCallEnded(int remaining)
@@ -71,7 +67,7 @@ internal sealed class NodeDrain(TimeSpan grace, TimeProvider time)
             _idle.TrySetResult();
         }
 
-        var left = new DateTimeOffset(Volatile.Read(ref _stopsAtTicks), TimeSpan.Zero) - time.GetUtcNow();
+        var left = TimeLeft;
         try
         {
             await _idle.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
