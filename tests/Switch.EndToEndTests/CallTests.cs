@@ -18,7 +18,9 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
     public async Task Call_201To202_AnsweredAndSpeechArrivesOverSrtpOnBothLegs()
     {
         await using var sut = await SwitchUnderTest.StartAsync(database, _cancel);
-        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        // A minute of silence after the speech keeps the call up (baresip hangs up when its source ends) until the test has
+        // seen it in progress and Bob has heard the sentence, however slow the machine; then Alice hangs up.
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 60, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 40);
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), ca, speech, 40);
@@ -36,11 +38,14 @@ public sealed class CallTests(PostgresFixture database) : IAsyncLifetime
             await using var db = database.CreateOwnerContext();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.AnsweredAt != null, _cancel);
         }, TimeSpan.FromSeconds(30), () => "the answered call on record\n" + sut.Output + alice.Log);
+        await bob.WaitUntilHeardSentenceAsync(
+            sut.WorkDirectory, 0.5, TimeSpan.FromSeconds(30), () => "Bob's recording of the whole sentence\n" + bob.Log + sut.Output);
+        await alice.CommandAsync("hangup", "", _cancel);
         var record = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
             return await db.CallRecords.AsNoTracking().Include(c => c.Legs).FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
-        }, TimeSpan.FromSeconds(60), () => "the call record\n" + sut.Output + alice.Log);
+        }, TimeSpan.FromSeconds(20), () => "the call record\n" + sut.Output + alice.Log);
         var received = await Eventually.GetAsync(
             () => Task.FromResult(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav").FirstOrDefault()),
             TimeSpan.FromSeconds(10), "bob's recording");

@@ -19,9 +19,10 @@ public sealed class RevokedDuringCallTests(PostgresFixture database) : IAsyncLif
     public async Task RevokeCalleeCertificate_CallInProgress_CallEndsAndCallerIsToldBye()
     {
         await using var sut = await SwitchUnderTest.StartAsync(database, s_hourlyReload, null, _cancel);
-        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, _cancel);
+        // Both handsets would stay in the call for a minute on their own (baresip hangs up when its source ends): the call
+        // is still up when the certificate is revoked, however slow the machine.
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.5, 60, _cancel);
         var ca = sut.Root.Certificate.ExportCertificatePem();
-        // Both handsets would stay in the call for a minute on their own.
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, speech, 90);
         await using var alice = BaresipPeer.Start(sut.WorkDirectory, "alice", "201", sut.SipPort, sut.DeviceCertificate("201").CombinedPem(), ca, speech, 90);
         await Eventually.GetAsync(async () =>
@@ -36,11 +37,12 @@ public sealed class RevokedDuringCallTests(PostgresFixture database) : IAsyncLif
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.AnsweredAt != null, _cancel);
         }, TimeSpan.FromSeconds(30), () => "the answered call\n" + sut.Output + alice.Log);
 
+        var revokedAt = TimeProvider.System.GetUtcNow();
         await using (var db = database.CreateOwnerContext())
         {
             var fingerprint = sut.DeviceCertificate("202").Fingerprint;
             var certificate = await db.DeviceCertificates.SingleAsync(c => c.Fingerprint == fingerprint, _cancel);
-            certificate.Revoke(RevocationReason.KeyCompromise, TimeProvider.System.GetUtcNow());
+            certificate.Revoke(RevocationReason.KeyCompromise, revokedAt);
             await db.SaveChangesAsync(_cancel);
         }
 
@@ -50,6 +52,7 @@ public sealed class RevokedDuringCallTests(PostgresFixture database) : IAsyncLif
             return await db.CallRecords.AsNoTracking().FirstOrDefaultAsync(c => c.EndedAt != null, _cancel);
         }, TimeSpan.FromSeconds(10), () => "the call to end\n" + sut.Output + alice.Log);
         Assert.Equal(CallOutcome.Answered, ended.Outcome);
+        Assert.True(ended.EndedAt > revokedAt, $"the call ended at {ended.EndedAt:O}, before the revocation at {revokedAt:O}\n{sut.Output}");
         // baresip logs a BYE it received as the call's session closed by the peer ("sip:202@…: session closed:
         // Connection reset by peer"); its later "terminated" line is not always flushed to a pipe in time, so it is not waited for.
         await Eventually.GetAsync(() => Task.FromResult(alice.Log.Split('\n').Any(line => line.Contains("sip:202@", StringComparison.Ordinal)

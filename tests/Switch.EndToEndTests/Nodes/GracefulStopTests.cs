@@ -52,11 +52,8 @@ public sealed class GracefulStopTests(PostgresFixture database) : IAsyncLifetime
             TimeSpan.FromSeconds(20), () => "carol's call refused\n" + carol.Log + sut.Output);
         // The call in progress goes on through the drain until Bob has the whole sentence (his recording is as long as
         // the speech with its leading silence, and half a second more); then Alice ends it inside the grace period.
-        var sentence = Audio.ReadWav(Path.Combine(sut.WorkDirectory, "speech_8k.wav")).Length + 8000;
-        await Eventually.GetAsync(
-            () => Task.FromResult(Directory.GetFiles(bob.RecordingDirectory, "dump-*-dec.wav") is [var file] && new FileInfo(file).Length > 44 + (2L * sentence)
-                ? (object)true : null),
-            TimeSpan.FromSeconds(30), () => "Bob's recording of the whole sentence\n" + bob.Log + sut.Output);
+        await bob.WaitUntilHeardSentenceAsync(
+            sut.WorkDirectory, 0.5, TimeSpan.FromSeconds(30), () => "Bob's recording of the whole sentence\n" + bob.Log + sut.Output);
         Assert.False(stopped.IsCompleted, "the switch stopped before the call in progress ended\n" + sut.Output);
         await alice.CommandAsync("hangup", "", _cancel);
         var exitCode = await stopped;

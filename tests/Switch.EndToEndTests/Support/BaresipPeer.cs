@@ -172,6 +172,21 @@ internal sealed class BaresipPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until this handset's recording of what it heard holds the whole sentence that
+    /// <see cref="Audio.MakeSpeechAsync(string, double, double, CancellationToken)"/> made in <paramref name="workDirectory"/>
+    /// with <paramref name="leadingSilence"/> before it, and half a second more: the moment a test may hang up a call whose
+    /// source goes on in silence, however slow the machine was until then.
+    /// </summary>
+    public async Task WaitUntilHeardSentenceAsync(string workDirectory, double leadingSilence, TimeSpan limit, Func<string> what)
+    {
+        var samples = Audio.ReadWav(Path.Combine(workDirectory, "speech_8k.wav")).Length + (int)((leadingSilence + 0.5) * 8000);
+        await Eventually.GetAsync(
+            () => Task.FromResult(System.IO.Directory.GetFiles(RecordingDirectory, "dump-*-dec.wav") is [var file]
+                && new FileInfo(file).Length > 44 + (2L * samples) ? (object)true : null),
+            limit, what);
+    }
+
     /// <summary>Sends a command over ctrl_tcp (netstring-framed JSON).</summary>
     public async Task CommandAsync(string command, string parameters, CancellationToken cancellationToken)
     {

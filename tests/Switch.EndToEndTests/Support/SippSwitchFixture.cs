@@ -28,7 +28,9 @@ public sealed class SippSwitchFixture(PostgresFixture database) : IAsyncLifetime
         var cancel = TestContext.Current.CancellationToken;
         await database.ResetAsync();
         _switch = await SwitchUnderTest.StartAsync(database, cancel);
-        Speech = await Audio.MakeSpeechAsync(_switch.WorkDirectory, cancel);
+        // Two minutes of silence after the speech: the callee (baresip hangs up when its source ends) stays in a call
+        // until the scenario's own BYE, however long its transactions take on a slow machine.
+        Speech = await Audio.MakeSpeechAsync(_switch.WorkDirectory, 0.5, 120, cancel);
         var ca = _switch.Root.Certificate.ExportCertificatePem();
         _callee = BaresipPeer.Start(_switch.WorkDirectory, "bob", "202", _switch.SipPort, _switch.DeviceCertificate("202").CombinedPem(), ca, Speech, 300);
         _tunnel = await TlsTunnel.StartAsync(Path.Combine(_switch.WorkDirectory, "tunnel"), "201", _switch.SipPort, _switch.DeviceCertificate("201").CombinedPem(), ca, cancel);
