@@ -177,7 +177,9 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         var recordings = Path.Combine(Path.GetTempPath(), $"hostedpbx-recordings-{Guid.NewGuid():N}");
         await using var sut = await SwitchUnderTest.StartAsync(database, Settings(recordings), null, _cancel);
         await SetPolicyAsync(sut.Tenant!.Id, RecordingMode.Always);
-        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.2, 6, _cancel);
+        // Long silence after the speech, and Bob's tone of 40 s: the call lasts through the pause and the resume however slow
+        // the machine, until Alice hangs up once the resumed recording has seconds of tone to check.
+        var speech = await Audio.MakeSpeechAsync(sut.WorkDirectory, 0.2, 60, _cancel);
         var tone = await MakeToneAsync(sut.WorkDirectory);
         var ca = sut.Root.Certificate.ExportCertificatePem();
         await using var bob = BaresipPeer.Start(sut.WorkDirectory, "bob", "202", sut.SipPort, sut.DeviceCertificate("202").CombinedPem(), ca, tone, 120);
@@ -199,6 +201,10 @@ public sealed class RecordingEndToEndTests(PostgresFixture database) : IAsyncLif
         await NotifyAsync(new RecordingControl(RecordingControlAction.Resume, open.CallRecordId, "API key payments"));
         await Eventually.GetAsync(() => Task.FromResult(sut.Output.Contains($"Recording {open.Id} resumed", StringComparison.Ordinal) ? open : null),
             TimeSpan.FromSeconds(30), () => "the resume applied\n" + sut.Output);
+        var resumed = Sent(alice);
+        await Eventually.GetAsync(
+            () => Task.FromResult(Sent(alice) >= resumed + (3 * 16000) ? open : null), TimeSpan.FromSeconds(60), "the call's audio after the resume");
+        await alice.CommandAsync("hangup", "", _cancel);
         var recording = await Eventually.GetAsync(async () =>
         {
             await using var db = database.CreateOwnerContext();
