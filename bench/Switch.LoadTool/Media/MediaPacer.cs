@@ -12,6 +12,9 @@ internal sealed class MediaPacer(IReadOnlyList<MediaEndpoint> endpoints, int thr
     private static readonly TimeSpan s_frame = TimeSpan.FromMilliseconds(20);
     private const int MaxCatchUp = 3;
 
+    /// <summary>The ticks that <see cref="Run"/> takes over <paramref name="duration"/>, all threads together.</summary>
+    public long Ticks(TimeSpan duration) => threads * (long)(duration / s_frame);
+
     /// <summary>Sends for <paramref name="duration"/> and returns how many ticks ran late by more than one frame.</summary>
     public long Run(TimeSpan duration)
     {
